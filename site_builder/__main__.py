@@ -1,0 +1,5 @@
+"""`python -m site_builder` runs the command line."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,259 @@
+"""The build, top to bottom: settings -> texts -> pages (+ print, records) -> output/, swapped in whole."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import consent as consent_mod
+from .config import Settings, load_settings
+from .consent import Version, archive_entry, check_message_length, read_archive
+from .content import REQUIRED_TEXTS, Text, read_text, split_front_matter
+from .pages import (LanguageSite, consent_for, page_links, render_language, text_context, theme_environment,
+                    theme_static, vcard)
+from .problems import InputError, Problem, errors
+
+MARKER = ".site-builder-output"
+# Front matter keys the theme reads from each text.
+REQUIRED_META = {
+    "index": ("title", "heading", "intro", "consent_legend", "required_note", "optional_note", "chat_button",
+              "gate_hint", "after_chat", "alternatives_heading", "alternatives_text", "call_label", "email_label",
+              "save_contact", "privacy_link", "withdrawal_link", "imprint_link", "consent_text_link",
+              "language_label", "skip_link"),
+    "consent": ("message", "version_title", "version_intro", "versions_heading", "purposes_heading",
+                "current_label"),
+    "withdrawal": ("title", "message", "withdraw_button", "email_button", "call_button"),
+    "privacy": ("title",),
+    "imprint": ("title",),
+}
+
+
+@dataclass
+class Language:
+    """Everything read for one language."""
+
+    lang: str
+    texts: dict[str, Text]
+    consent_id: str
+    fragment: str
+    versions: list[Version]
+    new_version: Version | None
+
+
+@dataclass
+class Plan:
+    """What a build would write, and what it found on the way."""
+
+    settings: Settings | None
+    files: dict[str, bytes] = field(default_factory=dict)  # path below output/ -> bytes
+    problems: list[Problem] = field(default_factory=list)
+    languages: dict[str, Language] = field(default_factory=dict)
+    sites: dict[str, LanguageSite] = field(default_factory=dict)
+
+    @property
+    def new_versions(self) -> list[Version]:
+        return [lang.new_version for lang in self.languages.values() if lang.new_version]
+
+
+# Later stages (print files, records, hosting configs) register here: (settings, plan, previous output) -> files.
+Stage = Callable[[Settings, Plan, Path | None], dict[str, bytes]]
+STAGES: list[tuple[str, Stage]] = []
+
+
+def _front_matters(folder: Path, problems: list[Problem]) -> dict[str, dict[str, Any]]:
+    metas: dict[str, dict[str, Any]] = {}
+    for name in REQUIRED_TEXTS:
+        path = folder / f"{name}.md"
+        if not path.is_file():
+            problems.append(Problem(str(path), "file", "missing",
+                                    f"copy content/de/{name}.md from a new `site-builder init` folder and adapt it"))
+            continue
+        try:
+            front, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
+            metas[name] = tomllib.loads(front)
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+            metas[name] = {}  # read_text reports it with line and column
+    return metas
+
+
+def read_language(settings: Settings, lang: str, problems: list[Problem]) -> Language | None:
+    """Read one language's texts: first the consent texts (for the id), then the pages that cite it."""
+    folder = settings.root / "content" / lang
+    before = len(problems)
+    metas = _front_matters(folder, problems)
+    if len(problems) > before:
+        return None
+    texts: dict[str, Text] = {}
+    first = text_context(settings, lang, page_links(metas, None), None)
+    for name in ("index", "consent"):
+        if (text := read_text(folder / f"{name}.md", lang, first, problems)) is not None:
+            texts[name] = text
+    if len(texts) < 2:
+        return None
+    consent_id, fragment = consent_for(settings, lang, texts)
+    later = text_context(settings, lang, page_links(metas, consent_id), consent_id)
+    for name in ("privacy", "withdrawal", "imprint"):
+        if (text := read_text(folder / f"{name}.md", lang, later, problems)) is not None:
+            texts[name] = text
+    for name, keys in REQUIRED_META.items():
+        if name in texts:
+            for key in keys:
+                if not str(texts[name].meta.get(key, "")).strip():
+                    problems.append(Problem(str(folder / f"{name}.md"), f"front matter: {key}", "missing",
+                                            f'add {key} = "..." between the +++ lines (see content/de/{name}.md)'))
+    if len(problems) > before:
+        return None
+    versions = read_archive(settings.root, lang, problems)
+    new = None
+    if consent_id not in {v.id for v in versions}:
+        new = Version(consent_id, lang, settings.today.isoformat(), fragment)
+        versions.append(new)
+    return Language(lang, texts, consent_id, fragment, versions, new)
+
+
+def plan_build(config: Path) -> Plan:
+    """Validate everything and render every file in memory; write nothing."""
+    settings, problems = load_settings(config)
+    plan = Plan(settings, problems=list(problems))
+    if settings is None:
+        return plan
+    for lang in settings.languages:
+        language = read_language(settings, lang, plan.problems)
+        if language is not None:
+            plan.languages[lang] = language
+    if errors(plan.problems) or len(plan.languages) != len(settings.languages):
+        return plan
+    default = plan.languages[settings.default_lang]
+    plan.problems += check_message_length(
+        render_language_links(settings, default), str(settings.root / "content" / settings.default_lang / "consent.md"))
+    if errors(plan.problems):
+        return plan
+    env = theme_environment(settings)
+    js = theme_static(settings, "app.js")
+    slug_map = {lang: page_links({k: t.meta for k, t in language.texts.items()}, None)
+                for lang, language in plan.languages.items()}
+    for lang, language in plan.languages.items():
+        site = render_language(settings, lang, language.texts, language.consent_id, language.fragment,
+                               language.versions, slug_map, env, js)
+        plan.sites[lang] = site
+        plan.files.update({f"site/{path}": data for path, data in site.files.items()})
+    plan.files["site/contact.vcf"] = vcard(settings)
+    for lang in settings.languages[1:]:
+        plan.files[f"site/{lang}/contact.vcf"] = vcard(settings)
+    if settings.logo_path:
+        plan.files["site/logo" + settings.logo_path.suffix.lower()] = settings.logo_path.read_bytes()
+    return plan
+
+
+def render_language_links(settings: Settings, language: Language) -> list[consent_mod.ChatLink]:
+    """The chat links of a language (for the message-length check before rendering)."""
+    s = settings.for_lang(language.lang)
+    return consent_mod.chat_links(s.purposes, language.texts["consent"].meta["message"],
+                                  s.business.short_name or s.business.name, language.consent_id,
+                                  settings.whatsapp_digits)
+
+
+def run_stages(settings: Settings, plan: Plan, previous: Path | None) -> None:
+    """Add the files of the later stages; their problems go into the plan."""
+    for name, stage in STAGES:
+        try:
+            plan.files.update(stage(settings, plan, previous))
+        except InputError as exc:
+            plan.problems += exc.problems
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def check_output_dir(out: Path, config: Path) -> list[Problem]:
+    """Refuse an output folder that holds the sources, or that this tool did not create."""
+    out = out.resolve()
+    root = config.resolve().parent
+    sources = [config.resolve(), root / "content", root / "themes", root / consent_mod.ARCHIVE_DIR]
+    for source in sources:
+        if source == out or out in source.parents or (source.is_dir() and source in out.parents):
+            return [Problem(str(out), "-o/--out", f"the output folder would contain or replace {source}",
+                            "choose a separate folder such as ./output")]
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
+        return [Problem(str(out), "-o/--out", "this folder exists and was not made by site-builder",
+                        "choose another folder, or empty it first: the build never deletes what it did not create")]
+    return []
+
+
+def write_output(out: Path, files: dict[str, bytes]) -> None:
+    """Write every file into a fresh folder beside `out`, then swap it in; on failure `out` is untouched."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    for leftover in (tmp, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    try:
+        tmp.mkdir()
+        (tmp / MARKER).write_text("Made by site-builder; rebuilt whole on every build.\n", encoding="utf-8")
+        for rel, data in sorted(files.items()):
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+    except BaseException:
+        if old.exists() and not out.exists():
+            old.rename(out)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def archive_versions(root: Path, versions: list[Version]) -> list[Path]:
+    """Keep each new consent text in consent-versions/<lang>/<id>.html, next to site.toml."""
+    written = []
+    for version in versions:
+        path = root / consent_mod.ARCHIVE_DIR / version.lang / f"{version.id}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            path.write_text(archive_entry(version), encoding="utf-8")
+            written.append(path)
+    return written
+
+
+@dataclass
+class BuildResult:
+    """The outcome of `check` or `build`."""
+
+    plan: Plan
+    written: bool = False
+    archived: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.plan.problems
+
+
+def build(config: Path, out: Path, *, strict: bool = False, write: bool = True) -> BuildResult:
+    """Validate, render, and (unless write=False) swap the result into `out`."""
+    plan = plan_build(config)
+    if plan.settings is not None and not errors(plan.problems):
+        if write:
+            plan.problems += check_output_dir(out, config)
+        if not errors(plan.problems):
+            run_stages(plan.settings, plan, out if out.is_dir() else None)
+    if errors(plan.problems, strict) or plan.settings is None or not write:
+        return BuildResult(plan)
+    write_output(out, plan.files)
+    return BuildResult(plan, True, archive_versions(plan.settings.root, plan.new_versions))
+
+
+def page_weight(files: dict[str, bytes], prefix: str = "site/") -> tuple[int, int]:
+    """Bytes of the landing page and everything it loads: raw and gzip."""
+    page = files[prefix + "index.html"]
+    loaded = [page] + [data for path, data in files.items()
+                       if path.startswith(prefix + "logo.") and path.count("/") == prefix.count("/")]
+    return sum(len(d) for d in loaded), sum(len(gzip.compress(d, 9, mtime=0)) for d in loaded)

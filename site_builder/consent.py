@@ -1,0 +1,104 @@
+"""The consent version id, the prefilled messages, and the archive of earlier consent texts."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from .problems import Problem
+from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
+
+ARCHIVE_DIR = "consent-versions"
+ID_LENGTH = 8
+
+
+def canonical_text(html: str) -> str:
+    """The consent text as compared for its id: tags kept, whitespace and Unicode form normalised."""
+    return " ".join(unicodedata.normalize("NFC", html).split())
+
+
+def version_id(consent_html: str) -> str:
+    """A short SHA-256 prefix of the rendered consent text: same text, same id."""
+    return hashlib.sha256(canonical_text(consent_html).encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+@dataclass(frozen=True)
+class ChatLink:
+    """One "Chat starten" link: the optional purposes it includes, its message and URL."""
+
+    optional: tuple[str, ...]  # ids of the ticked optional purposes
+    purposes: tuple[str, ...]  # ids of all purposes in the message
+    message: str
+    url: str
+
+
+def chat_links(purposes: Sequence[Mapping[str, Any]], template: str, business: str, version: str,
+               digits: str) -> list[ChatLink]:
+    """One link per combination of optional purposes (the required ones are always ticked)."""
+    required = [p for p in purposes if p["required"]]
+    optional = [p for p in purposes if not p["required"]]
+    links = []
+    for n in range(len(optional) + 1):
+        for combo in itertools.combinations(optional, n):
+            chosen = [p for p in purposes if p in required or p in combo]
+            message = fill(template, business=business, purposes=", ".join(p["short"] for p in chosen),
+                           version=version)
+            links.append(ChatLink(tuple(p["id"] for p in combo), tuple(p["id"] for p in chosen), message,
+                                  wa_link(digits, message)))
+    return links
+
+
+def check_message_length(links: Sequence[ChatLink], file: str) -> list[Problem]:
+    """The longest default-language message must fit the 140-character limit (with a source code)."""
+    longest = max(links, key=lambda link: len(link.message))
+    # leave room for "/" + a source code of up to 8 characters, added when a QR channel is used
+    limit = MAX_MESSAGE_CHARS - 9
+    if len(longest.message) > limit:
+        return [Problem(file, "message", f"the WhatsApp message has {len(longest.message)} characters, "
+                        f"more than {limit}: {longest.message!r}",
+                        "shorten business.short_name, the purposes' short labels, or the message in this file")]
+    return []
+
+
+@dataclass(frozen=True)
+class Version:
+    """A published consent text version."""
+
+    id: str
+    lang: str
+    date: str  # ISO date it was first published
+    html: str
+
+
+ARCHIVE_HEAD = re.compile(r"\A<!-- consent-version id=([0-9a-f]+) lang=([a-z]{2}) date=(\d{4}-\d{2}-\d{2}) -->\n")
+
+
+def archive_entry(version: Version) -> str:
+    """The archive file's text: a one-line header, then the consent text as published."""
+    return f"<!-- consent-version id={version.id} lang={version.lang} date={version.date} -->\n{version.html}\n"
+
+
+def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version]:
+    """Every archived consent version of one language; a tampered file is a problem."""
+    folder = root / ARCHIVE_DIR / lang
+    versions = []
+    for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        match = ARCHIVE_HEAD.match(text)
+        if not match:
+            problems.append(Problem(str(path), "line 1", "not a consent version file",
+                                    f"restore it from your backup or remove it from {ARCHIVE_DIR}/{lang}/"))
+            continue
+        vid, vlang, date = match.groups()
+        html = text[match.end():].rstrip("\n")
+        if version_id(html) != vid or path.stem != vid or vlang != lang:
+            problems.append(Problem(str(path), "text", f"the text no longer matches its id {vid}",
+                                    "archived consent texts must not be edited: restore the original from your backup"))
+            continue
+        versions.append(Version(vid, lang, date, html))
+    return sorted(versions, key=lambda v: (v.date, v.id))

@@ -1,0 +1,225 @@
+"""Render the site: settings + texts -> {relative path: bytes} for output/site/."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import html
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import quote
+
+import jinja2
+import phonenumbers
+
+from .config import LANGUAGE_NAMES, Settings
+from .consent import ChatLink, Version, chat_links, version_id
+from .content import Text
+from .whatsapp import fill, wa_link
+
+BUILTIN_THEMES = Path(__file__).parent / "themes"
+RTL = {"ar", "he", "fa", "ur"}
+MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+             "Oktober", "November", "Dezember")
+
+
+def format_date(day: dt.date, lang: str) -> str:
+    """A date as people write it: 1. November 2026 / 1 November 2026 / 2026-11-01."""
+    if lang == "de":
+        return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
+    if lang == "en":
+        return f"{day.day} {day.strftime('%B')} {day.year}"
+    return day.isoformat()
+
+
+def lang_dir(settings: Settings, lang: str) -> str:
+    """The folder of a language inside the site: '' for the default, 'en/' for the others."""
+    return "" if lang == settings.default_lang else f"{lang}/"
+
+
+def slugs(metas: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Page file names of one language, from each text's `slug` (default: its name)."""
+    return {name: str(metas.get(name, {}).get("slug", name)) + ".html" for name in ("privacy", "withdrawal", "imprint")}
+
+
+def page_links(metas: Mapping[str, Mapping[str, Any]], consent: str | None) -> dict[str, str]:
+    """Links between the pages of one language; all live in one folder, so links are file names."""
+    links = {"index": "index.html", **slugs(metas), "vcard": "contact.vcf"}
+    if consent:
+        links["consent"] = f"consent-{consent}.html"
+    return links
+
+
+def display_phone(e164: str) -> str:
+    """A phone number formatted for people to read."""
+    return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def text_context(settings: Settings, lang: str, links: Mapping[str, str], consent: str | None) -> dict[str, Any]:
+    """The placeholders a content text may use."""
+    s = settings.for_lang(lang)
+    return {
+        **{key: s[key] for key in s},
+        "phone_display": display_phone(settings.phone_e164),
+        "whatsapp_display": display_phone(settings.whatsapp_e164),
+        "transfer_reviewed": format_date(s.transfer.reviewed, lang),
+        "as_of": format_date(s.site.as_of, lang),
+        "links": dict(links),
+        "consent_id": consent,
+        "lang": lang,
+    }
+
+
+def consent_fragment(texts: Mapping[str, Text], purposes: Any, ui: Mapping[str, Any]) -> str:
+    """The consent text a customer agrees to, as one HTML fragment: notice, purposes, wording.
+
+    Built here rather than in a template, so a change of theme markup never changes the id."""
+    items = "".join(
+        f"<li><strong>{html.escape(p.label)}</strong> ({html.escape(ui['required_note'] if p.required else ui['optional_note'])})"
+        f"<br>{html.escape(p.description)}<br><small>{html.escape(p.legal_basis)}</small></li>"
+        for p in purposes)
+    return (f"<section>{texts['index'].html}</section>\n<ol>{items}</ol>\n"
+            f"<section>{texts['consent'].html}</section>")
+
+
+def gate_css(purposes: Any, links: list[ChatLink]) -> str:
+    """CSS that shows the right chat link only once the required boxes are ticked (works without JS)."""
+    required = [p for p in purposes if p.required]
+    ready = " ~ ".join(f"#c-{p.id}:checked" for p in required)
+    rules = [f"{ready} ~ .actions .gate,{ready} ~ .actions .hint{{display:none}}"]
+    for index, link in enumerate(links):
+        chain = " ~ ".join(f"#c-{p.id}:checked" if p.required or p.id in link.optional else f"#c-{p.id}:not(:checked)"
+                           for p in purposes)
+        rules.append(f"{chain} ~ .actions .go-{index}{{display:flex}}")
+    return "\n".join(rules)
+
+
+def csp_hash(source: str) -> str:
+    """The CSP source expression for an inline <style> or <script>."""
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode() + "'"
+
+
+def content_security_policy(css: str, js: str | None) -> str:
+    """Nothing but this page's own inline style and script, and same-origin images."""
+    script = csp_hash(js) if js else "'none'"
+    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {script}; img-src 'self' data:; "
+            "base-uri 'none'; form-action 'self'")
+
+
+def theme_environment(settings: Settings) -> jinja2.Environment:
+    """Templates of the site's own theme folder first, then the built-in theme."""
+    name = settings.theme.name
+    search = [settings.root / "themes" / name / "templates", BUILTIN_THEMES / name / "templates",
+              BUILTIN_THEMES / "default" / "templates"]
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+                              autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
+                              keep_trailing_newline=True, trim_blocks=False)
+
+
+def theme_static(settings: Settings, name: str) -> str:
+    """A static theme file, from the site's theme folder if it overrides it."""
+    theme = settings.theme.name
+    for folder in (settings.root / "themes" / theme / "static", BUILTIN_THEMES / theme / "static",
+                   BUILTIN_THEMES / "default" / "static"):
+        if (folder / name).is_file():
+            return (folder / name).read_text(encoding="utf-8")
+    raise FileNotFoundError(name)
+
+
+def vcard(settings: Settings) -> bytes:
+    """A vCard 3.0 of the business, so customers can save the contact."""
+    b = settings.business
+
+    def esc(value: str) -> str:
+        return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+    lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{esc(b.name)}", f"ORG:{esc(b.name)}",
+             f"ADR;TYPE=WORK:;;{esc(b.street)};{esc(b.city)};;{esc(b.postal_code)};{esc(b.country)}",
+             f"TEL;TYPE=WORK,VOICE:{settings.phone_e164}", f"TEL;TYPE=CELL:{settings.whatsapp_e164}",
+             f"EMAIL;TYPE=INTERNET:{b.email}", f"URL:{settings.base_url}", "END:VCARD"]
+    return ("\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+@dataclass(frozen=True)
+class LanguageSite:
+    """What one language contributes: its files, consent id and chat links."""
+
+    files: dict[str, bytes]
+    consent_id: str
+    fragment: str
+    chat_links: list[ChatLink]
+
+
+def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], consent_id: str, fragment: str,
+                    versions: list[Version], all_slugs: Mapping[str, dict[str, str]], env: jinja2.Environment,
+                    js: str) -> LanguageSite:
+    """Every page of one language."""
+    s = settings.for_lang(lang)
+    ui = dict(texts["index"].meta)
+    ui_consent = dict(texts["consent"].meta)
+    business_short = s.business.short_name or s.business.name
+    links = chat_links(s.purposes, ui_consent["message"], business_short, consent_id, settings.whatsapp_digits)
+    base = lang_dir(settings, lang)
+    page_link = page_links({k: t.meta for k, t in texts.items()}, consent_id)
+    primary = settings.theme.primary
+    css = env.get_template("style.css").render(primary=primary, primary_dark=settings.theme.primary_dark,
+                                               gate_css=gate_css(s.purposes, links))
+    logo = settings.logo_path
+    withdrawal = texts["withdrawal"].meta
+    files: dict[str, bytes] = {}
+
+    def alternates(page: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+        alts, switch = [], []
+        for other in settings.languages:
+            target = lang_dir(settings, other) + (all_slugs[other].get(page, page + ".html") if page != "index" else "index.html")
+            href = posixpath.relpath(target, base or ".") if base else target
+            entry = {"lang": other, "href": href, "name": LANGUAGE_NAMES.get(other, other)}
+            alts.append({**entry, "href": settings.base_url + target})
+            if other != lang:
+                switch.append(entry)
+        return alts, switch
+
+    def page(template: str, out: str, page_key: str, title: str, *, script: bool = False, **extra: Any) -> None:
+        alts, switch = alternates(page_key)
+        csp = content_security_policy(css, js if script else None)
+        context = dict(lang=lang, dir="rtl" if lang in RTL else "ltr", csp=csp, css=css, js=js if script else None,
+                       title=title, ui=ui, ui_consent=ui_consent, s=s, links=page_link, alternates=alts,
+                       switch=switch, robots="index,follow" if page_key == "index" else "noindex,follow",
+                       logo=(posixpath.relpath("logo" + logo.suffix.lower(), base or ".") if base else
+                             "logo" + logo.suffix.lower()) if logo else None,
+                       phone_e164=settings.phone_e164, phone_display=display_phone(settings.phone_e164),
+                       consent_id=consent_id, **extra)
+        files[base + out] = env.get_template(template).render(context).encode("utf-8")
+
+    site_title = s.site.title or s.business.name
+    page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
+         purposes=s.purposes, chat_links=links, sources=" ".join(sorted(s.channels.values())))
+    for key in ("privacy", "imprint"):
+        page("page.html", page_link[key], key, f"{texts[key].title} – {site_title}", text=texts[key])
+    wd_text = fill(withdrawal["message"], business=business_short)
+    optout = None
+    if any(not p.required for p in s.purposes) and withdrawal.get("marketing_message"):
+        optout = wa_link(settings.whatsapp_digits, fill(withdrawal["marketing_message"], business=business_short))
+    mailto = (f"mailto:{s.business.email}?subject={quote(str(withdrawal.get('email_subject', '')), safe='')}"
+              f"&body={quote(wd_text, safe='')}")
+    page("withdrawal.html", page_link["withdrawal"], "withdrawal", f"{texts['withdrawal'].title} – {site_title}",
+         text=texts["withdrawal"], withdraw_link=wa_link(settings.whatsapp_digits, wd_text), optout_link=optout,
+         withdraw_mailto=mailto, withdraw_message=wd_text)
+    published = {v.id: v for v in versions}
+    for version in sorted(published.values(), key=lambda v: v.id):
+        page("consent.html", f"consent-{version.id}.html", "consent", f"{version.id} – {site_title}",
+             version=version, versions=sorted(published.values(), key=lambda v: (v.date, v.id), reverse=True),
+             version_title=fill(ui_consent["version_title"], version=version.id),
+             version_intro=fill(ui_consent["version_intro"], version=version.id,
+                                date=format_date(dt.date.fromisoformat(version.date), lang)))
+    return LanguageSite(files, consent_id, fragment, links)
+
+
+def consent_for(settings: Settings, lang: str, texts: Mapping[str, Text]) -> tuple[str, str]:
+    """The consent fragment of a language and its version id."""
+    s = settings.for_lang(lang)
+    fragment = consent_fragment(texts, s.purposes, texts["index"].meta)
+    return version_id(fragment), fragment

@@ -1,0 +1,37 @@
+"""Problems found in the input: one line each, `<file>: <where>: <what> (<fix>)`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the input, reported without a traceback."""
+
+    file: str
+    where: str
+    what: str
+    fix: str = ""
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        text = f"{self.file}: {self.where}: {self.what}"
+        if self.fix:
+            text += f" ({self.fix})"
+        if self.severity == "warning":
+            text = "warning: " + text
+        return text
+
+
+class InputError(Exception):
+    """Raised with every problem found, so all are reported at once."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def errors(problems: list[Problem], strict: bool = False) -> list[Problem]:
+    """The problems that stop a build (warnings too, with --strict)."""
+    return [p for p in problems if strict or p.severity == "error"]

@@ -1,0 +1,479 @@
+"""QR codes as a matrix, SVG, PNG and PDF, ready for screen and print.
+
+Conventions used everywhere in this module:
+
+* ``qr_matrix`` returns the symbol *without* a quiet zone (``border=0`` in
+  ``qrcode``); every renderer adds the quiet zone of ``QUIET_ZONE`` (4) light
+  modules on each side itself.
+* A size (``size_mm``, ``min_size_mm``, ``size_pt``) always means the whole code
+  *including* the quiet zone, as print rules of thumb do ("invoice >= 20 mm").
+* Dark modules are 100 % K (CMYK 0/0/0/1) in PDFs and ``#000`` in SVG, always on a
+  light (white) background: codes are never inverted.
+* Output is deterministic: same input, same bytes (no timestamps, ReportLab
+  ``invariant=1``, PNG without tIME chunk).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+from xml.sax.saxutils import quoteattr
+
+import qrcode
+import qrcode.constants
+from PIL import Image, ImageFilter, UnidentifiedImageError
+from reportlab.lib.colors import CMYKColor
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas as rl_canvas
+
+QUIET_ZONE = 4
+"""Light modules on every side (ISO/IEC 18004)."""
+
+MIN_DOTS_PER_MODULE = 4
+"""A module must be at least this many printer dots wide."""
+
+MIN_MODULE_MM = MIN_DOTS_PER_MODULE * 25.4 / 300
+"""0.3387 mm: four dots at 300 dpi."""
+
+MAX_LOGO_COVERAGE = 0.20
+"""Largest share of the symbol area (without quiet zone) a centre logo may clear."""
+
+BLACK_K = CMYKColor(0, 0, 0, 1)
+WHITE = CMYKColor(0, 0, 0, 0)
+
+Matrix = Sequence[Sequence[bool]]
+
+FONT_DIR = Path(__file__).parent / "fonts"
+FONT = "SiteBuilderSans"
+FONT_BOLD = "SiteBuilderSans-Bold"
+_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
+
+_EC_LEVELS = {
+    "L": qrcode.constants.ERROR_CORRECT_L,
+    "M": qrcode.constants.ERROR_CORRECT_M,
+    "Q": qrcode.constants.ERROR_CORRECT_Q,
+    "H": qrcode.constants.ERROR_CORRECT_H,
+}
+
+
+class PrintError(Exception):
+    """A problem in the print settings, reported as ``<key>: <what> (<fix>)``.
+
+    The core prefixes the settings file name to get the standard one-line message.
+    """
+
+    def __init__(self, key: str, message: str, fix: str) -> None:
+        super().__init__(key, message, fix)
+        self.key = key
+        self.message = message
+        self.fix = fix
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.message} ({self.fix})"
+
+    def format(self, file: str) -> str:
+        """The standard message ``<file>: <key>: <what> (<fix>)``."""
+        return f"{file}: {self}"
+
+
+@dataclass(frozen=True)
+class QrLogo:
+    """A centre logo: a square of ``size`` modules cleared at ``(left, top)`` of the symbol."""
+
+    png: bytes
+    """The logo, flattened on white, as RGB PNG."""
+    left: int
+    top: int
+    size: int
+    padding: int = 1
+    """Light modules kept between the cleared square's edge and the logo picture."""
+
+
+# --------------------------------------------------------------------------- matrix
+
+
+def qr_matrix(data: str, error_correction: str = "M", *, key: str = "site.base_url") -> list[list[bool]]:
+    """The QR symbol for ``data`` as rows of booleans (True = dark), without quiet zone."""
+    level = _ec_level(error_correction, key="print.error_correction")
+    code = qrcode.QRCode(error_correction=level, border=0, box_size=1)
+    code.add_data(data)
+    try:
+        code.make(fit=True)
+    except (qrcode.exceptions.DataOverflowError, ValueError):  # 8.2 raises ValueError past version 40
+        raise PrintError(
+            key,
+            f"text of {len(data)} characters is too long for a QR code",
+            "use a shorter URL",
+        ) from None
+    return [[bool(cell) for cell in row] for row in code.get_matrix()]
+
+
+def _ec_level(error_correction: str, *, key: str) -> int:
+    try:
+        return _EC_LEVELS[error_correction.upper()]
+    except (KeyError, AttributeError):
+        raise PrintError(
+            key, f"unknown error correction {error_correction!r}", "use one of L, M, Q, H"
+        ) from None
+
+
+def modules_with_quiet_zone(matrix: Matrix) -> int:
+    """Width of the code in modules, quiet zone included."""
+    return len(matrix) + 2 * QUIET_ZONE
+
+
+def module_size_mm(matrix: Matrix, size_mm: float) -> float:
+    """Width of one module when the code, quiet zone included, is ``size_mm`` wide."""
+    return size_mm / modules_with_quiet_zone(matrix)
+
+
+def check_printable(
+    url: str,
+    size_mm: float,
+    dpi: int = 300,
+    error_correction: str = "M",
+) -> str | None:
+    """A problem text when modules at ``size_mm`` would be under 4 printer dots at ``dpi``."""
+    matrix = qr_matrix(url, error_correction)
+    return _module_problem(matrix, size_mm, dpi, len(url))
+
+
+def _module_problem(matrix: Matrix, size_mm: float, dpi: int, chars: int) -> str | None:
+    module = module_size_mm(matrix, size_mm)
+    minimum = MIN_DOTS_PER_MODULE * 25.4 / dpi
+    if module + 1e-9 >= minimum:
+        return None
+    return (
+        f"a {size_mm:g} mm QR code for this {chars}-character URL has modules of "
+        f"{module:.3f} mm, below {MIN_DOTS_PER_MODULE} printer dots at {dpi} dpi "
+        f"({minimum:.3f} mm)"
+    )
+
+
+def min_size_mm(matrix: Matrix, dpi: int = 300) -> float:
+    """Smallest code width (quiet zone included) with modules of at least 4 dots at ``dpi``."""
+    return modules_with_quiet_zone(matrix) * MIN_DOTS_PER_MODULE * 25.4 / dpi
+
+
+def _runs(matrix: Matrix):
+    """Horizontal runs of dark modules as (x, y, length), in symbol coordinates."""
+    for y, row in enumerate(matrix):
+        x = 0
+        n = len(row)
+        while x < n:
+            if row[x]:
+                start = x
+                while x < n and row[x]:
+                    x += 1
+                yield start, y, x - start
+            else:
+                x += 1
+
+
+def _rects(matrix: Matrix):
+    """Dark areas as rectangles (x, y, width, height): horizontal runs, stacked when equal."""
+    open_rects: dict[tuple[int, int], list[int]] = {}
+    done: list[tuple[int, int, int, int]] = []
+    for y, row in enumerate(_rows_of_runs(matrix)):
+        current: dict[tuple[int, int], list[int]] = {}
+        for x, length in row:
+            rect = open_rects.pop((x, length), None)
+            if rect is None:
+                rect = [x, y, length, 0]
+            rect[3] += 1
+            current[(x, length)] = rect
+        done.extend(tuple(r) for r in open_rects.values())
+        open_rects = current
+    done.extend(tuple(r) for r in open_rects.values())
+    return sorted(done, key=lambda r: (r[1], r[0]))
+
+
+def _rows_of_runs(matrix: Matrix) -> list[list[tuple[int, int]]]:
+    rows: list[list[tuple[int, int]]] = [[] for _ in matrix]
+    for x, y, length in _runs(matrix):
+        rows[y].append((x, length))
+    return rows
+
+
+def _cleared(matrix: Matrix, logo: QrLogo | None) -> Matrix:
+    if logo is None:
+        return matrix
+    rows = [list(row) for row in matrix]
+    for y in range(logo.top, logo.top + logo.size):
+        for x in range(logo.left, logo.left + logo.size):
+            rows[y][x] = False
+    return rows
+
+
+# --------------------------------------------------------------------------- SVG
+
+
+def _num(value: float) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def qr_path_d(matrix: Matrix, offset: int = QUIET_ZONE) -> str:
+    """SVG path data: one closed rectangle per run of dark modules (runs stacked when equal)."""
+    return "".join(f"M{x + offset} {y + offset}h{w}v{h}h-{w}z" for x, y, w, h in _rects(matrix))
+
+
+def qr_svg(matrix: Matrix, size_mm: float, *, label: str | None = None, logo: QrLogo | None = None) -> str:
+    """A standalone or inline SVG: viewBox in modules, one ``<path>``, quiet zone included.
+
+    Valid pasted inline into HTML5 (no prefixes, no ids, no XML declaration).
+    ``label`` becomes ``role="img"`` + ``aria-label``.
+    """
+    n = modules_with_quiet_zone(matrix)
+    size = _num(size_mm)
+    a11y = f' role="img" aria-label={quoteattr(label)}' if label else ""
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}mm" height="{size}mm" '
+        f'viewBox="0 0 {n} {n}" shape-rendering="crispEdges"{a11y}>',
+        f'<rect width="{n}" height="{n}" fill="#fff"/>',
+        f'<path fill="#000" d="{qr_path_d(_cleared(matrix, logo))}"/>',
+    ]
+    if logo is not None:
+        import base64
+
+        inner = logo.size - 2 * logo.padding
+        href = "data:image/png;base64," + base64.b64encode(logo.png).decode("ascii")
+        parts.append(
+            f'<image x="{logo.left + logo.padding + QUIET_ZONE}" y="{logo.top + logo.padding + QUIET_ZONE}" '
+            f'width="{inner}" height="{inner}" preserveAspectRatio="xMidYMid meet" href="{href}"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------- PNG
+
+
+def png_pixels_per_module(matrix: Matrix, dpi: int, min_size_mm: float) -> int:
+    """Whole pixels per module so that the code is at least ``min_size_mm`` wide (rounded up)."""
+    wanted_px = min_size_mm / 25.4 * dpi
+    return max(1, math.ceil(wanted_px / modules_with_quiet_zone(matrix) - 1e-9))
+
+
+def qr_image(matrix: Matrix, pixels_per_module: int, logo: QrLogo | None = None) -> Image.Image:
+    """The code (quiet zone included) as a Pillow image: mode '1', or 'RGB' with a logo."""
+    n = modules_with_quiet_zone(matrix)
+    small = Image.new("1", (n, n), 1)
+    pixels = small.load()
+    for x, y, length in _runs(_cleared(matrix, logo)):
+        for i in range(length):
+            pixels[x + i + QUIET_ZONE, y + QUIET_ZONE] = 0
+    image = small.resize((n * pixels_per_module, n * pixels_per_module), Image.Resampling.NEAREST)
+    if logo is None:
+        return image
+    image = image.convert("RGB")
+    picture = Image.open(io.BytesIO(logo.png))
+    inner = (logo.size - 2 * logo.padding) * pixels_per_module
+    fitted = _fit(picture, inner, inner)
+    origin_x = (logo.left + logo.padding + QUIET_ZONE) * pixels_per_module
+    origin_y = (logo.top + logo.padding + QUIET_ZONE) * pixels_per_module
+    image.paste(fitted, (origin_x + (inner - fitted.width) // 2, origin_y + (inner - fitted.height) // 2))
+    return image
+
+
+def _fit(picture: Image.Image, width: int, height: int) -> Image.Image:
+    scale = min(width / picture.width, height / picture.height)
+    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
+    return picture.resize(size, Image.Resampling.LANCZOS)
+
+
+def qr_png(matrix: Matrix, dpi: int, min_size_mm: float, *, logo: QrLogo | None = None) -> bytes:
+    """A 1-bit PNG (RGB with a logo) with whole pixels per module, at least ``min_size_mm`` wide.
+
+    Pixels per module are rounded *up*, so the code may be slightly larger than asked;
+    the dpi is stored in the file so layout programs place it at that size.
+    """
+    image = qr_image(matrix, png_pixels_per_module(matrix, dpi, min_size_mm), logo)
+    return _png_bytes(image, dpi)
+
+
+def _png_bytes(image: Image.Image, dpi: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def draw_qr(
+    canvas: rl_canvas.Canvas,
+    matrix: Matrix,
+    x_pt: float,
+    y_pt: float,
+    size_pt: float,
+    *,
+    logo: QrLogo | None = None,
+    background: bool = True,
+) -> None:
+    """Draw the code as vectors, lower-left corner at (x_pt, y_pt), quiet zone included.
+
+    Dark modules are 100 % K; the quiet zone is painted white unless ``background`` is False.
+    """
+    n = modules_with_quiet_zone(matrix)
+    unit = size_pt / n
+    canvas.saveState()
+    if background:
+        canvas.setFillColor(WHITE)
+        canvas.rect(x_pt, y_pt, size_pt, size_pt, stroke=0, fill=1)
+    canvas.setFillColor(BLACK_K)
+    path = canvas.beginPath()
+    top = y_pt + size_pt
+    for x, y, width, height in _rects(_cleared(matrix, logo)):
+        path.rect(
+            x_pt + (x + QUIET_ZONE) * unit,
+            top - (y + QUIET_ZONE + height) * unit,
+            width * unit,
+            height * unit,
+        )
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=rl_canvas.FILL_NON_ZERO)
+    if logo is not None:
+        inner = (logo.size - 2 * logo.padding) * unit
+        canvas.drawImage(
+            ImageReader(io.BytesIO(logo.png)),
+            x_pt + (logo.left + logo.padding + QUIET_ZONE) * unit,
+            top - (logo.top + logo.size - logo.padding + QUIET_ZONE) * unit,
+            width=inner,
+            height=inner,
+            preserveAspectRatio=True,
+            anchor="c",
+        )
+    canvas.restoreState()
+
+
+def register_fonts() -> None:
+    """Register the shipped TrueType fonts (Bitstream Vera) with ReportLab; idempotent."""
+    registered = pdfmetrics.getRegisteredFontNames()
+    for name, file in _FONT_FILES.items():
+        if name not in registered:
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
+
+
+def new_canvas(out: io.BytesIO, width_pt: float, height_pt: float) -> rl_canvas.Canvas:
+    """A deterministic canvas whose only font is the shipped, embedded one (no Helvetica)."""
+    register_fonts()
+    page = rl_canvas.Canvas(
+        out, pagesize=(width_pt, height_pt), invariant=1, pageCompression=1, initialFontName=FONT
+    )
+    page.setCreator("site-builder")
+    return page
+
+
+def qr_pdf(matrix: Matrix, size_mm: float, *, logo: QrLogo | None = None, title: str = "QR code") -> bytes:
+    """A one-page vector PDF whose page is exactly the code, quiet zone included."""
+    out = io.BytesIO()
+    size = size_mm * mm
+    page = new_canvas(out, size, size)
+    page.setTitle(title)
+    draw_qr(page, matrix, 0, 0, size, logo=logo)
+    page.showPage()
+    page.save()
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- logo
+
+
+def load_logo_image(logo: str | Path | bytes, *, key: str = "print.qr_logo") -> Image.Image:
+    """Open a PNG/JPEG logo flattened on white; SVG and unreadable files raise PrintError."""
+    if isinstance(logo, bytes):
+        data, name = logo, "logo"
+    else:
+        path = Path(logo)
+        if path.suffix.lower() == ".svg":
+            raise PrintError(key, f"{path.name} is an SVG; it cannot be placed in a QR code", "use a PNG or JPEG logo")
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise PrintError(key, f"cannot read logo {path}: {error.strerror}", "check the file name") from None
+        name = path.name
+    if data.lstrip()[:1] == b"<":
+        raise PrintError(key, f"{name} looks like SVG; it cannot be placed in a QR code", "use a PNG or JPEG logo")
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError):
+        raise PrintError(key, f"{name} is not a PNG or JPEG image", "use a PNG or JPEG logo") from None
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image.convert("RGB")
+
+
+def qr_with_logo(
+    data: str,
+    logo: str | Path | bytes,
+    *,
+    error_correction: str = "H",
+    coverage: float = 0.15,
+    key: str = "print.qr_logo",
+) -> tuple[list[list[bool]], QrLogo]:
+    """The matrix plus a centre logo clearing ``coverage`` of the symbol; verified by decoding.
+
+    Only at error correction H, coverage at most 20 %, never over the finder patterns.
+    Raises PrintError when any rule is broken or the rendered code does not decode.
+    """
+    if error_correction.upper() != "H":
+        raise PrintError(
+            key,
+            f"a logo in the QR code needs error correction H, not {error_correction}",
+            'set error correction to "H" or remove the logo',
+        )
+    if not 0 < coverage <= MAX_LOGO_COVERAGE + 1e-9:
+        raise PrintError(
+            key,
+            f"the logo would cover {coverage:.0%} of the QR code",
+            f"use at most {MAX_LOGO_COVERAGE:.0%}",
+        )
+    picture = load_logo_image(logo, key=key)
+    matrix = qr_matrix(data, "H")
+    n = len(matrix)
+    size = math.floor(math.sqrt(coverage * n * n))
+    if size % 2 != n % 2:  # same parity as the symbol, so the square is exactly centred
+        size -= 1
+    finder = 8  # 7 modules of finder pattern + 1 of separator
+    if size < 3 or (n - size) // 2 < finder:
+        raise PrintError(
+            key,
+            f"a logo of {coverage:.0%} does not fit between the finder patterns of this {n}x{n} code",
+            "use a smaller logo coverage or remove the logo",
+        )
+    start = (n - size) // 2
+    png = io.BytesIO()
+    picture.save(png, format="PNG", optimize=True)
+    result = QrLogo(png=png.getvalue(), left=start, top=start, size=size)
+    verify_decodes(matrix, data, logo=result, key=key)
+    return matrix, result
+
+
+def decode(image: Image.Image) -> list[str]:
+    """Texts of all QR codes zxing-cpp finds in ``image`` (dark on light only)."""
+    import zxingcpp
+
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False)
+    return [barcode.text for barcode in found]
+
+
+def verify_decodes(matrix: Matrix, expected: str, *, logo: QrLogo | None = None, key: str = "print.qr_logo") -> None:
+    """Rasterise the code sharp and slightly blurred; raise PrintError unless both decode."""
+    sharp = qr_image(matrix, 8, logo).convert("L")
+    for image in (sharp, sharp.filter(ImageFilter.GaussianBlur(2))):
+        if decode(image) != [expected]:
+            raise PrintError(
+                key,
+                "the QR code with this logo cannot be read reliably",
+                "use a smaller or simpler logo, or remove it",
+            )

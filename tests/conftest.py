@@ -1,0 +1,54 @@
+"""Shared fixtures: a copy of the example site in a temporary folder, and a way to run the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "site_builder" / "example"
+
+
+def copy_example(target: Path) -> Path:
+    """The example business (settings, logo, texts, archived consent versions) copied to `target`."""
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE / "site.toml", target / "site.toml")
+    shutil.copy(EXAMPLE / "logo.svg", target / "logo.svg")
+    shutil.copytree(EXAMPLE / "content", target / "content")
+    if (ROOT / "consent-versions").is_dir():
+        shutil.copytree(ROOT / "consent-versions", target / "consent-versions")
+    return target
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m site_builder ARGS` as a user would, capturing its output."""
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, capture_output=True,
+                          text=True, env=full_env, timeout=120)
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file below `folder` with the SHA-256 of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A fresh copy of the example site."""
+    return copy_example(tmp_path / "site")
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory) -> Path:
+    """The example site built once per test session; returns its output folder."""
+    folder = copy_example(tmp_path_factory.mktemp("example"))
+    result = run_cli("build", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder / "output"

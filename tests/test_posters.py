@@ -1,0 +1,364 @@
+"""Posters, invoice blocks and the print folder, checked the way a print shop and a phone would."""
+
+from __future__ import annotations
+
+import io
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from PIL import Image, ImageDraw, ImageFilter
+from pypdf import PdfReader
+
+from site_builder.posters import (
+    TEXTS_DE,
+    TEXTS_EN,
+    Channel,
+    InvoiceBlockSpec,
+    PosterSpec,
+    PrintSet,
+    invoice_block_pdf,
+    invoice_block_png,
+    invoice_block_svg,
+    make_print_set,
+    poster_layout,
+    poster_pdf,
+    poster_preview_png,
+    print_problems,
+)
+from site_builder.qr import PrintError
+
+BASE = "https://www.tischlerei-mustermann.de/whatsapp/"
+INVOICE_URL = BASE + "?s=r"
+POSTER_URL = BASE + "?s=a"
+MM = 72 / 25.4
+SIZES = {"A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
+LONG_NAME = "Tischlerei Mustermann GmbH & Co. KG – Möbel für Groß und Klein, Meisterbetrieb seit 1952"
+
+
+def decode(image: Image.Image) -> list[str]:
+    found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False)
+    return [barcode.text for barcode in found]
+
+
+def decode_with_position(image: Image.Image):
+    found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False)
+    assert len(found) == 1
+    return found[0]
+
+
+def render(pdf: bytes, dpi: int = 300) -> Image.Image:
+    document = pdfium.PdfDocument(pdf)
+    image = document[0].render(scale=dpi / 72, grayscale=False).to_pil().convert("RGB")
+    document.close()
+    return image
+
+
+def boxes_mm(pdf: bytes) -> dict[str, tuple[float, ...]]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return {
+        name: tuple(float(v) / MM for v in getattr(page, name))
+        for name in ("mediabox", "trimbox", "bleedbox")
+    }
+
+
+def poster(**changes) -> PosterSpec:
+    base = PosterSpec(
+        business_name="Tischlerei Mustermann",
+        qr_url=POSTER_URL,
+        display_url="tischlerei-mustermann.de/whatsapp",
+        texts=TEXTS_DE,
+        paper="A6",
+    )
+    return replace(base, **changes)
+
+
+def fonts_of(pdf: bytes) -> list[dict]:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return [font.get_object() for font in page["/Resources"]["/Font"].values()]
+
+
+def assert_fonts_embedded(pdf: bytes) -> None:
+    fonts = fonts_of(pdf)
+    assert fonts
+    for font in fonts:
+        descriptor = font["/FontDescriptor"].get_object()
+        assert "/FontFile2" in descriptor, font["/BaseFont"]
+
+
+@pytest.fixture(scope="module")
+def print_set() -> PrintSet:
+    return PrintSet(
+        business_name=LONG_NAME,
+        display_url="tischlerei-mustermann.de/whatsapp",
+        channels=(Channel("invoice", INVOICE_URL), Channel("poster", POSTER_URL, size_mm=40)),
+        texts=(TEXTS_DE, TEXTS_EN),
+        formats=("A4", "A5", "A6"),
+        bleed_mm=3,
+        crop_marks=True,
+        primary_color="#25d366",
+    )
+
+
+@pytest.fixture(scope="module")
+def files(print_set) -> dict[str, bytes]:
+    return make_print_set(print_set)
+
+
+# --------------------------------------------------------------------------- page boxes
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "A6"])
+@pytest.mark.parametrize("bleed", [0, 3, 5])
+def test_page_is_trim_plus_bleed_with_exact_boxes(paper, bleed):
+    w, h = SIZES[paper]
+    boxes = boxes_mm(poster_pdf(poster(paper=paper, bleed_mm=bleed)))
+    assert boxes["mediabox"] == pytest.approx((0, 0, w + 2 * bleed, h + 2 * bleed), abs=0.1)
+    assert boxes["bleedbox"] == pytest.approx(boxes["mediabox"], abs=0.1)
+    assert boxes["trimbox"] == pytest.approx((bleed, bleed, bleed + w, bleed + h), abs=0.1)
+
+
+@pytest.mark.parametrize("paper", ["A4", "A6"])
+@pytest.mark.parametrize("bleed", [0, 3, 5])
+def test_crop_variant_adds_a_slug_and_keeps_boxes(paper, bleed):
+    w, h = SIZES[paper]
+    boxes = boxes_mm(poster_pdf(poster(paper=paper, bleed_mm=bleed, crop_marks=True)))
+    slug = 10
+    assert boxes["mediabox"] == pytest.approx((0, 0, w + 2 * (bleed + slug), h + 2 * (bleed + slug)), abs=0.1)
+    assert boxes["bleedbox"] == pytest.approx((slug, slug, slug + w + 2 * bleed, slug + h + 2 * bleed), abs=0.1)
+    o = slug + bleed
+    assert boxes["trimbox"] == pytest.approx((o, o, o + w, o + h), abs=0.1)
+
+
+def test_crop_marks_sit_outside_the_bleed_on_the_trim_lines():
+    bleed, slug, dpi = 3, 10, 150
+    image = render(poster_pdf(poster(bleed_mm=bleed, crop_marks=True)), dpi).convert("L")
+    px = dpi / 25.4
+    trim_left = (slug + bleed) * px
+    trim_top = (slug + bleed) * px
+    # along the top trim line, out in the slug (left of the bleed): a mark
+    mark = [image.getpixel((int(trim_left - d * px), round(trim_top))) for d in (bleed + 4, bleed + 6)]
+    assert max(mark) < 200
+    # inside the bleed, and at the page corner: nothing printed
+    for x_mm, y_mm in ((slug + 1, slug + bleed), (slug + bleed, slug + 1), (1, 1)):
+        assert image.getpixel((round(x_mm * px), round(y_mm * px))) > 250
+
+
+# --------------------------------------------------------------------------- content
+
+
+def test_poster_decodes_with_square_modules_of_the_planned_size():
+    spec = poster(paper="A5")
+    layout = poster_layout(spec)
+    assert layout.qr_size_mm >= max(20, 80 / 10 * 10 / 10)
+    image = render(poster_pdf(spec), 300)
+    barcode = decode_with_position(image)
+    assert barcode.text == POSTER_URL
+    p = barcode.position
+    width = ((p.top_right.x - p.top_left.x) ** 2 + (p.top_right.y - p.top_left.y) ** 2) ** 0.5
+    height = ((p.bottom_left.x - p.top_left.x) ** 2 + (p.bottom_left.y - p.top_left.y) ** 2) ** 0.5
+    assert width == pytest.approx(height, rel=0.01)
+    symbol_px = 33 * layout.module_mm / 25.4 * 300  # 33 modules, corners as zxing reports them
+    assert width == pytest.approx(symbol_px, rel=0.05)
+
+
+def test_everything_stays_in_the_safe_area_and_the_band_runs_into_the_bleed():
+    bleed, dpi = 3, 100
+    spec = poster(business_name=LONG_NAME, bleed_mm=bleed, primary_color="#c0392b")
+    image = render(poster_pdf(spec), dpi).convert("RGB")
+    px = dpi / 25.4
+    w, h = SIZES["A6"]
+    safe = 5  # mm inside trim, the least margin we promise
+    band_top = h + bleed - 4.44  # band is max(4, 3 % of height) mm tall, from the trim's foot
+    for y in range(image.height):
+        y_mm = y / px
+        if y_mm > band_top - 1:
+            continue
+        for x in range(image.width):
+            r, g, b = image.getpixel((x, y))
+            if r + g + b < 600:  # printed
+                x_mm = x / px
+                assert bleed + safe <= x_mm <= bleed + w - safe, (x_mm, y_mm)
+                assert bleed + safe <= y_mm, (x_mm, y_mm)
+    # the band covers the bleed corner and is coloured, not black
+    corner = image.getpixel((1, image.height - 2))
+    assert corner[0] > corner[2] + 50 and corner != (255, 255, 255)
+
+
+def test_poster_text_is_german_and_fonts_are_embedded():
+    pdf = poster_pdf(poster(business_name="Bäckerei Groß – Brötchen ab 0,40 €"))
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Bäckerei Groß – Brötchen ab 0,40 €" in text
+    assert "Schreiben Sie uns auf WhatsApp" in text
+    assert "Einwilligung" in text
+    assert_fonts_embedded(pdf)
+    assert all("Helvetica" not in str(font["/BaseFont"]) for font in fonts_of(pdf))
+
+
+def test_english_poster_has_english_text():
+    text = PdfReader(io.BytesIO(poster_pdf(poster(texts=TEXTS_EN)))).pages[0].extract_text()
+    assert "Message us on WhatsApp" in text and "consent" in text
+
+
+def test_raster_logo_is_shown_and_svg_logo_skipped(tmp_path):
+    png = tmp_path / "logo.png"
+    Image.new("RGB", (300, 100), (20, 60, 200)).save(png)
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    with_logo = render(poster_pdf(poster(logo_path=png)), 72).convert("RGB")
+    raw = with_logo.tobytes()
+    blues = sum(1 for i in range(0, len(raw), 3) if raw[i + 2] > 150 and raw[i] < 80)
+    assert blues > 100
+    assert poster_pdf(poster(logo_path=svg)) == poster_pdf(poster())
+    assert decode(render(poster_pdf(poster(logo_path=png)))) == [POSTER_URL]
+
+
+def test_preview_png_shows_the_trim_area_and_decodes():
+    preview = Image.open(io.BytesIO(poster_preview_png(poster_pdf(poster(bleed_mm=5)), 90)))
+    assert preview.size == (round(105 / 25.4 * 90), round(148 / 25.4 * 90))
+    assert decode(preview) == [POSTER_URL]
+
+
+# --------------------------------------------------------------------------- invoice block
+
+
+def test_invoice_block_pdf_size_font_and_code():
+    spec = InvoiceBlockSpec(INVOICE_URL, text="WhatsApp: scannen & Einwilligung geben")
+    pdf = invoice_block_pdf(spec)
+    assert boxes_mm(pdf)["mediabox"] == pytest.approx((0, 0, 45, 25), abs=0.1)
+    assert_fonts_embedded(pdf)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Einwilligung" in text and "scannen" in text
+    assert decode(render(pdf)) == [INVOICE_URL]
+
+
+def test_invoice_block_png_decodes_even_blurred():
+    image = Image.open(io.BytesIO(invoice_block_png(InvoiceBlockSpec(INVOICE_URL), 300)))
+    assert image.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+    assert image.size[0] == pytest.approx(45 / 25.4 * 300, abs=1)
+    assert image.size[1] == pytest.approx(25 / 25.4 * 300, abs=1)
+    assert decode(image.filter(ImageFilter.GaussianBlur(1.5))) == [INVOICE_URL]
+
+
+def test_invoice_block_svg_parses_and_its_code_decodes():
+    svg = invoice_block_svg(InvoiceBlockSpec(INVOICE_URL, text="WhatsApp: scan & give consent"))
+    assert "svg:" not in svg and " id=" not in svg
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert root.get("viewBox") == "0 0 45 25" and root.get("width") == "45mm"
+    lines = [span.text for span in root.find(f"{ns}text").iter(f"{ns}tspan")]
+    assert " ".join(lines) == "WhatsApp: scan & give consent" and len(lines) >= 2
+    (path,) = root.iter(f"{ns}path")
+    group = root.find(f"{ns}g")
+    assert group.get("transform").startswith("translate(0.5 2.5) scale(")
+    # paint the path at 6 px per module and decode it
+    image = Image.new("L", (41 * 6, 41 * 6), 255)
+    draw = ImageDraw.Draw(image)
+    for x, y, w, h in re.findall(r"M(\d+) (\d+)h(\d+)v(\d+)h-\d+z", path.get("d")):
+        x, y, w, h = int(x), int(y), int(w), int(h)
+        draw.rectangle((x * 6, y * 6, (x + w) * 6 - 1, (y + h) * 6 - 1), fill=0)
+    assert decode(image) == [INVOICE_URL]
+
+
+# --------------------------------------------------------------------------- the print folder
+
+
+def test_print_set_has_every_file(files):
+    expected = {"README.txt"}
+    for channel in ("invoice", "poster"):
+        expected |= {f"qr-{channel}.svg", f"qr-{channel}.pdf", f"qr-{channel}-300dpi.png", f"qr-{channel}-600dpi.png"}
+    for paper in ("a4", "a5", "a6"):
+        for lang in ("de", "en"):
+            expected |= {f"poster-{paper}-{lang}.pdf", f"poster-{paper}-{lang}-crop.pdf", f"poster-{paper}-{lang}.png"}
+    for lang in ("de", "en"):
+        expected |= {f"invoice-block-{lang}.{ext}" for ext in ("svg", "pdf")}
+        expected |= {f"invoice-block-{lang}-{dpi}dpi.png" for dpi in (300, 600)}
+    assert set(files) == expected
+
+
+def test_every_code_in_the_print_set_decodes_to_its_channel_url(files):
+    for name, data in files.items():
+        if name.endswith(".pdf"):
+            image = render(data, 300)
+        elif name.endswith(".png"):
+            image = Image.open(io.BytesIO(data))
+        else:
+            continue
+        wanted = INVOICE_URL if ("invoice" in name) else POSTER_URL
+        assert decode(image) == [wanted], name
+
+
+def test_every_pdf_in_the_print_set_embeds_its_fonts(files):
+    for name, data in files.items():
+        if name.endswith(".pdf") and not name.startswith("qr-"):
+            assert_fonts_embedded(data)
+
+
+def test_readme_tells_the_print_shop_sizes_bleed_and_colour(files):
+    readme = files["README.txt"].decode("utf-8")
+    assert "3 mm Beschnitt" in readme and "100 % K" in readme
+    assert "A6 105 x 148 mm" in readme and "page 111 x 154 mm" in readme
+    assert "#25d366" in readme
+    assert "45 x 25 mm" in readme
+
+
+def test_same_settings_same_bytes():
+    small = PrintSet(
+        business_name="Bäckerei Schmidt",
+        display_url="baeckerei-schmidt.de/wa",
+        channels=(Channel("invoice", "https://baeckerei-schmidt.de/wa/?s=r"),
+                  Channel("poster", "https://baeckerei-schmidt.de/wa/?s=a")),
+        formats=("A6",),
+        crop_marks=True,
+    )
+    assert make_print_set(small) == make_print_set(small)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"bleed_mm": 6}, "print.bleed_mm"),
+        ({"bleed_mm": -1}, "print.bleed_mm"),
+        ({"paper": "A3"}, "print.formats"),
+        ({"qr_url": "https://example.de/" + "x" * 3000}, "site.base_url"),
+        ({"scan_distance_cm": 300}, "print.scan_distance_cm"),
+        ({"primary_color": "green"}, "print.primary_color"),
+    ],
+)
+def test_bad_poster_input_names_the_key(changes, key):
+    with pytest.raises(PrintError) as caught:
+        poster_pdf(poster(**changes))
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{key}: ") and str(caught.value).endswith(")")
+
+
+def test_bad_print_set_reports_every_problem_at_once(print_set):
+    bad = replace(
+        print_set,
+        bleed_mm=6,
+        formats=("A5", "A3"),
+        channels=(Channel("invoice", "https://example.de/?s=r&x=" + "a" * 600), Channel("poster", POSTER_URL)),
+    )
+    keys = [problem.key for problem in print_problems(bad)]
+    assert keys == ["print.bleed_mm", "print.formats", "site.base_url"]
+    with pytest.raises(PrintError) as caught:
+        make_print_set(bad)
+    assert caught.value.key == "print.bleed_mm"
+    invoice_only = replace(bad, bleed_mm=3, formats=("A5",))
+    with pytest.raises(PrintError) as caught:
+        make_print_set(invoice_only)
+    assert caught.value.key == "site.base_url" and "invoice" in caught.value.message
+
+
+def test_qr_logo_in_the_print_set_needs_level_h(print_set, tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(logo)
+    with pytest.raises(PrintError) as caught:
+        make_print_set(replace(print_set, qr_logo_path=logo))
+    assert caught.value.key == "print.qr_logo"

@@ -1,0 +1,436 @@
+"""Tests for the consent register: export parsing, message recognition and the CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from site_builder.register import (
+    CSV_COLUMNS,
+    ChatMessage,
+    DEFAULT_TEMPLATES,
+    KnownVersion,
+    LanguageTemplates,
+    ReadProblem,
+    RegisterRow,
+    build_recognizer,
+    chat_name_from_filename,
+    classify,
+    parse_chat_text,
+    read_export,
+    run_consents,
+    write_register_csv,
+)
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+BUSINESS = "Bäckerei Müller"
+KNOWN = [
+    KnownVersion("a1b2c3d4", "de", "2026-03-01"),
+    KnownVersion("0badc0de", "en", "2026-02-15"),
+    KnownVersion("3f2a9c1b", "de", "2026-10-01"),
+    KnownVersion("7c4e2d10", "en", "2026-10-01"),
+]
+CURRENT = {"de": "3f2a9c1b", "en": "7c4e2d10"}
+
+
+@pytest.fixture(scope="module")
+def rec():
+    return build_recognizer(DEFAULT_TEMPLATES, BUSINESS, KNOWN, CURRENT)
+
+
+# --- one fixture per export format -------------------------------------------------------
+
+# (sender, date, time with seconds, event, consent_id, source, purposes, version_status, lang, line)
+DE_ROWS = [
+    ("Anna Schmidt", "2026-11-28", "14:05:09", "consent", "3f2a9c1b", "", "service", "current", "de", 2),
+    ("Jürgen Weiß", "2026-11-29", "09:15:00", "consent", "3f2a9c1b", "", "service;marketing", "current", "de", 4),
+    ("Jürgen Weiß", "2026-11-29", "09:15:00", "marketing_opt_in", "3f2a9c1b", "", "marketing", "current", "de", 4),
+    ("+49 151 23456789", "2026-11-29", "09:20:41", "consent", "3f2a9c1b", "r", "service;marketing", "current", "de", 5),
+    ("+49 151 23456789", "2026-11-29", "09:20:41", "marketing_opt_in", "3f2a9c1b", "r", "marketing", "current", "de", 5),
+    ("Zoë Schäfer", "2026-11-30", "10:00:05", "consent", "a1b2c3d4", "", "service", "outdated (2026-03-01)", "de", 9),
+    ("Zoë Schäfer", "2026-11-30", "10:01:00", "consent", "deadbeef", "", "service", "unknown", "de", 10),
+    # the edited draft: greeting without business name, no full stop before the token
+    ("Jürgen Weiß", "2026-12-01", "08:02:00", "consent", "3f2a9c1b", "", "service", "current", "de", 13),
+    ("Jürgen Weiß", "2026-12-13", "18:45:00", "marketing_opt_out", "", "", "marketing", "", "de", 14),
+    # bare "Stop!": a withdrawal in no particular language
+    ("+49 151 23456789", "2026-12-14", "07:30:00", "withdrawal", "", "", "", "", "", 15),
+    # business name misspelt by the customer, STOP on its own line
+    ("Zoë Schäfer", "2026-12-24", "12:00:00", "withdrawal", "", "", "", "", "de", 16),
+]
+EN_ROWS = [
+    ("Emma Clarke", "2026-11-28", "14:05:09", "consent", "7c4e2d10", "", "service", "current", "en", 2),
+    ("Oliver Brown", "2026-11-29", "09:15:00", "consent", "7c4e2d10", "", "service;marketing", "current", "en", 4),
+    ("Oliver Brown", "2026-11-29", "09:15:00", "marketing_opt_in", "7c4e2d10", "", "marketing", "current", "en", 4),
+    ("+44 7700 900123", "2026-11-29", "21:20:41", "consent", "7c4e2d10", "r", "service;marketing", "current", "en", 5),
+    ("+44 7700 900123", "2026-11-29", "21:20:41", "marketing_opt_in", "7c4e2d10", "r", "marketing", "current", "en", 5),
+    ("Zoë O'Neill", "2026-11-30", "10:00:05", "consent", "0badc0de", "", "service", "outdated (2026-02-15)", "en", 9),
+    ("Zoë O'Neill", "2026-11-30", "10:01:00", "consent", "12ab34cd", "", "service", "unknown", "en", 10),
+    ("Oliver Brown", "2026-12-01", "12:02:00", "consent", "7c4e2d10", "", "service", "current", "en", 13),
+    ("Oliver Brown", "2026-12-13", "18:45:00", "marketing_opt_out", "", "", "marketing", "", "en", 14),
+    ("+44 7700 900123", "2026-12-14", "07:30:00", "withdrawal", "", "", "", "", "", 15),
+    ("Zoë O'Neill", "2026-12-24", "12:00:00", "withdrawal", "", "", "", "", "en", 16),
+]
+
+FORMATS = {
+    # id: (path under exports/, chat, file column, expected rows, has seconds)
+    "android-de": ("WhatsApp-Chat mit Anna Schmidt.txt", "Anna Schmidt", "WhatsApp-Chat mit Anna Schmidt.txt", DE_ROWS, False),
+    "android-en-us-12h": ("WhatsApp Chat with Emma Clarke.txt", "Emma Clarke", "WhatsApp Chat with Emma Clarke.txt", EN_ROWS, False),
+    "android-en-uk-24h": ("WhatsApp Chat with Oliver Brown.txt", "Oliver Brown", "WhatsApp Chat with Oliver Brown.txt", EN_ROWS, False),
+    "ios-de-zip": ("WhatsApp Chat - Jürgen Weiß.zip", "Jürgen Weiß", "WhatsApp Chat - Jürgen Weiß.zip/_chat.txt", DE_ROWS, True),
+    "ios-en-uk-unzipped": ("WhatsApp Chat - Zoë O'Neill/_chat.txt", "Zoë O'Neill", "WhatsApp Chat - Zoë O'Neill/_chat.txt", EN_ROWS, True),
+    "ios-en-us-12h-zip": ("WhatsApp Chat - Jack Miller.zip", "Jack Miller", "WhatsApp Chat - Jack Miller.zip/_chat.txt", EN_ROWS, True),
+}
+
+
+def _expected(rows, chat, file, seconds, line_shift=None):
+    """Expected RegisterRows from the compact tuples above, for one format."""
+    out = []
+    for sender, date, time, event, cid, source, purposes, status, lang, line in rows:
+        if line_shift:
+            line = line_shift.get(line, line)
+        out.append(RegisterRow(chat=chat, sender=sender, date=date, time=time if seconds else time[:5],
+                               event=event, consent_id=cid, source=source, purposes=purposes,
+                               version_status=status, lang=lang, file=file, line=line))
+    return out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_export_format_gives_the_exact_register_rows(fmt, rec):
+    name, chat, file, rows, seconds = FORMATS[fmt]
+    messages, problems = read_export(EXPORTS / name)
+    # android-de has a malformed header (2 lines) before the last customer message
+    shift = {16: 18} if fmt == "android-de" else None
+    assert classify(messages, rec) == _expected(rows, chat, file, seconds, shift)
+    expected_problems = 1 if fmt == "android-de" else 0
+    assert len(problems) == expected_problems, problems
+
+
+def test_fixtures_contain_the_invisible_characters_of_real_exports():
+    # Guards the fixtures: if they are re-saved by an editor, the parser tests would prove less.
+    android_de = (EXPORTS / "WhatsApp-Chat mit Anna Schmidt.txt").read_bytes()
+    assert android_de.startswith("\ufeff".encode()) and b"\r\n" in android_de
+    assert "\u00a0".encode() in android_de and "\u202a".encode() in android_de
+    us = (EXPORTS / "WhatsApp Chat with Emma Clarke.txt").read_text("utf-8")
+    assert "\u202fPM" in us and "\r" not in us
+    with zipfile.ZipFile(EXPORTS / "WhatsApp Chat - Jürgen Weiß.zip") as zf:
+        ios = zf.read("_chat.txt").decode("utf-8")
+    assert ios.startswith("\ufeff") and "\u200e[" in ios and ": \u200eNachrichten und Anrufe" in ios
+
+
+def test_times_are_24h_iso_including_midnight_and_noon():
+    messages, _ = read_export(EXPORTS / "WhatsApp Chat with Emma Clarke.txt")
+    by_line = {m.line: m for m in messages}
+    assert (by_line[11].date, by_line[11].time) == ("2026-12-01", "00:00")  # 12:00 AM
+    assert (by_line[13].date, by_line[13].time) == ("2026-12-01", "12:02")  # 12:02 PM
+    ios, _ = read_export(EXPORTS / "WhatsApp Chat - Jack Miller.zip")
+    assert (ios[4].date, ios[4].time) == ("2026-11-29", "21:20:41")
+
+
+def test_multi_line_message_keeps_its_continuation_lines():
+    messages, _ = read_export(EXPORTS / "WhatsApp-Chat mit Anna Schmidt.txt")
+    msg = next(m for m in messages if m.line == 5)
+    assert msg.sender == "+49 151 23456789"  # direction marks around the number removed
+    assert msg.text == ("Hallo Bäckerei Müller,\nich willige in WhatsApp-Kontakt ein für:\n"
+                        "Anfragen & Aufträge, Angebote & Neuigkeiten.\n(Einwilligung 3f2a9c1b/r)")
+    assert "\r" not in msg.text
+
+
+def test_system_lines_and_media_placeholders_are_marked():
+    android, _ = read_export(EXPORTS / "WhatsApp-Chat mit Anna Schmidt.txt")
+    assert android[0].sender is None and android[0].is_system
+    assert android[0].text.startswith("Nachrichten und Anrufe sind Ende-zu-Ende-verschlüsselt")
+    ios, _ = read_export(EXPORTS / "WhatsApp Chat - Jürgen Weiß.zip")
+    # iOS files the notice under the chat partner's name; it must not look like their message
+    assert ios[0].sender == "Jürgen Weiß" and ios[0].is_system
+    media = next(m for m in ios if m.line == 12)
+    assert media.text == "Bild weggelassen" and media.is_system
+    assert not any(m.is_system for m in ios if m.line in (2, 4, 15))
+    assert next(m for m in android if m.line == 12).text == "<Medien ausgeschlossen>"
+
+
+def test_malformed_header_is_reported_with_its_line_number_and_not_merged():
+    messages, problems = read_export(EXPORTS / "WhatsApp-Chat mit Anna Schmidt.txt")
+    assert [(p.file, p.line, p.severity) for p in problems] == [("WhatsApp-Chat mit Anna Schmidt.txt", 16, "error")]
+    assert "32.13.26, 25:99 - X: y" in problems[0].message
+    assert "1 continuation line" in problems[0].message
+    # the garbled message and its second line must not be glued onto the bare "Stop!" before it
+    stop = next(m for m in messages if m.line == 15)
+    assert stop.text == "Stop!"
+    assert 16 not in {m.line for m in messages}
+    assert str(problems[0]).startswith("WhatsApp-Chat mit Anna Schmidt.txt: line 16: invalid date")
+
+
+def test_header_like_line_is_kept_as_continuation_with_a_warning():
+    text = "28.11.26, 14:05 - Anna: Termin?\n29.11.26, 10:00 passt mir\n"
+    messages, problems = parse_chat_text(text, "t.txt", "t")
+    assert [m.text for m in messages] == ["Termin?\n29.11.26, 10:00 passt mir"]
+    assert [(p.line, p.severity) for p in problems] == [(2, "warning")]
+
+
+def test_text_before_the_first_message_is_reported_not_dropped():
+    messages, problems = parse_chat_text("garbage\n\n28.11.26, 14:05 - Anna: hi\n", "t.txt", "t")
+    assert [m.text for m in messages] == ["hi"]
+    assert [(p.line, p.severity) for p in problems] == [(1, "error")]
+
+
+def test_file_without_messages_is_reported():
+    messages, problems = parse_chat_text("just some notes\n", "notes.txt", "notes")
+    assert messages == []
+    assert any(p.line is None and "no chat messages" in p.message for p in problems)
+
+
+# --- day/month order ----------------------------------------------------------------------
+
+def test_ambiguous_slash_dates_are_read_day_first_with_a_warning():
+    messages, problems = read_export(EXPORTS / "WhatsApp Chat with Ambiguous Slash.txt")
+    assert [m.date for m in messages] == ["2026-04-03", "2026-04-05"]
+    assert [(p.line, p.severity) for p in problems] == [(1, "warning")]
+    assert "03/04/26" in problems[0].message and "day-first" in problems[0].message
+
+
+def test_ambiguous_dates_with_am_pm_are_read_month_first_with_a_warning():
+    messages, problems = read_export(EXPORTS / "WhatsApp Chat with Ambiguous AMPM.txt")
+    assert [(m.date, m.time) for m in messages] == [("2026-03-04", "10:00"), ("2026-05-04", "23:30")]
+    assert [(p.line, p.severity) for p in problems] == [(1, "warning")]
+    assert "month-first" in problems[0].message
+
+
+@pytest.mark.parametrize("text, dates", [
+    # one date with day > 12 decides the whole file, even an earlier ambiguous line
+    ("03/04/26, 10:00 - A: x\n13/04/26, 10:00 - A: y\n", ["2026-04-03", "2026-04-13"]),
+    ("03/04/26, 10:00 - A: x\n04/13/26, 10:00 - A: y\n", ["2026-03-04", "2026-04-13"]),
+    ("03.04.26, 10:00 - A: x\n13.04.26, 10:00 - A: y\n", ["2026-04-03", "2026-04-13"]),
+])
+def test_day_month_order_is_decided_from_all_dates_of_the_file(text, dates):
+    messages, problems = parse_chat_text(text, "t.txt", "t")
+    assert [m.date for m in messages] == dates
+    assert problems == []
+
+
+def test_dates_with_equal_day_and_month_need_no_warning():
+    messages, problems = parse_chat_text("03/03/26, 10:00 - A: x\n", "t.txt", "t")
+    assert [m.date for m in messages] == ["2026-03-03"] and problems == []
+
+
+def test_conflicting_day_month_evidence_is_warned_and_impossible_dates_reported():
+    text = "13/04/26, 10:00 - A: x\n14/04/26, 10:00 - A: y\n04/15/26, 10:00 - A: z\n"
+    messages, problems = parse_chat_text(text, "t.txt", "t")
+    assert [m.date for m in messages] == ["2026-04-13", "2026-04-14"]
+    assert [(p.line, p.severity) for p in problems] == [(1, "warning"), (3, "error")]
+
+
+# --- files ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, chat", [
+    ("WhatsApp Chat with Anna Schmidt.txt", "Anna Schmidt"),
+    ("WhatsApp-Chat mit Jürgen Weiß.txt", "Jürgen Weiß"),
+    ("WhatsApp-Chat mit Jürgen Weiß.zip", "Jürgen Weiß"),
+    ("WhatsApp Chat - Zoë O'Neill.zip", "Zoë O'Neill"),
+    ("WhatsApp Chat - Zoë O'Neill/_chat.txt", "Zoë O'Neill"),
+    ("Kunden März.txt", "Kunden März"),
+])
+def test_chat_name_comes_from_the_file_name(name, chat):
+    assert chat_name_from_filename(Path(name)) == chat
+
+
+def test_android_zip_with_media_uses_the_chat_text(tmp_path, rec):
+    path = tmp_path / "WhatsApp Chat with Jörg Schäfer.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("IMG-20261128-WA0001.jpg", b"\xff\xd8")
+        zf.writestr("WhatsApp Chat with Jörg Schäfer.txt",
+                    "28/11/2026, 14:05 - Jörg Schäfer: Hello Bäckerei Müller, I consent to WhatsApp contact "
+                    "for: Enquiries & orders. (consent 7c4e2d10)\n")
+    messages, problems = read_export(path)
+    assert problems == []
+    rows = classify(messages, rec)
+    assert [(r.chat, r.sender, r.date, r.event, r.file) for r in rows] == [
+        ("Jörg Schäfer", "Jörg Schäfer", "2026-11-28", "consent",
+         "WhatsApp Chat with Jörg Schäfer.zip/WhatsApp Chat with Jörg Schäfer.txt")]
+
+
+def _make_zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("name, content, needle", [
+    ("WhatsApp Chat with Latin1.txt", "28.11.26, 14:05 - Jörg: hi\n".encode("latin-1"), "not UTF-8"),
+    ("broken.zip", b"PK\x03\x04 this is not a zip", "not a readable zip"),
+    ("missing.txt", None, "cannot read"),
+])
+def test_unreadable_files_are_reported_by_name(tmp_path, name, content, needle):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    messages, problems = read_export(path)
+    assert messages == []
+    assert len(problems) == 1 and problems[0].file == name and problems[0].severity == "error"
+    assert needle in problems[0].message
+
+
+def test_zip_without_chat_text_is_reported(tmp_path):
+    path = _make_zip(tmp_path / "WhatsApp Chat - Anna.zip", {"photo.jpg": b"\xff\xd8"})
+    messages, problems = read_export(path)
+    assert messages == [] and [(p.file, p.line) for p in problems] == [("WhatsApp Chat - Anna.zip", None)]
+    assert "no .txt" in problems[0].message
+
+
+# --- recognition ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("hallo, ich willige in WhatsApp-Kontakt ein für: Anfragen & Aufträge (Einwilligung 3f2a9c1b)",
+     ("consent", "de", "3f2a9c1b", "", ("service",))),
+    ("ICH WILLIGE IN WHATSAPP-KONTAKT EIN FÜR:   ANFRAGEN  &\nAUFTRÄGE, angebote & neuigkeiten.\n\n(EINWILLIGUNG 3F2A9C1B/R)",
+     ("consent", "de", "3f2a9c1b", "r", ("service", "marketing"))),
+    ("Hallo Bäcker, ich willige ein für: Anfragen und Aufträge. Einwilligung 3f2a9c1b",
+     ("consent", "de", "3f2a9c1b", "", ())),
+    ("(consent 7c4e2d10/qr2026)", ("consent", "en", "7c4e2d10", "qr2026", ())),
+    ("Hi! I consent to WhatsApp contact for: Anfragen & Aufträge. (consent 7c4e2d10)",
+     ("consent", "en", "7c4e2d10", "", ("service",))),
+])
+def test_edited_consent_drafts_are_recognised(rec, text, expected):
+    found = rec.recognize(text)
+    assert found is not None
+    assert (found.event, found.lang, found.consent_id, found.source, found.purposes) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Was passiert eigentlich mit meiner Einwilligung, wenn ich umziehe?",
+    "Meine Einwilligung habe ich doch schon gegeben (Einwilligung)",
+    "(Einwilligung 3f2a9c1)",  # 7 hex digits: a truncated id is not proof of a version
+    "(Einwilligung 3f2a9c1bb)",  # 9 hex digits
+    "(Einwilligung 3f2a9c1b/waytoolong)",  # source longer than 8 characters
+    "(Einwilligung xyzxyzxy)",
+    "Bitte nicht stoppen, ich will weiter Angebote!",
+    "Can you stop by tomorrow?",
+    "STOP the delivery, please",
+    "<Medien ausgeschlossen>",
+    "",
+])
+def test_ordinary_messages_are_not_events(rec, text):
+    assert rec.recognize(text) is None
+
+
+@pytest.mark.parametrize("text, event, lang", [
+    ("STOP", "withdrawal", ""),
+    ("stop.", "withdrawal", ""),
+    ("  Stop!!\n", "withdrawal", ""),
+    ("„STOP“", "withdrawal", ""),
+    ("STOP Werbung", "marketing_opt_out", "de"),
+    ("stop   werbung!", "marketing_opt_out", "de"),
+    ("Stop marketing.", "marketing_opt_out", "en"),
+    ("ich widerrufe meine einwilligung in whatsapp kontakt mit euch", "withdrawal", "de"),
+    ("Guten Tag,\nbitte keine Werbung mehr per WhatsApp von Ihnen. STOP Werbung\nDanke", "marketing_opt_out", "de"),
+    ("I withdraw my consent to WhatsApp contact with you.", "withdrawal", "en"),
+    ("Please no more marketing on WhatsApp from the bakery", "marketing_opt_out", "en"),
+])
+def test_withdrawals_and_opt_outs_are_recognised(rec, text, event, lang):
+    found = rec.recognize(text)
+    assert found is not None and (found.event, found.lang) == (event, lang)
+
+
+def test_withdrawal_wins_over_a_consent_token_in_the_same_message(rec):
+    text = "Ich widerrufe meine Einwilligung in WhatsApp-Kontakt mit Bäckerei Müller. (Einwilligung 3f2a9c1b)"
+    assert rec.recognize(text).event == "withdrawal"
+
+
+def _msg(sender, text, line=1):
+    return ChatMessage(chat="c", sender=sender, date="2026-11-28", time="14:05", text=text, file="f.txt", line=line)
+
+
+def test_business_own_messages_are_never_counted(rec):
+    consent = "Hallo Bäckerei Müller, ich willige in WhatsApp-Kontakt ein für: Anfragen & Aufträge. (Einwilligung 3f2a9c1b)"
+    messages = [_msg("Bäckerei Müller", consent, 1), _msg("bäckerei  MÜLLER", "STOP", 2),
+                _msg("Anna", consent, 3)]
+    assert [(r.sender, r.line) for r in classify(messages, rec)] == [("Anna", 3)]
+    # the owner's phone name can be added when it differs from the business name
+    rec2 = build_recognizer(DEFAULT_TEMPLATES, BUSINESS, KNOWN, CURRENT, own_senders=["Max (Handy)"])
+    assert classify([_msg("Max (Handy)", consent)], rec2) == []
+
+
+def test_version_status(rec):
+    assert rec.version_status("3f2a9c1b") == "current"
+    assert rec.version_status("7c4e2d10") == "current"
+    assert rec.version_status("a1b2c3d4") == "outdated (2026-03-01)"
+    assert rec.version_status("0badc0de") == "outdated (2026-02-15)"
+    assert rec.version_status("deadbeef") == "unknown"
+
+
+def test_the_sites_own_templates_drive_recognition():
+    custom = LanguageTemplates(
+        lang="de",
+        consent="Moin {business}! Zustimmung zu: {purposes} [Zustimmung {version}]",
+        withdrawal="Ich ziehe meine Zustimmung für {business} zurück. ENDE",
+        marketing_optout="Keine Werbung mehr von {business} bitte. ENDE Werbung",
+        purpose_labels={"service": "Termine", "newsletter": "Rundbrief", "marketing": "Rabatte"},
+    )
+    rec = build_recognizer([custom], "Friseur Kamm", [], {"de": "11112222"})
+    found = rec.recognize("Moin Friseur Kamm! Zustimmung zu: Termine, Rabatte, Rundbrief [Zustimmung 11112222]")
+    assert (found.event, found.consent_id, found.purposes) == ("consent", "11112222", ("service", "newsletter", "marketing"))
+    assert rec.recognize("(Einwilligung 11112222)") is None
+    assert rec.recognize("ende").event == "withdrawal"
+    assert rec.recognize("STOP") is None
+    assert rec.recognize("Keine Werbung mehr von Kamm bitte").event == "marketing_opt_out"
+    assert rec.recognize("ENDE Werbung").event == "marketing_opt_out"
+
+
+def test_consent_template_without_version_field_is_rejected():
+    bad = LanguageTemplates("de", "Hallo {business}", "x {business}. STOP", "y {business}. STOP Werbung", {})
+    with pytest.raises(ValueError, match="version"):
+        build_recognizer([bad], "B", [], {})
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def test_run_consents_writes_a_csv_that_round_trips(tmp_path, rec):
+    files = [EXPORTS / "WhatsApp-Chat mit Anna Schmidt.txt", EXPORTS / "WhatsApp Chat - Jack Miller.zip"]
+    out = tmp_path / "register.csv"
+    rows, problems = run_consents(files, rec, out)
+    assert len(rows) == len(DE_ROWS) + len(EN_ROWS)
+    assert [p.line for p in problems] == [16]
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel opens umlauts correctly
+    with out.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == CSV_COLUMNS
+        read_back = list(reader)
+    assert read_back == [r.as_dict() for r in rows]
+    marketing = [(r["sender"], r["event"]) for r in read_back if r["event"].startswith("marketing_")]
+    assert marketing == [
+        ("Jürgen Weiß", "marketing_opt_in"), ("+49 151 23456789", "marketing_opt_in"),
+        ("Jürgen Weiß", "marketing_opt_out"),
+        ("Oliver Brown", "marketing_opt_in"), ("+44 7700 900123", "marketing_opt_in"),
+        ("Oliver Brown", "marketing_opt_out"),
+    ]
+    first = read_back[0]
+    assert first == {"chat": "Anna Schmidt", "sender": "Anna Schmidt", "date": "2026-11-28", "time": "14:05",
+                     "event": "consent", "consent_id": "3f2a9c1b", "source": "", "purposes": "service",
+                     "version_status": "current", "lang": "de", "file": "WhatsApp-Chat mit Anna Schmidt.txt",
+                     "line": "2"}
+
+
+def test_csv_quotes_commas_quotes_and_newlines(rec):
+    row = RegisterRow(chat='Kunde "Zoë", Köln', sender="Jörg,\nSchäfer", date="2026-11-28", time="14:05",
+                      event="consent", consent_id="3f2a9c1b", purposes="service;marketing",
+                      version_status="outdated (2026-03-01)", lang="de", file="a.txt", line=3)
+    buf = io.StringIO()
+    write_register_csv([row], buf)
+    assert list(csv.DictReader(io.StringIO(buf.getvalue()))) == [row.as_dict()]
+
+
+def test_empty_register_still_has_the_header(tmp_path, rec):
+    buf = io.StringIO()
+    rows, problems = run_consents([], rec, buf)
+    assert rows == [] and problems == []
+    assert buf.getvalue().strip() == ",".join(CSV_COLUMNS)
+
+
+def test_read_problem_str():
+    assert str(ReadProblem("a.txt", None, "broken")) == "a.txt: file: broken"
+    assert str(ReadProblem("a.txt", 3, "odd", "warning")) == "warning: a.txt: line 3: odd"
