@@ -62,7 +62,17 @@ class Plan:
 
 # Later stages (print files, records, hosting configs) register here: (settings, plan, previous output) -> files.
 Stage = Callable[[Settings, Plan, Path | None], dict[str, bytes]]
-STAGES: list[tuple[str, Stage]] = []
+
+
+def _print_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
+    from .printing import print_files  # lazily: ReportLab and friends are the slow imports
+
+    return print_files(settings, plan, previous)
+
+
+STAGES: list[tuple[str, Stage]] = [
+    ("print", _print_stage),
+]
 
 
 def _front_matters(folder: Path, problems: list[Problem]) -> dict[str, dict[str, Any]]:
@@ -135,7 +145,7 @@ def plan_build(config: Path) -> Plan:
         return plan
     env = theme_environment(settings)
     js = theme_static(settings, "app.js")
-    slug_map = {lang: page_links({k: t.meta for k, t in language.texts.items()}, None)
+    slug_map = {lang: page_links({k: t.meta for k, t in language.texts.items()}, language.consent_id)
                 for lang, language in plan.languages.items()}
     for lang, language in plan.languages.items():
         site = render_language(settings, lang, language.texts, language.consent_id, language.fragment,

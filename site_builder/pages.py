@@ -174,7 +174,7 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
     def alternates(page: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         alts, switch = [], []
         for other in settings.languages:
-            target = lang_dir(settings, other) + (all_slugs[other].get(page, page + ".html") if page != "index" else "index.html")
+            target = lang_dir(settings, other) + all_slugs[other].get(page, page + ".html")
             href = posixpath.relpath(target, base or ".") if base else target
             entry = {"lang": other, "href": href, "name": LANGUAGE_NAMES.get(other, other)}
             alts.append({**entry, "href": settings.base_url + target})

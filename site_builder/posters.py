@@ -22,7 +22,10 @@ Posters encode the URL of the ``poster`` channel, invoice blocks that of the
 converted naively from RGB to CMYK and runs into the bleed. Fonts (Bitstream Vera,
 shipped in ``site_builder/fonts``) are embedded as TrueType subsets.
 
-Problems raise ``PrintError`` with the settings keys named in ``KEY_*`` below.
+Problems raise ``PrintError`` with the settings key (``KEY_*`` below: ``print.bleed_mm``,
+``print.formats``, ``print.scan_distance_cm.<A4|A5|A6>``, ``print.error_correction``,
+``print.qr_logo``, ``site.base_url``, ``theme.primary``, ``theme.logo``, ``channels``);
+``print_problems`` lists all of them at once, ``make_print_set`` raises the first.
 """
 
 from __future__ import annotations
@@ -47,7 +50,6 @@ from site_builder.qr import (
     FONT_BOLD,
     new_canvas,
     register_fonts,
-    WHITE,
     Matrix,
     PrintError,
     QrLogo,
@@ -72,11 +74,11 @@ KEY_BLEED = "print.bleed_mm"
 KEY_FORMATS = "print.formats"
 KEY_URL = "site.base_url"
 KEY_QR_LOGO = "print.qr_logo"
-KEY_LOGO = "business.logo"
-KEY_COLOR = "print.primary_color"
+KEY_LOGO = "theme.logo"
+KEY_COLOR = "theme.primary"
 KEY_SCAN = "print.scan_distance_cm"
 KEY_EC = "print.error_correction"
-KEY_CHANNELS = "print.channels"
+KEY_CHANNELS = "channels"
 
 SVG_FONT_STACK = "Verdana, 'DejaVu Sans', 'Bitstream Vera Sans', Arial, sans-serif"
 
@@ -100,8 +102,8 @@ class PaperFormat:
 
 
 PAPER_FORMATS: dict[str, PaperFormat] = {
-    "A4": PaperFormat("A4", 210, 297, 100),
-    "A5": PaperFormat("A5", 148, 210, 80),
+    "A4": PaperFormat("A4", 210, 297, 150),
+    "A5": PaperFormat("A5", 148, 210, 100),
     "A6": PaperFormat("A6", 105, 148, 60),
 }
 
@@ -381,33 +383,37 @@ def _poster(spec: PosterSpec) -> tuple[bytes, PosterLayout]:
     left, right, bottom, top = safe, w - safe, band + safe, h - safe
     text_w = right - left
 
-    name = _block(spec.business_name, FONT_BOLD, 0.22 * w, text_w, 3, 0.45)
-    cta = _block(spec.texts.call_to_action, FONT_BOLD, 0.13 * w, text_w, 2)
-    url_size, url_lines = _fit_url(spec.display_url, 0.10 * w, text_w * mm, 0.06 * w)
-    url = _TextBlock(tuple(url_lines), FONT, url_size)
-    note = _block(spec.texts.consent_note, FONT, 0.085 * w, text_w, 3)
-
+    scan_cm = spec.scan_distance_cm if spec.scan_distance_cm is not None else paper.scan_distance_cm
+    qr_min = max(MIN_CODE_MM, scan_cm * 10 / 10)  # scan distance / 10, cm -> mm
     logo_h = 0.0
     if logo is not None:
         logo_h = min(0.10 * h, text_w * logo.height / logo.width)
-    blocks_h = name.height_mm + cta.height_mm + url.height_mm + note.height_mm + logo_h
     gap_count = 4 + (1 if logo is not None else 0)
-    min_gap = 0.025 * h
-    scan_cm = spec.scan_distance_cm if spec.scan_distance_cm is not None else paper.scan_distance_cm
-    qr_min = max(MIN_CODE_MM, scan_cm * 10 / 10)  # scan distance / 10, cm -> mm
-    available = (top - bottom) - blocks_h - gap_count * min_gap
+    min_gap = 0.02 * h
+    # the QR code's size is a rule, the texts' is taste: shrink the texts first
+    for scale in (1.0, 0.85, 0.7):
+        name = _block(spec.business_name, FONT_BOLD, 0.22 * w * scale, text_w, 3, 0.45)
+        cta = _block(spec.texts.call_to_action, FONT_BOLD, 0.13 * w * scale, text_w, 2)
+        url_size, url_lines = _fit_url(spec.display_url, 0.10 * w * scale, text_w * mm, 0.06 * w)
+        url = _TextBlock(tuple(url_lines), FONT, url_size)
+        note = _block(spec.texts.consent_note, FONT, 0.085 * w * scale, text_w, 3)
+        blocks_h = name.height_mm + cta.height_mm + url.height_mm + note.height_mm + logo_h
+        available = (top - bottom) - blocks_h - gap_count * min_gap
+        if available >= qr_min:
+            break
     qr_size = min(max(qr_min, 0.6 * w), text_w, available)
     if qr_size + 1e-9 < qr_min:
-        if available < MIN_CODE_MM:
+        if qr_min > text_w or available >= MIN_CODE_MM:
             raise PrintError(
-                KEY_FORMATS,
-                f"the texts leave no room for a {qr_min:g} mm QR code on {paper.name}",
-                "use a shorter business name or a larger format",
+                f"{KEY_SCAN}.{paper.name}",
+                f"a QR code for {scan_cm:g} cm scan distance needs {qr_min:g} mm; "
+                f"{paper.name} has room for {max(0.0, min(text_w, available)):.0f} mm",
+                "use a larger format or a shorter scan distance",
             )
         raise PrintError(
-            KEY_SCAN,
-            f"a QR code for {scan_cm:g} cm scan distance needs {qr_min:g} mm; {paper.name} has room for {min(text_w, available):.0f} mm",
-            "use a larger format or a shorter scan distance",
+            KEY_FORMATS,
+            f"the texts leave no room for a {qr_min:g} mm QR code on {paper.name}",
+            "use a shorter business name or a larger format",
         )
     qr_size = math.floor(qr_size * 10) / 10  # a round number for the README
     matrix = _printable_matrix(spec.qr_url, qr_size, spec.error_correction, f"poster {paper.name}")
@@ -604,10 +610,17 @@ def print_problems(ps: PrintSet) -> list[PrintError]:
             problems.append(PrintError(KEY_CHANNELS, f"no channel named {wanted!r}", "add it with its source code"))
     for channel in ps.channels:
         collect(lambda c=channel: _printable_matrix(c.url, c.size_mm, ps.error_correction, f"QR code {c.name!r}"))
+    if ps.logo_path is not None:
+        collect(lambda: _poster_logo(ps.logo_path))
     if ps.qr_logo_path is not None:
         for channel in ps.channels:
             collect(lambda c=channel: qr_with_logo(c.url, ps.qr_logo_path, error_correction=ps.error_correction,
                                                    coverage=ps.qr_logo_coverage, key=KEY_QR_LOGO))
+    if not problems and ps.poster_channel in names:
+        # layout problems (scan distance, texts too long) only show once the basics are right
+        url = next(c.url for c in ps.channels if c.name == ps.poster_channel)
+        for spec in _poster_specs(ps, url, {}):
+            collect(lambda spec=spec: poster_layout(spec))
     # de-duplicate (the same URL problem can come from several channels)
     unique: dict[str, PrintError] = {}
     for problem in problems:
@@ -645,33 +658,19 @@ def make_print_set(ps: PrintSet) -> dict[str, bytes]:
 
     poster_url = channels[ps.poster_channel].url
     readme_posters: list[str] = []
-    for name in ps.formats:
-        paper = paper_format(name)
-        for texts in ps.texts:
-            spec = PosterSpec(
-                business_name=ps.business_name,
-                qr_url=poster_url,
-                display_url=ps.display_url,
-                texts=texts,
-                paper=paper.name,
-                bleed_mm=ps.bleed_mm,
-                error_correction=ps.error_correction,
-                scan_distance_cm=ps.scan_distance_cm.get(paper.name, ps.scan_distance_cm.get(paper.name.lower())),
-                primary_color=ps.primary_color,
-                logo_path=ps.logo_path,
-                qr_logo=logos[ps.poster_channel],
-            )
-            stem = f"poster-{paper.name.lower()}-{texts.lang}"
-            pdf, layout = _poster(spec)
-            files[f"{stem}.pdf"] = pdf
-            files[f"{stem}.png"] = poster_preview_png(pdf, ps.preview_dpi)
-            if ps.crop_marks:
-                files[f"{stem}-crop.pdf"] = poster_pdf(_dc_replace(spec, crop_marks=True))
-            readme_posters.append(
-                f"  {stem}.pdf  {paper.name} {paper.width_mm:g} x {paper.height_mm:g} mm trim, "
-                f"page {paper.width_mm + 2 * ps.bleed_mm:g} x {paper.height_mm + 2 * ps.bleed_mm:g} mm; "
-                f"QR {layout.qr_size_mm:g} mm (module {layout.module_mm:.2f} mm)"
-            )
+    for spec in _poster_specs(ps, poster_url, logos):
+        paper, texts = paper_format(spec.paper), spec.texts
+        stem = f"poster-{paper.name.lower()}-{texts.lang}"
+        pdf, layout = _poster(spec)
+        files[f"{stem}.pdf"] = pdf
+        files[f"{stem}.png"] = poster_preview_png(pdf, ps.preview_dpi)
+        if ps.crop_marks:
+            files[f"{stem}-crop.pdf"] = poster_pdf(_dc_replace(spec, crop_marks=True))
+        readme_posters.append(
+            f"  {stem}.pdf  {paper.name} {paper.width_mm:g} x {paper.height_mm:g} mm trim, "
+            f"page {paper.width_mm + 2 * ps.bleed_mm:g} x {paper.height_mm + 2 * ps.bleed_mm:g} mm; "
+            f"QR {layout.qr_size_mm:g} mm (module {layout.module_mm:.2f} mm)"
+        )
 
     invoice = channels[ps.invoice_channel]
     for texts in ps.texts:
@@ -690,6 +689,27 @@ def make_print_set(ps: PrintSet) -> dict[str, bytes]:
 
     files["README.txt"] = _readme(ps, readme_qr, readme_posters, invoice).encode("utf-8")
     return dict(sorted(files.items()))
+
+
+def _poster_specs(ps: PrintSet, url: str, logos: Mapping[str, QrLogo | None]) -> list[PosterSpec]:
+    specs = []
+    for name in ps.formats:
+        paper = paper_format(name)
+        for texts in ps.texts:
+            specs.append(PosterSpec(
+                business_name=ps.business_name,
+                qr_url=url,
+                display_url=ps.display_url,
+                texts=texts,
+                paper=paper.name,
+                bleed_mm=ps.bleed_mm,
+                error_correction=ps.error_correction,
+                scan_distance_cm=ps.scan_distance_cm.get(paper.name, ps.scan_distance_cm.get(paper.name.lower())),
+                primary_color=ps.primary_color,
+                logo_path=ps.logo_path,
+                qr_logo=logos.get(ps.poster_channel),
+            ))
+    return specs
 
 
 def _readme(ps: PrintSet, qr_lines: list[str], poster_lines: list[str], invoice: Channel) -> str:

@@ -10,8 +10,8 @@ MAX_MESSAGE_CHARS = 140
 
 def wa_link(digits: str, text: str | None = None) -> str:
     """The wa.me link; spaces become %20 (never +) and every reserved character is encoded."""
-    if not digits.isdigit():
-        raise ValueError(f"wa.me needs digits only, got {digits!r}")
+    if not digits.isdigit() or digits.startswith("0"):
+        raise ValueError(f"wa.me needs the international number as digits only, without leading zeros, got {digits!r}")
     link = f"https://wa.me/{digits}"
     if text:
         link += "?text=" + quote(text, safe="")

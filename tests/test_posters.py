@@ -153,7 +153,7 @@ def test_crop_marks_sit_outside_the_bleed_on_the_trim_lines():
 def test_poster_decodes_with_square_modules_of_the_planned_size():
     spec = poster(paper="A5")
     layout = poster_layout(spec)
-    assert layout.qr_size_mm >= max(20, 80 / 10 * 10 / 10)
+    assert layout.qr_size_mm >= 100  # A5 default scan distance 100 cm / 10
     image = render(poster_pdf(spec), 300)
     barcode = decode_with_position(image)
     assert barcode.text == POSTER_URL
@@ -327,8 +327,8 @@ def test_same_settings_same_bytes():
         ({"bleed_mm": -1}, "print.bleed_mm"),
         ({"paper": "A3"}, "print.formats"),
         ({"qr_url": "https://example.de/" + "x" * 3000}, "site.base_url"),
-        ({"scan_distance_cm": 300}, "print.scan_distance_cm"),
-        ({"primary_color": "green"}, "print.primary_color"),
+        ({"scan_distance_cm": 300}, "print.scan_distance_cm.A6"),
+        ({"primary_color": "green"}, "theme.primary"),
     ],
 )
 def test_bad_poster_input_names_the_key(changes, key):
@@ -362,3 +362,24 @@ def test_qr_logo_in_the_print_set_needs_level_h(print_set, tmp_path):
     with pytest.raises(PrintError) as caught:
         make_print_set(replace(print_set, qr_logo_path=logo))
     assert caught.value.key == "print.qr_logo"
+
+
+def test_qr_logo_at_level_h_goes_into_every_code_and_still_decodes(print_set, tmp_path):
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(logo)
+    files = make_print_set(
+        replace(print_set, qr_logo_path=logo, error_correction="H", formats=("A6",), texts=(TEXTS_DE,), crop_marks=False)
+    )
+    for name in ("qr-invoice-300dpi.png", "qr-poster-600dpi.png", "poster-a6-de.png"):
+        image = Image.open(io.BytesIO(files[name])).convert("RGB")
+        assert decode(image) == [INVOICE_URL if "invoice" in name else POSTER_URL], name
+        raw = image.tobytes()
+        assert any(raw[i] > 150 and raw[i + 1] < 80 for i in range(0, len(raw), 3)), name  # the red logo
+    for name in ("poster-a6-de.pdf", "qr-invoice.pdf", "invoice-block-de.pdf"):
+        assert decode(render(files[name])) == [INVOICE_URL if "invoice" in name else POSTER_URL], name
+
+
+def test_layout_problems_are_reported_per_format(print_set):
+    problems = print_problems(replace(print_set, scan_distance_cm={"A6": 200, "A4": 150}))
+    assert [p.key for p in problems] == ["print.scan_distance_cm.A6"]  # once, though de and en both fail
+    assert "200 cm" in problems[0].message and "larger format" in problems[0].fix
