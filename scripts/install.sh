@@ -19,8 +19,10 @@ if [[ "${1:-}" == "--test" ]]; then
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if [[ -f package.json ]] && [[ ! -d node_modules ]]; then
-    npm ci --no-audit --no-fund --silent 2>/dev/null || npm install --no-audit --no-fund --silent
+  # The checkers of the browser tests (axe-core, vnu-jar), exactly as locked. Again when the lock changed.
+  # --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; the Debian Java above is used instead.
+  if [[ -f package-lock.json ]] && [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
   fi
 else
   "$PY" -m pip install --quiet --disable-pip-version-check -e .
