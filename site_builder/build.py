@@ -54,6 +54,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     languages: dict[str, Language] = field(default_factory=dict)
     sites: dict[str, LanguageSite] = field(default_factory=dict)
+    write: bool = True  # False for `check`: stages validate but may skip expensive drawing
 
     @property
     def new_versions(self) -> list[Version]:
@@ -70,8 +71,22 @@ def _print_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[
     return print_files(settings, plan, previous)
 
 
+def _hosting_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
+    from .hosting import hosting_files  # security headers for Apache, Netlify/Cloudflare, nginx, Caddy
+
+    return hosting_files(settings, plan.files)
+
+
+def _records_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
+    from .records import records_stage  # lazily: ReportLab again
+
+    return records_stage(settings, plan, previous)
+
+
 STAGES: list[tuple[str, Stage]] = [
     ("print", _print_stage),
+    ("hosting", _hosting_stage),
+    ("records", _records_stage),
 ]
 
 
@@ -126,6 +141,16 @@ def read_language(settings: Settings, lang: str, problems: list[Problem]) -> Lan
     return Language(lang, texts, consent_id, fragment, versions, new)
 
 
+_ENVIRONMENTS: dict[tuple[str, ...], Any] = {}
+
+
+def shared_environment(settings: Settings):
+    """One Jinja environment per theme search path and process, so templates compile once for
+    every rebuild in `serve` and every site of a batch; Jinja rechecks each file's mtime on use."""
+    env = theme_environment(settings)
+    return _ENVIRONMENTS.setdefault(tuple(env.loader.searchpath), env)
+
+
 def plan_build(config: Path) -> Plan:
     """Validate everything and render every file in memory; write nothing."""
     settings, problems = load_settings(config)
@@ -138,12 +163,15 @@ def plan_build(config: Path) -> Plan:
             plan.languages[lang] = language
     if errors(plan.problems) or len(plan.languages) != len(settings.languages):
         return plan
+    from .completeness import completeness_problems  # every Art. 13 item filled, in every language
+
+    plan.problems += completeness_problems(settings, plan.languages)
     default = plan.languages[settings.default_lang]
     plan.problems += check_message_length(
         render_language_links(settings, default), str(settings.root / "content" / settings.default_lang / "consent.md"))
     if errors(plan.problems):
         return plan
-    env = theme_environment(settings)
+    env = shared_environment(settings)
     js = theme_static(settings, "app.js")
     slug_map = {lang: page_links({k: t.meta for k, t in language.texts.items()}, language.consent_id)
                 for lang, language in plan.languages.items()}
@@ -247,9 +275,10 @@ class BuildResult:
         return self.plan.problems
 
 
-def build(config: Path, out: Path, *, strict: bool = False, write: bool = True) -> BuildResult:
-    """Validate, render, and (unless write=False) swap the result into `out`."""
+def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, preview: bool = False) -> BuildResult:
+    """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots."""
     plan = plan_build(config)
+    plan.write = write
     if plan.settings is not None and not errors(plan.problems):
         if write:
             plan.problems += check_output_dir(out, config)
@@ -257,6 +286,13 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True) 
             run_stages(plan.settings, plan, out if out.is_dir() else None)
     if errors(plan.problems, strict) or plan.settings is None or not write:
         return BuildResult(plan)
+    if preview:
+        from .preview import preview_files  # lazily: Playwright is only needed for the pictures
+        try:
+            plan.files.update(preview_files(plan.settings, plan.files))
+        except InputError as exc:
+            plan.problems += exc.problems
+            return BuildResult(plan)
     write_output(out, plan.files)
     return BuildResult(plan, True, archive_versions(plan.settings.root, plan.new_versions))
 

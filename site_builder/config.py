@@ -103,6 +103,24 @@ def _positive(value: float) -> tuple[str, str] | None:
     return None
 
 
+def _workdays(value: int) -> tuple[str, str] | None:
+    if not 1 <= value <= 30:
+        return (f"{value} days is not a sensible time limit", "give 1 to 30 working days; 2 is usual")
+    return None
+
+
+def _review_months(value: int) -> tuple[str, str] | None:
+    if not 1 <= value <= 24:
+        return (f"every {value} months is not a sensible review interval", "give 1 to 24 months; 12 is usual")
+    return None
+
+
+def _app_limit(value: int) -> tuple[str, str] | None:
+    if not 1 <= value <= 4096:
+        return (f"{value} is not a sensible length limit", "give the number of characters the app accepts")
+    return None
+
+
 S = Opt  # short alias for the table below
 TEXT_DOC = 'a text, or one per language: { de = "...", en = "..." }'
 
@@ -180,7 +198,56 @@ SCHEMA: dict[str, Opt] = {
         "error_correction": S("str", "QR error correction L, M, Q or H", default="M", check=_error_correction),
         "qr_logo": S("bool", "put the logo into the centre of the code (needs H)", default=False),
         "scan_distance_cm": S("table", "how far people stand from each format",
-                              default={"A4": 150, "A5": 100, "A6": 60, "invoice": 25}),
+                              default={"A4": 150, "A5": 100, "A6": 60, "invoice": 20}),
+    }),
+    "records": S("table", "internal records in output/records/ (never uploaded)", required=False, default={}, children={
+        "terms_accepted": S("date", "the day you accepted WhatsApp's Business Terms with their data processing "
+                                    "terms in the app, YYYY-MM-DD", required=False),
+        "terms_url": S("str", "WhatsApp Business Terms of Service", check=_https_url,
+                       default="https://www.whatsapp.com/legal/business-terms"),
+        "processing_terms_url": S("str", "WhatsApp Business Data Processing Terms", check=_https_url,
+                                  default="https://www.whatsapp.com/legal/business-data-processing-terms"),
+        "security_terms_url": S("str", "WhatsApp Business Data Security Terms", check=_https_url,
+                                default="https://www.whatsapp.com/legal/business-data-security-terms"),
+        "transfer_addendum_url": S("str", "WhatsApp Business Data Transfer Addendum", check=_https_url,
+                                   default="https://www.whatsapp.com/legal/business-data-transfer-addendum"),
+        "terms_clauses": S("table", "where the data processing terms cover Art. 28(3)(a)-(h), once you checked",
+                           required=False, children={
+                               lit: S("str", f"clause covering Art. 28(3)({lit})", required=False) for lit in "abcdefgh"}),
+        "withdrawal_handler": S("str", "who handles withdrawals (default: business.representative)", required=False),
+        "withdrawal_deputy": S("str", "who stands in for them", required=False),
+        "withdrawal_days": S("int", "working days within which a withdrawal is carried out", default=2,
+                             check=_workdays),
+        "review_months": S("int", "review the records every ... months", default=12, check=_review_months),
+        "device": S("text", "the phone WhatsApp Business runs on, e.g. a business phone", required=False),
+        "special_categories": S("bool", "true if customers regularly send health or other Art. 9 data",
+                                default=False),
+        "risks": S("tables", "your own further risks", required=False, default=[], children={
+            "title": S("text", "the risk in a few words"),
+            "description": S("text", "what could happen to the people concerned"),
+            "assessment": S("text", "likelihood and severity, e.g. possible; severity low", required=False),
+            "measures": S("text", "what you do about it, e.g. M3 or your own words", required=False),
+        }),
+        "measures": S("tables", "your own further measures", required=False, default=[], children={
+            "title": S("text", "the measure in a few words"),
+            "description": S("text", "how it is done, and by whom"),
+        }),
+        "app_limits": S("table", "length limits of the WhatsApp Business app, in characters", required=False,
+                        default={}, children={
+                            "greeting": S("int", "greeting message", default=500, check=_app_limit),
+                            "away": S("int", "away message", default=500, check=_app_limit),
+                            "quick_reply": S("int", "each quick reply", default=500, check=_app_limit),
+                            "shortcut": S("int", "a quick-reply shortcut", default=25, check=_app_limit),
+                            "profile_description": S("int", "business profile description", default=256,
+                                                     check=_app_limit),
+                            "website": S("int", "business profile website", default=256, check=_app_limit),
+                        }),
+        "app_texts": S("table", "your own wording for the app (placeholders: {business}, {landing_url}, "
+                                "{privacy_url}, {withdrawal_url}, {phone}, {email}, {opening_hours}, {city})",
+                       required=False, default={}, children={
+                           key: S("text", f"your own {key.replace('_', ' ')} text", required=False)
+                           for key in ("greeting", "away", "privacy", "withdrawal", "stop_confirmed",
+                                       "marketing_stopped", "profile_description")}),
     }),
 }
 

@@ -51,6 +51,7 @@ from site_builder.qr import (
     new_canvas,
     register_fonts,
     Matrix,
+    PNG_LEVEL,
     PrintError,
     QrLogo,
     _cleared,
@@ -502,7 +503,7 @@ def poster_preview_png(pdf: bytes, dpi: int = 90) -> bytes:
     """A screen preview of the poster's trim area (bleed and marks cut off)."""
     image = render_pdf(pdf, dpi, trim=True).convert("RGB")
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=PNG_LEVEL)
     return out.getvalue()
 
 
@@ -581,7 +582,7 @@ def invoice_block_png(spec: InvoiceBlockSpec, dpi: int = 300) -> bytes:
     """The invoice block rasterised from its PDF (greyscale, anti-aliased, dpi stored)."""
     image = render_pdf(invoice_block_pdf(spec), dpi, grayscale=True).convert("L")
     out = io.BytesIO()
-    image.save(out, format="PNG", dpi=(dpi, dpi), optimize=True)
+    image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=PNG_LEVEL)
     return out.getvalue()
 
 

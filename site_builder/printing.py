@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -26,7 +27,7 @@ def print_set(settings: Settings):
         posters.Channel(name, f"{settings.base_url}?s={code}", invoice_mm if name == "invoice" else 20.0)
         for name, code in settings.channels.items())
     texts = tuple(posters.TEXTS_DE if lang == "de" else posters.TEXTS_EN if lang == "en" else
-                  posters.PosterTexts(lang, *posters.TEXTS_EN[1:]) for lang in settings.languages)
+                  dataclasses.replace(posters.TEXTS_EN, lang=lang) for lang in settings.languages)
     logo = settings.logo_path
     return posters.PrintSet(
         business_name=settings.business.name,
@@ -75,6 +76,8 @@ def print_files(settings: Settings, plan: Any, previous: Path | None) -> dict[st
     problems = posters.print_problems(ps)
     if problems:
         raise InputError([Problem(str(settings.path), e.key, e.message, e.fix) for e in problems])
+    if not getattr(plan, "write", True):
+        return {}  # `check`: the settings are printable; drawing waits for `build`
     try:
         files = posters.make_print_set(ps)
     except posters.PrintError as exc:

@@ -31,8 +31,14 @@ FILL_IN = {
     ("authority", "address"): "its postal address",
     ("authority", "url"): "its website (https)",
     ("transfer", "reviewed"): "YYYY-MM-DD, the day you checked the US transfer basis",
+    ("records", "terms_accepted"): "YYYY-MM-DD, the day you accepted the WhatsApp Business terms",
+    ("records", "withdrawal_handler"): "who carries out withdrawals",
+    ("records", "withdrawal_deputy"): "who stands in, or delete this line",
+    ("records", "device"): "the phone WhatsApp Business runs on, e.g. a business phone with a work profile",
 }
 DROP = {("theme", "logo")}
+# The example's own extra risks and measures are the carpenter's, not the new business's.
+DROP_TABLES = {"records.risks", "records.measures"}
 TABLE = re.compile(r"^\s*\[+\s*([A-Za-z0-9_.-]+)\s*\]+")
 KEY = re.compile(r"^(\s*)([A-Za-z0-9_-]+)(\s*=\s*)(.*)$")
 
@@ -43,6 +49,10 @@ def scaffold_settings(example: str) -> str:
     for line in example.splitlines():
         if match := TABLE.match(line):
             table = match.group(1)
+        if table in DROP_TABLES:
+            continue
+        if TABLE.match(line):
+            pass
         elif (match := KEY.match(line)) and (table, match.group(2)) in FILL_IN:
             indent, key, eq, _ = match.groups()
             line = f'{indent}{key}{eq}"<<{FILL_IN[(table, key)]}>>"'

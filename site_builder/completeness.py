@@ -1,0 +1,169 @@
+"""`check`: every GDPR Art. 13 item is filled by the settings and the privacy notice; the records can be made.
+
+Each item of Art. 13 is a `##` section of content/<lang>/privacy.md with a fixed id (`{: #art13-1a }`)
+and the settings values that fill it. A missing section, an empty one, or one that leaves out a
+value it must give is an error naming the item, its article and the key or section to set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from .config import Settings
+from .pages import display_phone, page_links
+from .problems import Problem
+from .records import Bullets, Checklist, Facts, Para, Section, Table, html_sections, section_text
+
+# (settings key, value that must appear in the section); key "" for a fixed name
+Needles = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One Art. 13 item: where it lives in the privacy notice and which settings fill it."""
+
+    id: str
+    article: str
+    name: str
+    keys: str  # the settings that fill it, as the owner finds them in site.toml
+    needles: Callable[[Settings, Any], Needles] = lambda settings, s: []
+
+
+def _controller(settings: Settings, s: Any) -> Needles:
+    b = s.business
+    return [("business.name", b.name), ("business.street", b.street), ("business.city", b.city),
+            ("business.email", b.email), ("business.phone", display_phone(settings.phone_e164))]
+
+
+def _dpo(settings: Settings, s: Any) -> Needles:
+    # Without [dpo] the section must still be there, saying that none is appointed and whom to ask.
+    return [("dpo.name", s.dpo.name), ("dpo.email", s.dpo.email)] if s.dpo else [("business.email", s.business.email)]
+
+
+def _purposes(settings: Settings, s: Any) -> Needles:
+    out: Needles = []
+    for i, p in enumerate(s.purposes):
+        out += [(f"purposes[{i}].description", p.description), (f"purposes[{i}].legal_basis", p.legal_basis)]
+    return out
+
+
+def _recipients(settings: Settings, s: Any) -> Needles:
+    out: Needles = [("", "WhatsApp Ireland")]
+    if s.site.hosting_provider:
+        out.append(("site.hosting_provider", s.site.hosting_provider))
+    return out
+
+
+def _transfer(settings: Settings, s: Any) -> Needles:
+    out: Needles = [("transfer.basis", s.transfer.basis)]
+    if s.transfer.safeguards:
+        out.append(("transfer.safeguards", s.transfer.safeguards))
+    return out
+
+
+ITEMS: tuple[Item, ...] = (
+    Item("art13-1a", "Art. 13(1)(a) GDPR", "identity and contact details of the controller",
+         "[business] name, street, postal_code, city, email, phone", _controller),
+    Item("art13-1b", "Art. 13(1)(b) GDPR", "contact details of the data protection officer, or that none is "
+         "appointed", "[dpo] name, email (only if you have one)", _dpo),
+    Item("art13-1c", "Art. 13(1)(c) GDPR", "purposes and the legal basis of each",
+         "[[purposes]] description, legal_basis", _purposes),
+    Item("art13-1d", "Art. 13(1)(d) GDPR", "legitimate interests where Art. 6(1)(f) is relied on",
+         "the text of this section"),
+    Item("art13-1e", "Art. 13(1)(e) GDPR", "recipients (WhatsApp Ireland Limited, Meta, the web host)",
+         "site.hosting_provider (optional)", _recipients),
+    Item("art13-1f", "Art. 13(1)(f) GDPR", "transfer to a third country and its safeguards",
+         "[transfer] basis, safeguards, reviewed", _transfer),
+    Item("art13-2a", "Art. 13(2)(a) GDPR", "storage period", "[retention] chat_months, note",
+         lambda settings, s: [("retention.chat_months", str(s.retention.chat_months))]),
+    Item("art13-2b", "Art. 13(2)(b) GDPR", "rights of access, rectification, erasure, restriction, objection, "
+         "portability", "the text of this section"),
+    Item("art13-2c", "Art. 13(2)(c) GDPR", "right to withdraw consent at any time", "{{ links.withdrawal }}"),
+    Item("art13-2d", "Art. 13(2)(d) GDPR", "right to complain to a supervisory authority",
+         "[authority] name, address, url",
+         lambda settings, s: [("authority.name", s.authority.name), ("authority.address", s.authority.address)]),
+    Item("art13-2e", "Art. 13(2)(e) GDPR", "whether providing the data is required, and what happens if not",
+         "the text of this section"),
+    Item("art13-2f", "Art. 13(2)(f) GDPR", "automated decision-making and profiling", "the text of this section"),
+)
+
+
+def _squash(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _hrefs(section: Section) -> list[str]:
+    out: list[str] = []
+    for block in section.blocks:
+        groups: list[Any] = []
+        if isinstance(block, Para):
+            groups = [block.runs]
+        elif isinstance(block, (Bullets, Checklist)):
+            groups = list(block.items)
+        elif isinstance(block, Facts):
+            groups = [v for _, v in block.rows]
+        elif isinstance(block, Table):
+            groups = [cell for row in block.rows for cell in row]
+        out += [run.href for runs in groups for run in runs if run.href]
+    return out
+
+
+def check_privacy(settings: Settings, lang: str, privacy_html: str, withdrawal_page: str) -> list[Problem]:
+    """The Art. 13 problems of one language's rendered privacy notice."""
+    file = str(settings.root / "content" / lang / "privacy.md")
+    s = settings.for_lang(lang)
+    _, sections = html_sections(privacy_html)
+    by_id = {section.id: section for section in sections if section.id}
+    problems: list[Problem] = []
+    for item in ITEMS:
+        section = by_id.get(item.id)
+        how = f"add a section \"## <heading> {{: #{item.id} }}\" on the {item.name}; it is filled from {item.keys}"
+        if section is None:
+            problems.append(Problem(file, item.id, f"{item.article} ({item.name}) is missing: no section with id "
+                                    f"{item.id}", how))
+            continue
+        text = section_text(section)
+        if not text.strip():
+            problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section is empty", how))
+            continue
+        squashed = _squash(text)
+        for key, value in item.needles(settings, s):
+            if not str(value or "").strip():
+                problems.append(Problem(str(settings.path), key, f"{item.article} ({item.name}) needs it, but it is "
+                                        "empty", f"set {key} in site.toml"))
+            elif _squash(value) not in squashed:
+                fix = (f"write {{{{ {key} }}}} into the section {item.id}" if key
+                       else f"name {value} in the section {item.id}")
+                problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section does not give "
+                                        f"{key or value} ({str(value)[:60]!r})", fix))
+        if item.id == "art13-2c" and not any(h.split("#")[0].endswith(withdrawal_page) for h in _hrefs(section)):
+            problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section does not link the "
+                                    f"withdrawal page ({withdrawal_page})",
+                                    "link it as [withdraw]({{ links.withdrawal }})"))
+    return problems
+
+
+def check_records_settings(settings: Settings) -> list[Problem]:
+    """Warnings for records that can be made but will show an open item."""
+    file = str(settings.path)
+    records = settings.records
+    problems = []
+    if not records.terms_accepted:
+        problems.append(Problem(file, "records.terms_accepted", "not set: the processor record (Art. 28 GDPR) shows "
+                                "the acceptance of WhatsApp's Business Terms as open",
+                                "enter the day you accepted them in the WhatsApp Business app, e.g. 2026-10-01",
+                                "warning"))
+    return problems
+
+
+def completeness_problems(settings: Settings, languages: Mapping[str, Any]) -> list[Problem]:
+    """Every Art. 13 item, in every language, and the records' settings."""
+    problems: list[Problem] = []
+    for lang, language in languages.items():
+        privacy = language.texts.get("privacy")
+        if privacy is None:
+            continue  # a missing text is already reported where it is read
+        links = page_links({k: t.meta for k, t in language.texts.items()}, language.consent_id)
+        problems += check_privacy(settings, lang, privacy.html, links["withdrawal"])
+    return problems + check_records_settings(settings)

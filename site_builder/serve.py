@@ -1,0 +1,327 @@
+"""`site-builder serve`: build the site, serve it locally, rebuild on every change, reload the browser.
+
+A preview: the site is built in memory, exactly as `build` renders output/site/, but nothing is
+written. So a draft never reaches output/ (what gets uploaded) nor the consent-version archive
+(where every version stays published for good); `build` does both, as before.
+
+Only the responses of this server differ from the files `build` writes: each HTML page gets a small
+live-reload script, whose hash is added to the page's CSP meta tag, and the policy allows a
+connection back to this server (connect-src 'self') for the events that say "rebuilt". Everything
+else (no other origin, no cookies, no storage) holds in the preview too.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import mimetypes
+import queue
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable, Iterable
+from urllib.parse import unquote, urlsplit
+
+from .hosting import format_csp, hidden, parse_csp, security_headers
+from .pages import BUILTIN_THEMES, csp_hash
+from .problems import errors
+
+EVENTS = "/__site-builder/events"
+IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
+META_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.I)
+TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
+         ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".vcf": "text/vcard; charset=utf-8",
+         ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
+# The injected script: reload once a newer build is live; show the problems of a failed rebuild.
+RELOAD_JS = """(function () {
+  var served = %(generation)d, banner = null;
+  var events = new EventSource("%(events)s");
+  events.addEventListener("state", function (e) {
+    var state = JSON.parse(e.data);
+    if (state.generation !== served) { events.close(); location.reload(); return; }
+    if (state.problems && !banner) {
+      banner = document.createElement("pre");
+      banner.setAttribute("role", "alert");
+      banner.style.cssText = "position:fixed;left:0;right:0;top:0;z-index:9;margin:0;padding:1em;" +
+        "white-space:pre-wrap;font:13px/1.4 monospace;background:#fff3cd;color:#3b2a00;border-bottom:2px solid #b58100";
+      document.body.appendChild(banner);
+    }
+    if (banner) { banner.textContent = state.problems || ""; banner.hidden = !state.problems; }
+  });
+})();"""
+
+
+@dataclass
+class Live:
+    """The last good build, kept in memory, and what the open browsers are told."""
+
+    files: dict[str, bytes] = field(default_factory=dict)  # path below site/ -> bytes
+    generation: int = 0
+    problems: str = ""
+    closed: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, files: dict[str, bytes]) -> None:
+        with self.changed:
+            self.files, self.generation, self.problems = files, self.generation + 1, ""
+            self.changed.notify_all()
+
+    def fail(self, problems: str) -> None:
+        with self.changed:
+            self.problems = problems
+            self.changed.notify_all()
+
+    def close(self) -> None:
+        with self.changed:
+            self.closed = True
+            self.changed.notify_all()
+
+    def state(self) -> tuple[int, str]:
+        with self.changed:
+            return self.generation, self.problems
+
+
+def inject(page: bytes, generation: int) -> bytes:
+    """The page as served by `serve`: the reload script added and allowed by the meta tag."""
+    script = RELOAD_JS % {"generation": generation, "events": EVENTS}
+    text = page.decode("utf-8", "replace")
+
+    def relax(match: re.Match) -> str:
+        policy = parse_csp(html.unescape(match.group(2)))
+        scripts = policy.get("script-src", "'none'")
+        scripts = "" if scripts == "'none'" else scripts + " "
+        policy["script-src"] = scripts + csp_hash(script)
+        policy["connect-src"] = "'self'"
+        return match.group(1) + html.escape(format_csp(policy)) + match.group(3)
+
+    text = META_CSP.sub(relax, text, count=1)
+    tag = f"<script>{script}</script>\n"
+    at = text.rfind("</body>")
+    text = text[:at] + tag + text[at:] if at >= 0 else text + tag
+    return text.encode("utf-8")
+
+
+def problems_page(problems: str, generation: int) -> bytes:
+    body = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>Build failed</title>'
+            f"<h1>The site could not be built</h1><p>Fix these problems and save; this page reloads.</p>"
+            f"<pre>{html.escape(problems)}</pre></html>")
+    return inject(body.encode("utf-8"), generation)
+
+
+def make_handler(live: Live) -> type[BaseHTTPRequestHandler]:
+    headers = security_headers(connect="'self'")
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "site-builder"
+        sys_version = ""
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build messages
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            for name, value in {**headers, **(extra or {})}.items():
+                self.send_header(name, value)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == EVENTS:
+                return self._events()
+            generation, problems = live.state()
+            files = live.files
+            key = path.lstrip("/")
+            if key == "" or key.endswith("/"):
+                key += "index.html"
+            if ".." in key.split("/") or hidden(key):
+                return self._send(404, b"not found", TYPES[".txt"])
+            if key not in files:
+                if key + "/index.html" in files:
+                    return self._send(301, b"", TYPES[".txt"], {"Location": path + "/"})
+                if not files and problems:
+                    return self._send(503, problems_page(problems, generation), TYPES[".html"])
+                return self._send(404, b"not found", TYPES[".txt"])
+            suffix = Path(key).suffix.lower()
+            body = files[key]
+            if suffix == ".html":
+                body = inject(body, generation)
+            self._send(200, body, TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream")
+
+        def _events(self) -> None:
+            """Server-sent events: the current state now, then every change (and a ping now and then)."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            sent = None
+            try:
+                while True:
+                    with live.changed:
+                        live.changed.wait_for(lambda: live.closed or (live.generation, live.problems) != sent, 15)
+                        if live.closed:
+                            return
+                        state = (live.generation, live.problems)
+                    if state != sent:
+                        data = json.dumps({"generation": state[0], "problems": state[1]})
+                        self.wfile.write(f"event: state\ndata: {data}\n\n".encode("utf-8"))
+                        sent = state
+                    else:
+                        self.wfile.write(b": ping\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+def site_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    return {path[len("site/"):]: data for path, data in files.items() if path.startswith("site/")}
+
+
+def files_on_disk(folder: Path) -> dict[str, bytes]:
+    """An earlier build's site/, to serve while the sources have problems."""
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def rebuild(config: Path, strict: bool, live: Live, log: Callable[[str], None]) -> bool:
+    """Render the site once; on success make it live, on failure keep the last good one and show why."""
+    from .build import plan_build  # the slow import; the server is up before it
+
+    started = time.perf_counter()
+    try:
+        plan = plan_build(config)
+    except Exception as exc:  # a bug must not take the preview down with it
+        message = f"{config}: build crashed: {exc.__class__.__name__}: {exc}"
+        log(message)
+        live.fail(message)
+        return False
+    problems = errors(plan.problems, strict)
+    for problem in plan.problems:
+        if problem not in problems:
+            log(str(problem))
+    if problems or plan.settings is None:
+        text = "\n".join(str(p) for p in problems)
+        log(text)
+        log(f"{len(problems)} problem(s): still serving the last good build")
+        live.fail(text)
+        return False
+    live.publish(site_files(plan.files))
+    log(f"built in {(time.perf_counter() - started) * 1000:.0f} ms, browsers reload")
+    return True
+
+
+def watched(config: Path) -> tuple[list[Path], list[Path], Callable[[object, str], bool]]:
+    """Folders to watch (flat ones, recursive ones) and the filter that keeps the changes that matter."""
+    root = config.parent
+    config_file = config.resolve()
+    flat = {config_file.parent, root.resolve()}
+    deep = {p.resolve() for p in (root / "content", root / "themes", BUILTIN_THEMES) if p.is_dir()}
+
+    def relevant(change: object, path: str) -> bool:
+        p = Path(path)
+        if any(p == d or d in p.parents for d in deep):
+            return not p.name.startswith(".") and not p.name.endswith(("~", ".swp", ".tmp"))
+        return p == config_file or p.name == config.name or p.suffix.lower() in IMAGE_SUFFIXES
+
+    return sorted(flat), sorted(deep), relevant
+
+
+def watch(paths: Iterable[Path], recursive: bool, keep: Callable[[object, str], bool], changes: queue.Queue,
+          stop: threading.Event) -> None:
+    import watchfiles
+
+    for batch in watchfiles.watch(*paths, watch_filter=keep, recursive=recursive, stop_event=stop, step=30,
+                                  debounce=400, raise_interrupt=False):
+        changes.put(sorted({path for _, path in batch}))
+
+
+def lan_address() -> str | None:
+    """The address phones in the same network can reach (no packet is sent)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("192.0.2.1", 9))  # TEST-NET-1: routing decides the interface, nothing is sent
+            return sock.getsockname()[0]
+        except OSError:
+            return None
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000, strict: bool = False) -> int:
+    """Run until Ctrl+C. Returns the exit code."""
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    live = Live()
+    try:
+        server = ThreadingHTTPServer((host, port), make_handler(live))
+    except OSError as exc:
+        log(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}; choose another port, e.g. --port 8001)")
+        return 2
+    server.daemon_threads = True
+    signal.signal(signal.SIGTERM, _interrupt)
+    if not rebuild(config, strict, live, log):
+        earlier = files_on_disk(out / "site")
+        if earlier:
+            live.files = earlier
+            log(f"serving the earlier build in {out / 'site'}")
+    thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
+    thread.start()
+    bound = server.server_address[1]
+    if host in ("0.0.0.0", "::", ""):
+        print(f"preview of {config} on http://127.0.0.1:{bound}/", flush=True)
+        if address := lan_address():
+            print(f"on a phone in the same network, open http://{address}:{bound}/ "
+                  "(anyone in this network can see it while it runs)", flush=True)
+    else:
+        print(f"preview of {config} on http://{host}:{bound}/", flush=True)
+    print("preview only, nothing is written: `site-builder build` writes output/ for upload", flush=True)
+    print("watching site.toml, content/ and themes/; Ctrl+C stops", flush=True)
+
+    flat, deep, keep = watched(config)
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    watchers = [threading.Thread(target=watch, args=(paths, recursive, keep, changes, stop), daemon=True)
+                for paths, recursive in ((flat, False), (deep, True)) if paths]
+    for watcher in watchers:
+        watcher.start()
+    try:
+        while True:
+            try:
+                paths = changes.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            while not changes.empty():  # one build for changes that arrive together
+                paths += changes.get_nowait()
+            shown = ", ".join(sorted({Path(p).name for p in paths}))
+            log(f"changed: {shown}")
+            rebuild(config, strict, live, log)
+    except KeyboardInterrupt:
+        log("stopped")
+    finally:
+        stop.set()
+        live.close()
+        server.shutdown()
+        server.server_close()
+    return 0

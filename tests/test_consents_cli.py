@@ -1,0 +1,153 @@
+"""`site-builder consents FILE... -o register.csv`: the consent register from WhatsApp chat exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_example, run_cli
+from site_builder.build import MARKER, plan_build
+from site_builder.register import CSV_COLUMNS
+
+EXPORTS = Path(__file__).parent / "data" / "exports"
+ALL_EXPORTS = [
+    "WhatsApp-Chat mit Anna Schmidt.txt",  # Android, German
+    "WhatsApp Chat - Jürgen Weiß.zip",  # iOS, German, zipped
+    "WhatsApp Chat with Emma Clarke.txt",  # Android, English, 12-hour clock
+    "WhatsApp Chat with Oliver Brown.txt",
+    "WhatsApp Chat - Jack Miller.zip",
+    "WhatsApp Chat - Zoë O'Neill/_chat.txt",  # iOS, English, unzipped
+]
+
+
+@pytest.fixture
+def bakery(tmp_path: Path) -> Path:
+    """The example site renamed to the business of the synthetic exports, with their purpose labels."""
+    site = copy_example(tmp_path / "site")
+    for name in ALL_EXPORTS:
+        target = site / "exports" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(EXPORTS / name, target)
+    toml = site / "site.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('name = "Schreinerei Muster"', 'name = "Bäckerei Müller"', 1)
+    text = text.replace('short_name = "Schreinerei Muster"', 'short_name = "Bäckerei Müller"', 1)
+    text = text.replace('short = { de = "Werbung", en = "Marketing" }',
+                        'short = { de = "Angebote & Neuigkeiten", en = "Offers & news" }', 1)
+    toml.write_text(text, encoding="utf-8")
+    # the longer business name needs a shorter message to stay within 140 characters; the register
+    # finds consents by their "(Einwilligung <id>)" token, so the exports still match
+    consent = site / "content" / "de" / "consent.md"
+    consent.write_text(consent.read_text(encoding="utf-8").replace("Kontakt ein für:", "Kontakt ein:", 1),
+                       encoding="utf-8")
+    return site
+
+
+def read_register(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        assert tuple(reader.fieldnames) == CSV_COLUMNS
+        return list(reader)
+
+
+def test_every_export_format_goes_into_one_register(bakery):
+    files = [str(Path("exports") / name) for name in ALL_EXPORTS]
+    result = run_cli("consents", *files, "-o", "register.csv", cwd=bakery)
+    # the German Android export has one garbled line: reported with file and line, and exit 1
+    assert result.returncode == 1
+    assert "WhatsApp-Chat mit Anna Schmidt.txt: line 16: invalid date or time" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "wrote register.csv" in result.stdout
+    rows = read_register(bakery / "register.csv")
+    assert {r["chat"] for r in rows} >= {"Anna Schmidt", "Jürgen Weiß", "Emma Clarke", "Oliver Brown", "Zoë O'Neill"}
+    assert "Bäckerei Müller" not in {r["sender"] for r in rows}  # the business's own messages prove nothing
+    events = {(r["sender"], r["event"], r["purposes"], r["lang"]) for r in rows}
+    assert ("Anna Schmidt", "consent", "service", "de") in events
+    assert ("Jürgen Weiß", "consent", "service;marketing", "de") in events
+    assert ("Jürgen Weiß", "marketing_opt_in", "marketing", "de") in events
+    assert ("Jürgen Weiß", "marketing_opt_out", "marketing", "de") in events
+    assert ("Oliver Brown", "consent", "service;marketing", "en") in events
+    assert ("Oliver Brown", "marketing_opt_out", "marketing", "en") in events
+    assert ("Zoë O'Neill", "withdrawal", "", "en") in events
+    assert any(r["source"] == "r" and r["event"] == "consent" for r in rows)
+    # these synthetic ids were never published by this site
+    assert {r["version_status"] for r in rows if r["event"] == "consent"} == {"unknown"}
+    for row in rows:
+        assert row["file"] and int(row["line"]) >= 1 and row["date"].startswith("2026-")
+
+
+def test_this_sites_messages_are_current_and_older_archived_versions_are_flagged(bakery):
+    plan = plan_build(bakery / "site.toml")
+    assert plan.settings is not None, plan.problems
+    de, en = plan.languages["de"], plan.languages["en"]
+    older = [v for v in de.versions if v.id != de.consent_id]
+    assert older, "the example's archived version is an earlier one once the business is renamed"
+    both_de = max(plan.sites["de"].chat_links, key=lambda link: len(link.purposes)).message
+    only_en = min(plan.sites["en"].chat_links, key=lambda link: len(link.purposes)).message
+    withdraw_de = de.texts["withdrawal"].meta["message"].replace("{business}", "Bäckerei Müller")
+    old_de = both_de.replace(de.consent_id, older[0].id)
+    export = bakery / "WhatsApp-Chat mit Kunde.txt"
+    export.write_text(
+        f"01.12.26, 10:00 - Kunde A: {both_de.replace(de.consent_id + ')', de.consent_id + '/r)')}\n"
+        f"01.12.26, 10:05 - Kunde B: {old_de}\n"
+        f"02.12.26, 11:00 - Kunde A: {withdraw_de}\n", encoding="utf-8")
+    ios = bakery / "_chat.txt"
+    ios.write_text(f"[01/12/2026, 09:00:00] Customer C: {only_en}\n", encoding="utf-8")
+    result = run_cli("consents", export.name, ios.name, "-o", "out/register.csv", cwd=bakery)
+    assert result.returncode == 0, result.stderr
+    rows = read_register(bakery / "out" / "register.csv")
+    table = [(r["sender"], r["event"], r["consent_id"], r["source"], r["purposes"], r["version_status"]) for r in rows]
+    assert table == [
+        ("Kunde A", "consent", de.consent_id, "r", "service;marketing", "current"),
+        ("Kunde A", "marketing_opt_in", de.consent_id, "r", "marketing", "current"),
+        ("Kunde B", "consent", older[0].id, "", "service;marketing", f"outdated ({older[0].date})"),
+        ("Kunde B", "marketing_opt_in", older[0].id, "", "marketing", f"outdated ({older[0].date})"),
+        ("Kunde A", "withdrawal", "", "", "", ""),
+        ("Customer C", "consent", en.consent_id, "", "service", "current"),
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_reported_and_exits_1(bakery):
+    (bakery / "broken.zip").write_bytes(b"not a zip at all")
+    (bakery / "latin1.txt").write_bytes("01.12.26, 10:00 - K: Grüße".encode("latin-1"))
+    result = run_cli("consents", "broken.zip", "latin1.txt", "missing.txt", "-o", "register.csv", cwd=bakery)
+    assert result.returncode == 1
+    assert "broken.zip: file: not a readable zip file" in result.stderr
+    assert "latin1.txt: file: not UTF-8 text" in result.stderr
+    assert "missing.txt: file: cannot read file" in result.stderr
+    assert read_register(bakery / "register.csv") == []  # the header still marks an empty register
+
+
+def test_register_to_standard_output(bakery):
+    result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), "-o", "-", cwd=bakery)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows and rows[0]["sender"] == "Emma Clarke" and rows[0]["event"] == "consent"
+
+
+def test_refuses_to_write_into_the_generated_output_folder(bakery):
+    (bakery / "output").mkdir()
+    (bakery / "output" / MARKER).write_text("made by site-builder\n", encoding="utf-8")
+    result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), "-o",
+                     "output/register.csv", cwd=bakery)
+    assert result.returncode == 1
+    assert "output/register.csv: -o/--out:" in result.stderr and "rebuilt on every build" in result.stderr
+    assert not (bakery / "output" / "register.csv").exists()
+
+
+def test_a_broken_site_writes_no_register(bakery):
+    (bakery / "site.toml").write_text("[site\n", encoding="utf-8")
+    result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), cwd=bakery)
+    assert result.returncode == 1
+    assert "site.toml: line 1" in result.stderr and "nothing was written" in result.stderr
+    assert not (bakery / "register.csv").exists()
+
+
+def test_usage(tmp_path):
+    assert run_cli("consents", cwd=tmp_path).returncode == 2
+    result = run_cli("consents", "--help", cwd=tmp_path)
+    assert result.returncode == 0 and ".zip" in result.stdout and "register.csv" in result.stdout
