@@ -196,13 +196,55 @@ def render_language_links(settings: Settings, language: Language) -> list[consen
                                   settings.whatsapp_digits)
 
 
-def run_stages(settings: Settings, plan: Plan, previous: Path | None) -> None:
-    """Add the files of the later stages; their problems go into the plan."""
-    for name, stage in STAGES:
-        try:
-            plan.files.update(stage(settings, plan, previous))
-        except InputError as exc:
-            plan.problems += exc.problems
+# Stages see the pages' files, never each other's, so these may run in a second process meanwhile.
+PARALLEL_STAGES = {"records"}
+_FORKED: tuple[Settings, Plan, Path | None] | None = None
+
+
+def _run_stage(name: str, stage: Stage, settings: Settings, plan: Plan,
+               previous: Path | None) -> tuple[dict[str, bytes], list[Problem]]:
+    try:
+        return stage(settings, plan, previous), []
+    except InputError as exc:
+        return {}, exc.problems
+
+
+def _run_forked_stage(index: int) -> tuple[dict[str, bytes], list[Problem]]:
+    assert _FORKED is not None
+    name, stage = STAGES[index]
+    return _run_stage(name, stage, *_FORKED)
+
+
+def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, parallel: bool = False) -> None:
+    """Add the files of the later stages; their problems go into the plan.
+
+    parallel=True runs PARALLEL_STAGES in a forked process meanwhile (only where a spare core exists and
+    the caller has no threads or pool of its own: the single-site command line)."""
+    global _FORKED
+    import multiprocessing
+
+    offload = [i for i, (name, _) in enumerate(STAGES) if name in PARALLEL_STAGES]
+    pending = None
+    # only worth a process when the slow stages will really draw: on a cold build, not on a cached rebuild
+    if parallel and previous is None and offload and (os.cpu_count() or 1) > 1 \
+            and "fork" in multiprocessing.get_all_start_methods():
+        _FORKED = (settings, plan, previous)
+        pool = multiprocessing.get_context("fork").Pool(1)
+        pending = [pool.apply_async(_run_forked_stage, (i,)) for i in offload]
+        pool.close()
+    else:
+        offload = []
+    try:
+        results = [_run_stage(name, stage, settings, plan, previous)
+                   for i, (name, stage) in enumerate(STAGES) if i not in offload]
+        results += [job.get() for job in pending or []]
+    finally:
+        if pending is not None:
+            pool.join()
+            _FORKED = None
+    for files, problems in results:
+        plan.files.update(files)
+        plan.problems += problems
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -275,15 +317,17 @@ class BuildResult:
         return self.plan.problems
 
 
-def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, preview: bool = False) -> BuildResult:
-    """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots."""
+def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, preview: bool = False,
+          parallel: bool = False) -> BuildResult:
+    """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots;
+    parallel lets the slow stages use a second core."""
     plan = plan_build(config)
     plan.write = write
     if plan.settings is not None and not errors(plan.problems):
         if write:
             plan.problems += check_output_dir(out, config)
         if not errors(plan.problems):
-            run_stages(plan.settings, plan, out if out.is_dir() else None)
+            run_stages(plan.settings, plan, out if out.is_dir() else None, parallel=parallel)
     if errors(plan.problems, strict) or plan.settings is None or not write:
         return BuildResult(plan)
     if preview:

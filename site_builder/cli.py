@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -127,6 +128,17 @@ def _report(result, out: Path, seconds: float) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # output piped into `head` and the like: quiet, as other command-line tools are
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.verb == "init":
@@ -156,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     out = args.out if args.out is not None else args.config.parent / "output"
     started = time.perf_counter()
     result = build(args.config, out, strict=args.strict, write=args.verb == "build",
-                   preview=getattr(args, "preview", False))
+                   preview=getattr(args, "preview", False), parallel=True)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     failed = errors(result.problems, args.strict)

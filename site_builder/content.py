@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import os
 import re
 import threading
 import tomllib
@@ -12,6 +14,9 @@ from typing import Any, Mapping
 
 import jinja2
 import markdown
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 import nh3
 
 from .problems import Problem
@@ -44,9 +49,29 @@ class Text:
         return str(self.meta.get("title", self.name))
 
 
+@functools.lru_cache(maxsize=1)
+def bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (compiling is most of a small rebuild's time); None if unwritable."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "site-builder" / f"jinja-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+_SOURCES: dict[str, str] = {}
+
+
+def _by_digest(name: str) -> str | None:
+    # a text is named by the digest of its source: the bytecode cache then finds it again across runs
+    return _SOURCES.get(name)
+
+
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
-                              keep_trailing_newline=True)
+    return jinja2.Environment(loader=jinja2.FunctionLoader(_by_digest), undefined=jinja2.StrictUndefined,
+                              autoescape=True, keep_trailing_newline=True, bytecode_cache=bytecode_cache())
 
 
 _ENV = _environment()
@@ -55,7 +80,9 @@ _ENV = _environment()
 @functools.lru_cache(maxsize=512)
 def _compile(source: str) -> jinja2.Template:
     # Compiling is most of the cost of a text; `serve` and batch builds see the same sources again.
-    return _ENV.from_string(source)
+    name = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    _SOURCES[name] = source
+    return _ENV.get_template(name)
 
 
 def split_front_matter(source: str) -> tuple[str, str, int]:
@@ -103,7 +130,9 @@ _LOCAL = threading.local()
 def _markdown() -> markdown.Markdown:
     # Setting up a Markdown instance (extensions, patterns) costs ~5 ms, converting a text less; one per thread.
     if not hasattr(_LOCAL, "md"):
-        _LOCAL.md = markdown.Markdown(extensions=["tables", "attr_list", "sane_lists"], output_format="html")
+        # extension objects, not names: names make Markdown scan every installed package's entry points
+        _LOCAL.md = markdown.Markdown(extensions=[TableExtension(), AttrListExtension(), SaneListExtension()],
+                                      output_format="html")
     return _LOCAL.md
 
 

@@ -17,7 +17,7 @@ import phonenumbers
 
 from .config import LANGUAGE_NAMES, Settings
 from .consent import ChatLink, Version, chat_links, version_id
-from .content import Text
+from .content import Text, bytecode_cache
 from .whatsapp import fill, wa_link
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -116,7 +116,7 @@ def theme_environment(settings: Settings) -> jinja2.Environment:
               BUILTIN_THEMES / "default" / "templates"]
     return jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
                               autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False)
+                              keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
 
 
 def theme_static(settings: Settings, name: str) -> str:

@@ -589,8 +589,10 @@ def invoice_block_png(spec: InvoiceBlockSpec, dpi: int = 300) -> bytes:
 # --------------------------------------------------------------------------- the print folder
 
 
-def print_problems(ps: PrintSet) -> list[PrintError]:
-    """Every problem ``make_print_set`` would stop at, all at once (empty when fine)."""
+def print_problems(ps: PrintSet, *, layouts: bool = True) -> list[PrintError]:
+    """Every problem ``make_print_set`` would stop at, all at once (empty when fine).
+
+    ``layouts=False`` skips laying out every poster (the slow part), for a caller that draws them next."""
     problems: list[PrintError] = []
 
     def collect(check: Callable[[], object]) -> None:
@@ -617,7 +619,7 @@ def print_problems(ps: PrintSet) -> list[PrintError]:
         for channel in ps.channels:
             collect(lambda c=channel: qr_with_logo(c.url, ps.qr_logo_path, error_correction=ps.error_correction,
                                                    coverage=ps.qr_logo_coverage, key=KEY_QR_LOGO))
-    if not problems and ps.poster_channel in names:
+    if layouts and not problems and ps.poster_channel in names:
         # layout problems (scan distance, texts too long) only show once the basics are right
         url = next(c.url for c in ps.channels if c.name == ps.poster_channel)
         for spec in _poster_specs(ps, url, {}):
@@ -629,9 +631,11 @@ def print_problems(ps: PrintSet) -> list[PrintError]:
     return list(unique.values())
 
 
-def make_print_set(ps: PrintSet) -> dict[str, bytes]:
-    """All files of ``output/print/`` as {relative path: bytes}; raises the first PrintError."""
-    problems = print_problems(ps)
+def make_print_set(ps: PrintSet, *, checked: bool = False) -> dict[str, bytes]:
+    """All files of ``output/print/`` as {relative path: bytes}; raises the first PrintError.
+
+    ``checked=True``: the caller has already run ``print_problems`` (a layout problem still raises)."""
+    problems = [] if checked else print_problems(ps, layouts=False)
     if problems:
         raise problems[0]
     channels = {c.name: c for c in ps.channels}

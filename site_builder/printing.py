@@ -73,13 +73,14 @@ def print_files(settings: Settings, plan: Any, previous: Path | None) -> dict[st
     from . import posters
 
     ps = print_set(settings)
-    problems = posters.print_problems(ps)
+    # `check` lays out every poster to find every problem; `build` draws them, which finds the same
+    problems = posters.print_problems(ps, layouts=not getattr(plan, "write", True))
     if problems:
         raise InputError([Problem(str(settings.path), e.key, e.message, e.fix) for e in problems])
     if not getattr(plan, "write", True):
         return {}  # `check`: the settings are printable; drawing waits for `build`
     try:
-        files = posters.make_print_set(ps)
+        files = posters.make_print_set(ps, checked=True)
     except posters.PrintError as exc:
         raise InputError([Problem(str(settings.path), exc.key, exc.message, exc.fix)]) from None
     out = {f"print/{name}": data for name, data in files.items()}

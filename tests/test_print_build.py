@@ -63,7 +63,7 @@ def test_posters_are_print_ready(built_example):
 def test_text_edit_reuses_print_files_and_url_change_redraws_them(site, monkeypatch):
     calls = []
     original = posters.make_print_set
-    monkeypatch.setattr(posters, "make_print_set", lambda ps: calls.append(ps) or original(ps))
+    monkeypatch.setattr(posters, "make_print_set", lambda ps, **kw: calls.append(ps) or original(ps, **kw))
     out = site / "output"
     assert build_mod.build(site / "site.toml", out).written
     assert len(calls) == 1
