@@ -20,7 +20,9 @@ folder:
 Posters encode the URL of the ``poster`` channel, invoice blocks that of the
 ``invoice`` channel. Text and QR codes are 100 % K; an optional colour band is
 converted naively from RGB to CMYK and runs into the bleed. Fonts (Bitstream Vera,
-shipped in ``site_builder/fonts``) are embedded as TrueType subsets.
+shipped in ``site_builder/fonts``) are embedded as TrueType subsets. A poster logo may be
+PNG/JPEG (placed as an image) or SVG (drawn as vectors through svglib, in its own RGB
+colours; any text in it is set in the shipped fonts so that every font stays embedded).
 
 Problems raise ``PrintError`` with the settings key (``KEY_*`` below: ``print.bleed_mm``,
 ``print.formats``, ``print.scan_distance_cm.<A4|A5|A6>``, ``print.error_correction``,
@@ -31,11 +33,13 @@ Problems raise ``PrintError`` with the settings key (``KEY_*`` below: ``print.bl
 from __future__ import annotations
 
 import io
+import logging
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 from xml.sax.saxutils import escape
 
 from PIL import Image
@@ -150,7 +154,7 @@ class PosterSpec:
     primary_color: str | None = None
     """``#rrggbb`` for a decorative band at the foot, or None for none."""
     logo_path: Path | None = None
-    """PNG/JPEG shown above the name; an SVG is skipped silently."""
+    """PNG/JPEG or SVG (drawn as vectors) shown above the name."""
     qr_logo: QrLogo | None = None
     """A logo inside the code, from ``qr_with_logo`` for the same URL."""
 
@@ -352,12 +356,119 @@ class PosterLayout:
     qr_x_mm: float
     qr_y_mm: float
     module_mm: float
+    logo_mm: tuple[float, float, float, float] | None = None
+    """The box the logo is fitted into (x, y, width, height), or None without a logo."""
 
 
-def _poster_logo(path: Path | None) -> Image.Image | None:
-    if path is None or Path(path).suffix.lower() == ".svg":
+@dataclass(frozen=True, eq=False)
+class _Logo:
+    """A poster logo: ``width`` x ``height`` give its aspect ratio (any unit)."""
+
+    width: float
+    height: float
+    image: Image.Image | None = None
+    """A raster logo (flattened on white) ..."""
+    drawing: Any = None
+    """... or a vector one: a ReportLab ``Drawing`` of ``width`` x ``height`` pt."""
+
+    def draw(self, page: rl_canvas.Canvas, x: float, y: float, width: float, height: float) -> None:
+        """Fit into the box at (x, y) of width x height pt: aspect ratio kept, centred."""
+        if self.image is not None:
+            from reportlab.lib.utils import ImageReader
+
+            page.drawImage(ImageReader(self.image), x, y, width, height, preserveAspectRatio=True, anchor="c")
+            return
+        from reportlab.graphics import renderPDF
+
+        scale = min(width / self.width, height / self.height)
+        w, h = self.width * scale, self.height * scale
+        x0, y0 = x + (width - w) / 2, y + (height - h) / 2
+        page.saveState()
+        clip = page.beginPath()
+        clip.rect(x0, y0, w, h)  # like a browser: nothing outside the SVG's viewport
+        page.clipPath(clip, stroke=0, fill=0)
+        page.translate(x0, y0)
+        page.scale(scale, scale)
+        renderPDF.draw(self.drawing, page, 0, 0)
+        page.restoreState()
+
+
+def _poster_logo(path: Path | None) -> _Logo | None:
+    """The poster logo at ``path`` (PNG/JPEG, or SVG as vectors), or PrintError(KEY_LOGO)."""
+    if path is None:
         return None
-    return load_logo_image(path, key=KEY_LOGO)
+    if Path(path).suffix.lower() == ".svg":
+        return _svg_logo(Path(path))
+    image = load_logo_image(path, key=KEY_LOGO)
+    return _Logo(image.width, image.height, image=image)
+
+
+@contextmanager
+def _svglib_messages() -> Iterator[list[str]]:
+    """Collect svglib's log messages instead of letting them reach stderr."""
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("svglib")
+    handler, propagate = Collect(logging.WARNING), logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _svg_logo(path: Path) -> _Logo:
+    fix = "open it in a browser or vector editor, save it as plain SVG, or use a PNG logo"
+    try:
+        path.read_bytes()
+    except OSError as error:
+        raise PrintError(KEY_LOGO, f"cannot read logo {path}: {error.strerror}", "check the file name") from None
+    from svglib.svglib import svg2rlg  # only SVG logos need svglib (and lxml)
+
+    with _svglib_messages() as messages:
+        try:
+            drawing = svg2rlg(str(path))
+        except Exception as error:  # svglib raises all sorts (IndexError, ValueError, ...) on odd SVG
+            drawing = None
+            messages.append(f"{type(error).__name__}: {error}")
+    if drawing is None:
+        detail = f" ({messages[-1]})" if messages else ""
+        raise PrintError(KEY_LOGO, f"{path.name} is not a readable SVG{detail}", fix)
+    width, height = float(drawing.width or 0), float(drawing.height or 0)
+    if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
+        raise PrintError(
+            KEY_LOGO,
+            f"{path.name} has no size (width/height or viewBox missing, 0 or negative)",
+            'give the <svg> element a viewBox, e.g. viewBox="0 0 64 64"',
+        )
+    register_fonts()
+    drawing.initialFontName = FONT  # renderPDF would start every drawing in Helvetica (not embedded)
+    _embedded_fonts(drawing)
+    try:
+        bounds = drawing.getBounds()
+        with _svglib_messages():
+            _Logo(width, height, drawing=drawing).draw(rl_canvas.Canvas(io.BytesIO()), 0, 0, 100, 100)
+    except Exception as error:  # a trial run, so that drawing the poster cannot fail later
+        raise PrintError(KEY_LOGO, f"{path.name} cannot be drawn ({type(error).__name__}: {error})", fix) from None
+    if bounds is None:
+        raise PrintError(KEY_LOGO, f"{path.name} draws nothing", "use the SVG of the real logo")
+    return _Logo(width, height, drawing=drawing)
+
+
+def _embedded_fonts(node: Any) -> None:
+    """Set text in an SVG logo in the shipped (embedded) fonts, not in standard or system ones."""
+    from reportlab.graphics.shapes import String
+
+    if isinstance(node, String):
+        node.fontName = FONT_BOLD if "bold" in str(node.fontName).lower() else FONT
+    for child in getattr(node, "contents", None) or ():
+        _embedded_fonts(child)
 
 
 def poster_pdf(spec: PosterSpec) -> bytes:
@@ -386,13 +497,11 @@ def _poster(spec: PosterSpec) -> tuple[bytes, PosterLayout]:
 
     scan_cm = spec.scan_distance_cm if spec.scan_distance_cm is not None else paper.scan_distance_cm
     qr_min = max(MIN_CODE_MM, scan_cm * 10 / 10)  # scan distance / 10, cm -> mm
-    logo_h = 0.0
-    if logo is not None:
-        logo_h = min(0.10 * h, text_w * logo.height / logo.width)
     gap_count = 4 + (1 if logo is not None else 0)
     min_gap = 0.02 * h
-    # the QR code's size is a rule, the texts' is taste: shrink the texts first
+    # the QR code's size is a rule, the texts' and the logo's are taste: shrink those first
     for scale in (1.0, 0.85, 0.7):
+        logo_h = 0.0 if logo is None else min(0.10 * h * scale, text_w * logo.height / logo.width)
         name = _block(spec.business_name, FONT_BOLD, 0.22 * w * scale, text_w, 3, 0.45)
         cta = _block(spec.texts.call_to_action, FONT_BOLD, 0.13 * w * scale, text_w, 2)
         url_size, url_lines = _fit_url(spec.display_url, 0.10 * w * scale, text_w * mm, 0.06 * w)
@@ -437,11 +546,10 @@ def _poster(spec: PosterSpec) -> tuple[bytes, PosterLayout]:
 
     page.setFillColor(BLACK_K)
     y = top
+    logo_box = None
     if logo is not None:
-        from reportlab.lib.utils import ImageReader
-
-        page.drawImage(ImageReader(logo), left * mm, (y - logo_h) * mm, text_w * mm, logo_h * mm,
-                       preserveAspectRatio=True, anchor="c")
+        logo_box = (left, y - logo_h, text_w, logo_h)
+        logo.draw(page, left * mm, (y - logo_h) * mm, text_w * mm, logo_h * mm)
         y -= logo_h + gap
     for block in (name, cta):
         page.setFillColor(BLACK_K)
@@ -456,7 +564,7 @@ def _poster(spec: PosterSpec) -> tuple[bytes, PosterLayout]:
         y -= block.height_mm + gap
     page.showPage()
     page.save()
-    layout = PosterLayout(paper, bleed, slug, qr_size, qr_x, qr_y, module_size_mm(matrix, qr_size))
+    layout = PosterLayout(paper, bleed, slug, qr_size, qr_x, qr_y, module_size_mm(matrix, qr_size), logo_box)
     return out.getvalue(), layout
 
 

@@ -13,7 +13,7 @@ from .problems import InputError, Problem
 
 CACHE_KEY = ".inputs.sha256"
 # Bump when the drawing code changes in a way that must redraw cached print files.
-DRAWING_VERSION = "1"
+DRAWING_VERSION = "2"
 
 
 def print_set(settings: Settings):

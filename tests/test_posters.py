@@ -6,6 +6,7 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -36,6 +37,7 @@ INVOICE_URL = BASE + "?s=r"
 POSTER_URL = BASE + "?s=a"
 MM = 72 / 25.4
 SIZES = {"A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
+EXAMPLE_LOGO = Path(__file__).resolve().parents[1] / "site_builder" / "example" / "logo.svg"
 LONG_NAME = "Tischlerei Mustermann GmbH & Co. KG – Möbel für Groß und Klein, Meisterbetrieb seit 1952"
 
 
@@ -203,17 +205,120 @@ def test_english_poster_has_english_text():
     assert "Message us on WhatsApp" in text and "consent" in text
 
 
-def test_raster_logo_is_shown_and_svg_logo_skipped(tmp_path):
+def test_raster_logo_is_shown(tmp_path):
     png = tmp_path / "logo.png"
     Image.new("RGB", (300, 100), (20, 60, 200)).save(png)
-    svg = tmp_path / "logo.svg"
-    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
     with_logo = render(poster_pdf(poster(logo_path=png)), 72).convert("RGB")
     raw = with_logo.tobytes()
     blues = sum(1 for i in range(0, len(raw), 3) if raw[i + 2] > 150 and raw[i] < 80)
     assert blues > 100
-    assert poster_pdf(poster(logo_path=svg)) == poster_pdf(poster())
+    assert poster_layout(poster(logo_path=png)).logo_mm is not None
+    assert poster_layout(poster()).logo_mm is None
     assert decode(render(poster_pdf(poster(logo_path=png)))) == [POSTER_URL]
+
+
+BRAND = (0x8A, 0x4B, 0x0F)  # the fill of the example logo
+
+
+def brand_pixels(image: Image.Image, box: tuple[int, int, int, int], tolerance: int = 24) -> list[tuple[int, int]]:
+    """(x, y) of the pixels within ``box`` whose colour is close to the brand colour."""
+    found = []
+    for y in range(box[1], box[3]):
+        for x in range(box[0], box[2]):
+            pixel = image.getpixel((x, y))
+            if all(abs(c - b) <= tolerance for c, b in zip(pixel, BRAND)):
+                found.append((x, y))
+    return found
+
+
+def logo_box_px(spec: PosterSpec, dpi: int) -> tuple[int, int, int, int]:
+    """The layout's logo box on the rendered page (bleed included), in pixels."""
+    layout = poster_layout(spec)
+    x, y, w, h = layout.logo_mm
+    px, page_h = dpi / 25.4, SIZES[spec.paper][1] + 2 * spec.bleed_mm
+    origin = spec.bleed_mm
+    return (round((origin + x) * px), round((page_h - origin - y - h) * px),
+            round((origin + x + w) * px), round((page_h - origin - y) * px))
+
+
+def test_svg_logo_is_drawn_as_vectors_in_the_logo_box():
+    dpi = 100
+    spec = poster(paper="A5", logo_path=EXAMPLE_LOGO)
+    pdf = poster_pdf(spec)
+    box = logo_box_px(spec, dpi)
+    found = brand_pixels(render(pdf, dpi), box)
+    # the logo is a 64 x 64 rounded square in the brand colour, fitted to the box's height, centred
+    box_h = box[3] - box[1]
+    assert len(found) > 0.5 * box_h * box_h
+    xs, ys = [x for x, _ in found], [y for _, y in found]
+    width, height = max(xs) - min(xs) + 1, max(ys) - min(ys) + 1
+    assert width == pytest.approx(height, rel=0.05)  # aspect ratio kept
+    assert height == pytest.approx(box_h, abs=3)
+    assert (min(xs) + max(xs)) / 2 == pytest.approx((box[0] + box[2]) / 2, abs=3)
+    # without a logo the same place has nothing in the brand colour
+    assert brand_pixels(render(poster_pdf(poster(paper="A5")), dpi), box) == []
+    # vectors, not a picture
+    resources = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]
+    xobjects = resources.get("/XObject")
+    assert not xobjects or all(x.get_object()["/Subtype"] != "/Image" for x in xobjects.get_object().values())
+
+
+def test_poster_with_svg_logo_decodes_embeds_fonts_and_repeats():
+    spec = poster(paper="A5", logo_path=EXAMPLE_LOGO)
+    pdf = poster_pdf(spec)
+    assert decode(render(pdf, 300)) == [POSTER_URL]
+    assert_fonts_embedded(pdf)
+    assert all("Helvetica" not in str(font["/BaseFont"]) for font in fonts_of(pdf))
+    assert poster_pdf(spec) == pdf
+    assert "Schreiben Sie uns auf WhatsApp" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def test_logo_shrinks_with_the_texts_before_the_code_would(tmp_path):
+    spec = poster(paper="A4", business_name=LONG_NAME, logo_path=EXAMPLE_LOGO)
+    layout = poster_layout(spec)  # no PrintError: the logo gives way, not the scan-distance rule
+    assert layout.qr_size_mm >= 150
+    assert 0 < layout.logo_mm[3] < 0.10 * 297
+    assert poster_layout(replace(spec, business_name="Tischlerei")).logo_mm[3] == pytest.approx(0.10 * 297)
+    assert decode(render(poster_pdf(spec), 150)) == [POSTER_URL]
+
+
+def test_text_in_an_svg_logo_is_set_in_the_embedded_fonts(tmp_path):
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 40">'
+                   '<text x="5" y="30" font-family="Arial" font-weight="bold" font-size="24">Holz</text></svg>')
+    pdf = poster_pdf(poster(logo_path=svg))
+    assert_fonts_embedded(pdf)
+    assert all("Helvetica" not in str(font["/BaseFont"]) for font in fonts_of(pdf))
+    assert "Holz" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+BROKEN_SVGS = {
+    "not-xml": "this is not an SVG",
+    "empty-file": "",
+    "no-size": '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    "zero-size": '<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"><rect width="5" height="5"/></svg>',
+    "bad-path": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><path d="M a b c L 3"/></svg>',
+    "draws-nothing": '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"></svg>',
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_SVGS.values(), ids=BROKEN_SVGS.keys())
+def test_broken_svg_logo_is_a_print_error(tmp_path, capfd, content, print_set):
+    svg = tmp_path / "logo.svg"
+    svg.write_text(content)
+    with pytest.raises(PrintError) as caught:
+        poster_pdf(poster(logo_path=svg))
+    assert caught.value.key == "theme.logo"
+    assert "logo.svg" in caught.value.message and caught.value.fix
+    problems = print_problems(replace(print_set, logo_path=svg), layouts=False)
+    assert [p.key for p in problems] == ["theme.logo"]
+    assert capfd.readouterr().err == ""  # svglib's own log lines are not printed
+
+
+def test_missing_svg_logo_is_a_print_error(tmp_path):
+    with pytest.raises(PrintError) as caught:
+        poster_pdf(poster(logo_path=tmp_path / "nope.svg"))
+    assert caught.value.key == "theme.logo" and "check the file name" in caught.value.fix
 
 
 def test_preview_png_shows_the_trim_area_and_decodes():
