@@ -32,6 +32,7 @@ Problems raise ``PrintError`` with the settings key (``KEY_*`` below: ``print.bl
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import math
@@ -393,14 +394,31 @@ class _Logo:
         page.restoreState()
 
 
+_LOGOS: dict[tuple[str, str], _Logo] = {}  # (path, sha256 of its bytes) -> parsed logo
+
+
 def _poster_logo(path: Path | None) -> _Logo | None:
-    """The poster logo at ``path`` (PNG/JPEG, or SVG as vectors), or PrintError(KEY_LOGO)."""
+    """The poster logo at ``path`` (PNG/JPEG, or SVG as vectors), or PrintError(KEY_LOGO).
+
+    Parsed once per file content: a print set draws the same logo on every poster (an SVG costs ~4 ms)."""
     if path is None:
         return None
+    try:
+        key: tuple[str, str] | None = (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest())
+    except OSError:
+        key = None  # the loaders below report it
+    if key is not None and (cached := _LOGOS.get(key)) is not None:
+        return cached
     if Path(path).suffix.lower() == ".svg":
-        return _svg_logo(Path(path))
-    image = load_logo_image(path, key=KEY_LOGO)
-    return _Logo(image.width, image.height, image=image)
+        logo = _svg_logo(Path(path))
+    else:
+        image = load_logo_image(path, key=KEY_LOGO)
+        logo = _Logo(image.width, image.height, image=image)
+    if key is not None:
+        if len(_LOGOS) >= 16:
+            _LOGOS.clear()
+        _LOGOS[key] = logo
+    return logo
 
 
 @contextmanager
@@ -686,9 +704,11 @@ def _n(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".") or "0"
 
 
-def invoice_block_png(spec: InvoiceBlockSpec, dpi: int = 300) -> bytes:
-    """The invoice block rasterised from its PDF (greyscale, anti-aliased, dpi stored)."""
-    image = render_pdf(invoice_block_pdf(spec), dpi, grayscale=True).convert("L")
+def invoice_block_png(spec: InvoiceBlockSpec, dpi: int = 300, *, pdf: bytes | None = None) -> bytes:
+    """The invoice block rasterised from its PDF (greyscale, anti-aliased, dpi stored).
+
+    ``pdf``: ``invoice_block_pdf(spec)`` when the caller already has it."""
+    image = render_pdf(pdf if pdf is not None else invoice_block_pdf(spec), dpi, grayscale=True).convert("L")
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(dpi, dpi), compress_level=PNG_LEVEL)
     return out.getvalue()
@@ -796,9 +816,9 @@ def make_print_set(ps: PrintSet, *, checked: bool = False) -> dict[str, bytes]:
         )
         stem = f"invoice-block-{texts.lang}"
         files[f"{stem}.svg"] = invoice_block_svg(spec_i).encode("utf-8")
-        files[f"{stem}.pdf"] = invoice_block_pdf(spec_i)
+        files[f"{stem}.pdf"] = block_pdf = invoice_block_pdf(spec_i)
         for dpi in (300, 600):
-            files[f"{stem}-{dpi}dpi.png"] = invoice_block_png(spec_i, dpi)
+            files[f"{stem}-{dpi}dpi.png"] = invoice_block_png(spec_i, dpi, pdf=block_pdf)
 
     files["README.txt"] = _readme(ps, readme_qr, readme_posters, invoice).encode("utf-8")
     return dict(sorted(files.items()))

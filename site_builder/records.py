@@ -1004,6 +1004,8 @@ def render_html(record: Record) -> bytes:
 # --- rendering: PDF ---------------------------------------------------------------------------
 
 _PDF: dict[str, Any] = {}
+_PARSED: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # Paragraph markup -> parsed fragments
+_STYLES: list[Any] = []  # the shared styles of _pdf_kit (parse results are cached only for these)
 
 
 def _pdf_kit() -> dict[str, Any]:
@@ -1019,6 +1021,38 @@ def _pdf_kit() -> dict[str, Any]:
 
     register_fonts()
     registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+    from reportlab.platypus import Paragraph
+
+    class WrapOnce(Paragraph):
+        """A Paragraph that breaks its lines once per width: a table cell is wrapped to measure the
+        row and again to draw it, the frame wraps again to place it; the lines depend on the width only."""
+
+        def wrap(self, availWidth, availHeight):
+            cached = self.__dict__.get("_wrapped")
+            if cached is not None and cached[0] == availWidth and self.__dict__.get("blPara") is cached[2]:
+                self.width, self.height = cached[1]
+                return cached[1]
+            size = super().wrap(availWidth, availHeight)
+            self._wrapped = (availWidth, size, self.__dict__.get("blPara"))
+            return size
+
+        def _setup(self, text, style, bulletText, frags, cleaner):
+            # the same markup in the same style parses to the same fragments: parse it once per process
+            # (headings, column heads and legal texts repeat across records and sites)
+            key = (text, id(style), bulletText, self.caseSensitive) if frags is None and isinstance(text, str) else None
+            hit = _PARSED.get(key) if key is not None else None
+            if hit is None:
+                super()._setup(text, style, bulletText, frags, cleaner)
+                if key is not None and style in _STYLES:
+                    if len(_PARSED) >= 20000:
+                        _PARSED.clear()
+                    _PARSED[key] = (self.text, self.style, tuple(self.frags), self.bulletText)
+                return
+            self.text, self.style, parsed, self.bulletText = hit
+            self.frags = list(parsed)
+            self.debug = 0
+
+    _PDF["Paragraph"] = WrapOnce
     base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
     grey = colors.Color(0.33, 0.33, 0.33)
     _PDF.update(
@@ -1041,6 +1075,7 @@ def _pdf_kit() -> dict[str, Any]:
         quote=ParagraphStyle("quote", parent=base, backColor=colors.Color(0.96, 0.96, 0.96), borderWidth=0.5,
                              borderColor=grey, borderPadding=5, spaceBefore=4, spaceAfter=8),
     )
+    _STYLES.extend(v for v in _PDF.values() if isinstance(v, ParagraphStyle))
     return _PDF
 
 
@@ -1078,9 +1113,10 @@ class _Box:
 
 
 def _flowables(block: Block, width: float) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, Paragraph, Table as RLTable, TableStyle
+    from reportlab.platypus import CondPageBreak, Table as RLTable, TableStyle
 
     k = _PDF
+    Paragraph = k["Paragraph"]
     mm, grey = k["mm"], k["grey"]
     if isinstance(block, Para):
         return [Paragraph(_markup(block.runs), k["small"] if block.small else k["body"])]
@@ -1155,9 +1191,10 @@ def _canvas_maker(as_of: dt.date) -> Any:
 def render_pdf(record: Record) -> bytes:
     """An A4 PDF with the shipped fonts embedded; deterministic (ReportLab's invariant mode, no clock)."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import CondPageBreak, PageBreak, Paragraph, SimpleDocTemplate
+    from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate
 
     k = _pdf_kit()
+    Paragraph = k["Paragraph"]
     mm = k["mm"]
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,

@@ -246,12 +246,29 @@ def watched(config: Path) -> tuple[list[Path], list[Path], Callable[[object, str
 
 
 def watch(paths: Iterable[Path], recursive: bool, keep: Callable[[object, str], bool], changes: queue.Queue,
-          stop: threading.Event) -> None:
+          stop: threading.Event, ready: threading.Event | None = None) -> None:
     import watchfiles
 
+    # yield_on_timeout: the first (empty) batch comes once the watcher is really running, which `ready` reports
     for batch in watchfiles.watch(*paths, watch_filter=keep, recursive=recursive, stop_event=stop, step=30,
-                                  debounce=400, raise_interrupt=False):
-        changes.put(sorted({path for _, path in batch}))
+                                  debounce=400, raise_interrupt=False, yield_on_timeout=True, rust_timeout=200):
+        if ready is not None:
+            ready.set()
+        if batch:
+            changes.put(sorted({path for _, path in batch}))
+
+
+def snapshot(flat: Iterable[Path], deep: Iterable[Path], keep: Callable[[object, str], bool]) -> dict[str, int]:
+    """Modification times of the watched files, to catch a change made while the watchers start."""
+    files = [p for folder in flat for p in folder.iterdir()] + [p for folder in deep for p in folder.rglob("*")]
+    out = {}
+    for path in files:
+        try:
+            if path.is_file() and keep(None, str(path)):
+                out[str(path)] = path.stat().st_mtime_ns
+        except OSError:
+            pass
+    return out
 
 
 def lan_address() -> str | None:
@@ -281,11 +298,25 @@ def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
         return 2
     server.daemon_threads = True
     signal.signal(signal.SIGTERM, _interrupt)
+    flat, deep, keep = watched(config)
+    before = snapshot(flat, deep, keep)
     if not rebuild(config, strict, live, log):
         earlier = files_on_disk(out / "site")
         if earlier:
             live.files = earlier
             log(f"serving the earlier build in {out / 'site'}")
+    changes: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    started = []
+    for paths, recursive in ((flat, False), (deep, True)):
+        if paths:
+            ready = threading.Event()
+            threading.Thread(target=watch, args=(paths, recursive, keep, changes, stop, ready), daemon=True).start()
+            started.append(ready)
+    for ready in started:
+        ready.wait(10)
+    if snapshot(flat, deep, keep) != before:  # edited while the first build ran: build again
+        changes.put(["(changed during start-up)"])
     thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
     thread.start()
     bound = server.server_address[1]
@@ -298,14 +329,6 @@ def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
         print(f"preview of {config} on http://{host}:{bound}/", flush=True)
     print("preview only, nothing is written: `site-builder build` writes output/ for upload", flush=True)
     print("watching site.toml, content/ and themes/; Ctrl+C stops", flush=True)
-
-    flat, deep, keep = watched(config)
-    changes: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    watchers = [threading.Thread(target=watch, args=(paths, recursive, keep, changes, stop), daemon=True)
-                for paths, recursive in ((flat, False), (deep, True)) if paths]
-    for watcher in watchers:
-        watcher.start()
     try:
         while True:
             try:
