@@ -77,9 +77,8 @@ def _environment() -> jinja2.Environment:
 _ENV = _environment()
 
 
-@functools.lru_cache(maxsize=512)
 def _compile(source: str) -> jinja2.Template:
-    # Compiling is most of the cost of a text; `serve` and batch builds see the same sources again.
+    # Jinja keeps compiled templates by name (in memory, and on disk through the bytecode cache)
     name = hashlib.sha256(source.encode("utf-8")).hexdigest()
     _SOURCES[name] = source
     return _ENV.get_template(name)

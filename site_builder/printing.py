@@ -74,10 +74,10 @@ def print_files(settings: Settings, plan: Any, previous: Path | None) -> dict[st
 
     ps = print_set(settings)
     # `check` lays out every poster to find every problem; `build` draws them, which finds the same
-    problems = posters.print_problems(ps, layouts=not getattr(plan, "write", True))
+    problems = posters.print_problems(ps, layouts=not plan.write)
     if problems:
         raise InputError([Problem(str(settings.path), e.key, e.message, e.fix) for e in problems])
-    if not getattr(plan, "write", True):
+    if not plan.write:
         return {}  # `check`: the settings are printable; drawing waits for `build`
     try:
         files = posters.make_print_set(ps, checked=True)

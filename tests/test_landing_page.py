@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from conftest import copy_example, run_cli
+from conftest import run_cli
 
 
 class Collect(HTMLParser):

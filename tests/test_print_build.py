@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pypdfium2
 import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import copy_example, run_cli
+from conftest import run_cli
 from site_builder import build as build_mod
 from site_builder import posters
 

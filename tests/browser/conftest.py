@@ -12,7 +12,6 @@ instance runs in the same thread, and other tests (tests/live.py) start their ow
 from __future__ import annotations
 
 import functools
-import os
 import re
 import subprocess
 import sys
@@ -29,11 +28,13 @@ from site_builder.config import Settings
 from site_builder.pages import lang_dir
 from site_builder.preview import BROWSER_ENV, chromium_path, launch_args
 
+from conftest import IN_CI
+from live import missing  # noqa: F401 (also used by the test modules of this package)
+
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PHONES = ("iPhone SE", "iPhone 13", "Pixel 7")
 DESKTOP = {"viewport": {"width": 1280, "height": 800}, "device_scale_factor": 1, "is_mobile": False,
            "has_touch": False}
@@ -45,14 +46,6 @@ WA_LINK = re.compile(r"\Ahttps://wa\.me/(\d+)\?text=([A-Za-z0-9%\-._~]+)\Z")
 CSP_WATCH = """document.addEventListener("securitypolicyviolation", e => {
   window.__reportCsp(`${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.documentURI}`);
 }, true);"""
-
-
-def missing(what: str) -> None:
-    """Skip on a developer's machine; fail in CI, where everything must run."""
-    message = f"{what} (run scripts/install.sh --test)"
-    if IN_CI:
-        pytest.fail(message, pytrace=False)
-    pytest.skip(message)
 
 
 # --- the site --------------------------------------------------------------------------------
