@@ -29,7 +29,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, TextIO, Union
 from urllib.parse import urljoin, urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 from .app_texts import TEMPLATES, AppText, app_fields, app_texts
 from .config import LANGUAGE_NAMES, Settings
@@ -1079,17 +1078,21 @@ def _pdf_kit() -> dict[str, Any]:
     return _PDF
 
 
+def _esc(text: str) -> str:
+    return html.escape(text, quote=False)
+
+
 def _markup(runs: Iterable[Run], pdf_links: bool = True) -> str:
     out = []
     for run in runs:
         if run.text == "\n":
             out.append("<br/>")
             continue
-        text = xml_escape(run.text).replace("\n", "<br/>")
+        text = _esc(run.text).replace("\n", "<br/>")
         if run.bold:
             text = f"<b>{text}</b>"
         if run.href and pdf_links:
-            text = f'<a href="{xml_escape(run.href, {chr(34): "&quot;"})}">{text}</a>'
+            text = f'<a href="{html.escape(run.href)}">{text}</a>'
         out.append(text)
     return "".join(out)
 
@@ -1122,17 +1125,17 @@ def _flowables(block: Block, width: float) -> list[Any]:
         return [Paragraph(_markup(block.runs), k["small"] if block.small else k["body"])]
     if isinstance(block, Heading):
         # a heading never ends a page: break early unless some lines fit below it
-        return [CondPageBreak(25 * mm), Paragraph(xml_escape(block.text), k["h3"])]
+        return [CondPageBreak(25 * mm), Paragraph(_esc(block.text), k["h3"])]
     if isinstance(block, Bullets):
         return [Paragraph(_markup(item), k["bullet"], bulletText=f"{i}." if block.ordered else "•")
                 for i, item in enumerate(block.items, 1)]
     if isinstance(block, Quote):
-        return [Paragraph(xml_escape(block.text).replace("\n", "<br/>"), k["quote"])]
+        return [Paragraph(_esc(block.text).replace("\n", "<br/>"), k["quote"])]
     style = [("FONTNAME", (0, 0), (-1, -1), k["FONT"]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
              ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
     if isinstance(block, Facts):
-        data = [[Paragraph(xml_escape(key), k["head"]), Paragraph(_markup(value), k["cell"])]
+        data = [[Paragraph(_esc(key), k["head"]), Paragraph(_markup(value), k["cell"])]
                 for key, value in block.rows]
         style += [("GRID", (0, 0), (-1, -1), 0.5, grey),
                   ("BACKGROUND", (0, 0), (0, -1), k["colors"].Color(0.96, 0.96, 0.96))]
@@ -1143,7 +1146,7 @@ def _flowables(block: Block, width: float) -> list[Any]:
         data = [[Paragraph(_markup(cell), k["cell"]) for cell in row] for row in block.rows]
         repeat = 0
         if any(block.head):
-            data.insert(0, [Paragraph(xml_escape(h), k["head"]) for h in block.head])
+            data.insert(0, [Paragraph(_esc(h), k["head"]) for h in block.head])
             style.append(("BACKGROUND", (0, 0), (-1, 0), k["colors"].Color(0.93, 0.93, 0.93)))
             repeat = 1
         style.append(("GRID", (0, 0), (-1, -1), 0.5, grey))
@@ -1154,7 +1157,7 @@ def _flowables(block: Block, width: float) -> list[Any]:
         style += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                   ("LEFTPADDING", (0, 0), (0, -1), 0)]
         return [_spaced(RLTable(data, colWidths=[8 * mm, width - 8 * mm], style=TableStyle(style), hAlign="LEFT"))]
-    data = [[Paragraph(xml_escape(label), k["cell"]), ""] for label in block.labels]
+    data = [[Paragraph(_esc(label), k["cell"]), ""] for label in block.labels]
     style += [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.8, k["colors"].black)]
     return [_spaced(RLTable(data, colWidths=[width * 0.35, width * 0.65], rowHeights=[10 * mm] * len(data),
                             style=TableStyle(style), hAlign="LEFT"))]
@@ -1215,8 +1218,8 @@ def render_pdf(record: Record) -> bytes:
         canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{page_word} {canvas.getPageNumber()}")
         canvas.restoreState()
 
-    story: list[Any] = [Paragraph(xml_escape(record.internal), k["internal"]),
-                        Paragraph(xml_escape(record.title), k["h1"])]
+    story: list[Any] = [Paragraph(_esc(record.internal), k["internal"]),
+                        Paragraph(_esc(record.title), k["h1"])]
     story += _flowables(Facts(record.facts), width)
     for block in record.intro:
         story += _flowables(block, width)
@@ -1224,8 +1227,8 @@ def render_pdf(record: Record) -> bytes:
         # a heading never ends a page: break early unless some lines fit below it
         story.append(PageBreak() if section.new_page else CondPageBreak(35 * mm))
         if section.ref:
-            story.append(Paragraph(xml_escape(section.ref), k["ref"]))
-        story.append(Paragraph(xml_escape(section.heading), k["h2_after_ref"] if section.ref else k["h2"]))
+            story.append(Paragraph(_esc(section.ref), k["ref"]))
+        story.append(Paragraph(_esc(section.heading), k["h2_after_ref"] if section.ref else k["h2"]))
         for block in section.blocks:
             story += _flowables(block, width)
     doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_maker(record.as_of))
