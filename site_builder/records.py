@@ -21,7 +21,6 @@ import calendar
 import datetime as dt
 import hashlib
 import html
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -39,7 +38,7 @@ from .whatsapp import fill
 
 RECORDS_DIR = "records"
 CACHE_FILE = f"{RECORDS_DIR}/.inputs.json"
-RENDER_VERSION = "1"  # bump when render_pdf changes, so cached PDFs are redrawn
+RENDER_VERSION = "2"  # bump when render_pdf changes, so cached PDFs are redrawn
 ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal")
 ART13_ITEMS = tuple(f"art13-{p}{lit}" for p in (1, 2) for lit in "abcdef")
 # What each record must contain, by section (or table row) id: the tests and `check` hold them to it.
@@ -1002,237 +1001,11 @@ def render_html(record: Record) -> bytes:
 
 # --- rendering: PDF ---------------------------------------------------------------------------
 
-_PDF: dict[str, Any] = {}
-_PARSED: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # Paragraph markup -> parsed fragments
-_STYLES: list[Any] = []  # the shared styles of _pdf_kit (parse results are cached only for these)
-
-
-def _pdf_kit() -> dict[str, Any]:
-    """ReportLab styles and fonts, made once (the imports are the slow part)."""
-    if _PDF:
-        return _PDF
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase.pdfmetrics import registerFontFamily
-
-    from .qr import FONT, FONT_BOLD, register_fonts
-
-    register_fonts()
-    registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
-    from reportlab.platypus import Paragraph
-
-    class WrapOnce(Paragraph):
-        """A Paragraph that breaks its lines once per width: a table cell is wrapped to measure the
-        row and again to draw it, the frame wraps again to place it; the lines depend on the width only."""
-
-        def wrap(self, availWidth, availHeight):
-            cached = self.__dict__.get("_wrapped")
-            if cached is not None and cached[0] == availWidth and self.__dict__.get("blPara") is cached[2]:
-                self.width, self.height = cached[1]
-                return cached[1]
-            size = super().wrap(availWidth, availHeight)
-            self._wrapped = (availWidth, size, self.__dict__.get("blPara"))
-            return size
-
-        def _setup(self, text, style, bulletText, frags, cleaner):
-            # the same markup in the same style parses to the same fragments: parse it once per process
-            # (headings, column heads and legal texts repeat across records and sites)
-            key = (text, id(style), bulletText, self.caseSensitive) if frags is None and isinstance(text, str) else None
-            hit = _PARSED.get(key) if key is not None else None
-            if hit is None:
-                super()._setup(text, style, bulletText, frags, cleaner)
-                if key is not None and style in _STYLES:
-                    if len(_PARSED) >= 20000:
-                        _PARSED.clear()
-                    _PARSED[key] = (self.text, self.style, tuple(self.frags), self.bulletText)
-                return
-            self.text, self.style, parsed, self.bulletText = hit
-            self.frags = list(parsed)
-            self.debug = 0
-
-    _PDF["Paragraph"] = WrapOnce
-    base = ParagraphStyle("body", fontName=FONT, bulletFontName=FONT, fontSize=9.5, leading=12.5, spaceAfter=4)
-    grey = colors.Color(0.33, 0.33, 0.33)
-    _PDF.update(
-        mm=mm, colors=colors, FONT=FONT, FONT_BOLD=FONT_BOLD, grey=grey,
-        body=base,
-        cell=ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5, spaceAfter=0),
-        head=ParagraphStyle("head", parent=base, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, spaceAfter=0),
-        small=ParagraphStyle("small", parent=base, fontSize=8, leading=10, textColor=grey),
-        internal=ParagraphStyle("internal", parent=base, fontSize=8, leading=10, textColor=grey, borderWidth=0.5,
-                                borderColor=grey, borderPadding=4, spaceAfter=10),
-        h1=ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20, spaceAfter=8),
-        h2=ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=12.5, leading=15.5, spaceBefore=12,
-                          spaceAfter=4),
-        h2_after_ref=ParagraphStyle("h2r", parent=base, fontName=FONT_BOLD, fontSize=12.5, leading=15.5,
-                                    spaceBefore=0, spaceAfter=4),
-        ref=ParagraphStyle("ref", parent=base, fontSize=8, leading=10, textColor=grey, spaceBefore=12, spaceAfter=0),
-        h3=ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=10.5, leading=13, spaceBefore=6,
-                          spaceAfter=3),
-        bullet=ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=2, spaceAfter=2.5),
-        quote=ParagraphStyle("quote", parent=base, backColor=colors.Color(0.96, 0.96, 0.96), borderWidth=0.5,
-                             borderColor=grey, borderPadding=5, spaceBefore=4, spaceAfter=8),
-    )
-    _STYLES.extend(v for v in _PDF.values() if isinstance(v, ParagraphStyle))
-    return _PDF
-
-
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
-
-
-def _markup(runs: Iterable[Run], pdf_links: bool = True) -> str:
-    out = []
-    for run in runs:
-        if run.text == "\n":
-            out.append("<br/>")
-            continue
-        text = _esc(run.text).replace("\n", "<br/>")
-        if run.bold:
-            text = f"<b>{text}</b>"
-        if run.href and pdf_links:
-            text = f'<a href="{html.escape(run.href)}">{text}</a>'
-        out.append(text)
-    return "".join(out)
-
-
-class _Box:
-    """A square to tick by hand (built lazily as a ReportLab Flowable)."""
-
-    @staticmethod
-    def make(size: float):
-        from reportlab.platypus import Flowable
-
-        class Box(Flowable):
-            def wrap(self, *_):
-                return size, size
-
-            def draw(self):
-                self.canv.setLineWidth(0.8)
-                self.canv.rect(0, 0, size, size)
-
-        return Box()
-
-
-def _flowables(block: Block, width: float) -> list[Any]:
-    from reportlab.platypus import CondPageBreak, Table as RLTable, TableStyle
-
-    k = _PDF
-    Paragraph = k["Paragraph"]
-    mm, grey = k["mm"], k["grey"]
-    if isinstance(block, Para):
-        return [Paragraph(_markup(block.runs), k["small"] if block.small else k["body"])]
-    if isinstance(block, Heading):
-        # a heading never ends a page: break early unless some lines fit below it
-        return [CondPageBreak(25 * mm), Paragraph(_esc(block.text), k["h3"])]
-    if isinstance(block, Bullets):
-        return [Paragraph(_markup(item), k["bullet"], bulletText=f"{i}." if block.ordered else "•")
-                for i, item in enumerate(block.items, 1)]
-    if isinstance(block, Quote):
-        return [Paragraph(_esc(block.text).replace("\n", "<br/>"), k["quote"])]
-    style = [("FONTNAME", (0, 0), (-1, -1), k["FONT"]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-             ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]
-    if isinstance(block, Facts):
-        data = [[Paragraph(_esc(key), k["head"]), Paragraph(_markup(value), k["cell"])]
-                for key, value in block.rows]
-        style += [("GRID", (0, 0), (-1, -1), 0.5, grey),
-                  ("BACKGROUND", (0, 0), (0, -1), k["colors"].Color(0.96, 0.96, 0.96))]
-        return [_spaced(RLTable(data, colWidths=[width * 0.3, width * 0.7], style=TableStyle(style), hAlign="LEFT"))]
-    if isinstance(block, Table):
-        columns = max(len(block.head), max((len(r) for r in block.rows), default=0))
-        fractions = block.widths or tuple(1 / columns for _ in range(columns))
-        data = [[Paragraph(_markup(cell), k["cell"]) for cell in row] for row in block.rows]
-        repeat = 0
-        if any(block.head):
-            data.insert(0, [Paragraph(_esc(h), k["head"]) for h in block.head])
-            style.append(("BACKGROUND", (0, 0), (-1, 0), k["colors"].Color(0.93, 0.93, 0.93)))
-            repeat = 1
-        style.append(("GRID", (0, 0), (-1, -1), 0.5, grey))
-        return [_spaced(RLTable(data, colWidths=[width * f for f in fractions], style=TableStyle(style),
-                                repeatRows=repeat, hAlign="LEFT"))]
-    if isinstance(block, Checklist):
-        data = [[_Box.make(3.5 * mm), Paragraph(_markup(item), k["cell"])] for item in block.items]
-        style += [("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                  ("LEFTPADDING", (0, 0), (0, -1), 0)]
-        return [_spaced(RLTable(data, colWidths=[8 * mm, width - 8 * mm], style=TableStyle(style), hAlign="LEFT"))]
-    data = [[Paragraph(_esc(label), k["cell"]), ""] for label in block.labels]
-    style += [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LINEBELOW", (1, 0), (1, -1), 0.8, k["colors"].black)]
-    return [_spaced(RLTable(data, colWidths=[width * 0.35, width * 0.65], rowHeights=[10 * mm] * len(data),
-                            style=TableStyle(style), hAlign="LEFT"))]
-
-
-def _spaced(table: Any) -> Any:
-    table.spaceBefore, table.spaceAfter = 2, 8
-    return table
-
-
-def _canvas_maker(as_of: dt.date) -> Any:
-    """A ReportLab canvas whose PDF date and /ID come from the record's "Stand", not the clock.
-
-    ReportLab's invariant mode still takes both from SOURCE_DATE_EPOCH when it is set; the records
-    must not change with it (they are cached by their content), so both are fixed here."""
-    from reportlab.pdfgen.canvas import Canvas
-
-    stamp = dt.datetime(as_of.year, as_of.month, as_of.day, tzinfo=dt.timezone.utc)
-
-    class RecordCanvas(Canvas):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            doc = getattr(self, "_doc", None)
-            ts = getattr(doc, "_timeStamp", None)
-            if doc is None or ts is None or not hasattr(doc, "signature"):
-                return  # a ReportLab without these internals: keep its own invariant behaviour
-            ts.t, ts.lt = stamp.timestamp(), stamp.timetuple()
-            ts.YMDhms, ts.dhh, ts.dmm = tuple(stamp.timetuple())[:6], 0, 0
-            doc.signature = hashlib.md5(f"site-builder record {as_of.isoformat()}".encode(), usedforsecurity=False)
-
-    return RecordCanvas
-
-
 def render_pdf(record: Record) -> bytes:
-    """An A4 PDF with the shipped fonts embedded; deterministic (ReportLab's invariant mode, no clock)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import CondPageBreak, PageBreak, SimpleDocTemplate
+    """The record as an A4 PDF (record_pdf.py; imported lazily: ReportLab is the slow import)."""
+    from .record_pdf import render_pdf as draw
 
-    k = _pdf_kit()
-    Paragraph = k["Paragraph"]
-    mm = k["mm"]
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=record.title, author=record.business,
-                            subject=record.internal, creator="site-builder", producer="site-builder",
-                            invariant=1, initialFontName=k["FONT"], lang=record.lang, pageCompression=1)
-    width = doc.width
-    page_word = words(record.lang)["common"]["page"]
-
-    def footer(canvas, _doc) -> None:
-        canvas.saveState()
-        canvas.setFont(k["FONT"], 7.5)
-        canvas.setFillColor(k["grey"])
-        text = record.footer
-        while text and canvas.stringWidth(text, k["FONT"], 7.5) > width - 20 * mm:
-            text = text[:-2].rstrip() + "…"
-        canvas.drawString(18 * mm, 10 * mm, text)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"{page_word} {canvas.getPageNumber()}")
-        canvas.restoreState()
-
-    story: list[Any] = [Paragraph(_esc(record.internal), k["internal"]),
-                        Paragraph(_esc(record.title), k["h1"])]
-    story += _flowables(Facts(record.facts), width)
-    for block in record.intro:
-        story += _flowables(block, width)
-    for section in record.sections:
-        # a heading never ends a page: break early unless some lines fit below it
-        story.append(PageBreak() if section.new_page else CondPageBreak(35 * mm))
-        if section.ref:
-            story.append(Paragraph(_esc(section.ref), k["ref"]))
-        story.append(Paragraph(_esc(section.heading), k["h2_after_ref"] if section.ref else k["h2"]))
-        for block in section.blocks:
-            story += _flowables(block, width)
-    doc.build(story, onFirstPage=footer, onLaterPages=footer, canvasmaker=_canvas_maker(record.as_of))
-    return out.getvalue()
+    return draw(record)
 
 
 # --- the stage --------------------------------------------------------------------------------

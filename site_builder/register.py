@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date as _date
@@ -26,6 +27,9 @@ from typing import Iterable, TextIO
 #   proves the customer's consent (the business may have pasted the text as an example).
 # - a message that matches a withdrawal or opt-out AND carries a consent token is read as the
 #   withdrawal/opt-out only: when in doubt, the more restrictive reading wins.
+# - the same chat exported twice (a March export and a later one holding March again, a .zip and
+#   the .txt inside it) gives each row once: see `drop_repeated_rows`. The chat is named after the
+#   export's file name, the only place WhatsApp writes it; copy marks such as " (1)" are dropped.
 
 MARKETING_PURPOSE = "marketing"
 
@@ -151,8 +155,10 @@ def _fold(text: str) -> str:
     return " ".join(_clean(text).casefold().translate(_FOLD).split())
 
 
-def _literal_pattern(literal: str) -> str:
-    """Regex for a template fragment: case/umlaut folded, any whitespace, optional hyphens."""
+def _literal_pattern(literal: str, spellings: dict[str, str] | None = None) -> str:
+    """Regex for a template fragment: case/umlaut folded, any whitespace, optional hyphens.
+
+    `spellings` maps a folded word to the regex of the ways customers spell it."""
     parts = []
     for token in re.split(r"(\s+|-)", _fold(literal)):
         if not token:
@@ -162,6 +168,8 @@ def _literal_pattern(literal: str) -> str:
         elif token == "-":
             # customers type "WhatsApp Kontakt" or "WhatsAppKontakt" as often as the hyphen
             parts.append(r"[\s-]*")
+        elif spellings and token in spellings:
+            parts.append(spellings[token])
         else:
             parts.append(re.escape(token))
     return "".join(parts)
@@ -214,12 +222,21 @@ class _LanguagePatterns:
     purposes: tuple[tuple[str, re.Pattern[str]], ...]
 
 
+# How customers spell a closing keyword of the templates: Germans often write "STOPP" (also
+# "Stopp Werbung") for "STOP". It counts in every language, as "STOP" does: when in doubt, the
+# more restrictive reading wins. Only the spelling widens; the keyword must still stand alone.
+_KEYWORD_SPELLINGS = {"stop": "stopp?"}
+
+
 def _compile_stop(template: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
     """Patterns for a withdrawal-style sentence anywhere, and for the bare keyword alone."""
     anchor, keyword = _stop_parts(template)
     # A very short anchor ("STOP {business}") would match ordinary chat; then only the keyword counts.
     sentence = re.compile(_literal_pattern(anchor)) if len(anchor) >= 12 else None
-    bare = re.compile(r"^[\W_]*" + _literal_pattern(keyword) + r"[\W_]*$") if keyword else None
+    # The keyword counts only as the whole message (punctuation aside): "STOP the delivery" or
+    # "Stopp, ich meinte Samstag" is ordinary chat, and so is "stoppen".
+    bare = (re.compile(r"^[\W_]*" + _literal_pattern(keyword, _KEYWORD_SPELLINGS) + r"[\W_]*$")
+            if keyword else None)
     return sentence, bare
 
 
@@ -374,9 +391,28 @@ class _Header:
     ios_system_mark: bool = False
 
 
+# Marks that browsers and file managers add to a second download or copy of a file:
+# "X (1).zip" (Chrome, Windows), "X(1).zip" (Firefox), "X - Kopie.zip" / "X - Copy (2).zip"
+# (Windows Explorer), "X Kopie.zip" / "X copy 2.zip" (macOS Finder). A bare trailing number
+# ("X 2") is not dropped: chat names are often phone numbers or end in one ("Filiale 2").
+_COPY_MARK = re.compile(
+    r"(?:\s*\(\d{1,3}\)|\s+-\s+(?:copy|kopie)|\s+(?:copy|kopie)(?:\s+\d{1,3})?)$", re.IGNORECASE)
+
+
+def _drop_copy_marks(name: str) -> str:
+    """A chat name without the copy marks a second download or copy of its export got."""
+    while (shorter := _COPY_MARK.sub("", name).rstrip()) != name and shorter:
+        name = shorter
+    return name
+
+
 def chat_name_from_filename(path: Path) -> str:
-    """Chat name from an export's file name ("WhatsApp Chat with X.txt", "WhatsApp-Chat mit X.zip", ...)."""
-    name = path.name
+    """Chat name from an export's file name ("WhatsApp Chat with X.txt", "WhatsApp-Chat mit X.zip", ...).
+
+    WhatsApp writes the chat's name only into the file name, so two exports of one chat are told
+    apart from other chats by it: copy marks ("X (1).zip") are dropped and the name is put into
+    Unicode NFC (macOS may hand over "ü" as "u" plus a combining mark), so they give the same name."""
+    name = unicodedata.normalize("NFC", path.name)
     stem = name
     for ext in (".txt", ".zip"):
         if stem.lower().endswith(ext):
@@ -384,9 +420,9 @@ def chat_name_from_filename(path: Path) -> str:
             break
     if stem == "_chat":
         # iOS names every export _chat.txt; macOS unzips it into a folder named after the chat.
-        stem = path.parent.name
+        stem = unicodedata.normalize("NFC", path.parent.name)
     stem = re.sub(r"^WhatsApp[\s-]*Chat(?:\s+(?:with|mit)\s+|\s*-\s*|\s+)", "", stem, flags=re.IGNORECASE)
-    return stem.strip() or name
+    return _drop_copy_marks(stem.strip()) or name
 
 
 def _parse_header(raw: str, line_no: int) -> _Header | None:
@@ -574,6 +610,52 @@ def classify(messages: Iterable[ChatMessage], recognizer: Recognizer) -> list[Re
     return rows
 
 
+RowKey = tuple[str, str, str, str, str, str]
+
+
+def _row_key(row: RegisterRow) -> RowKey:
+    """What makes two rows the same record: chat, sender, date, time, event and consent id."""
+    return (row.chat, row.sender, row.date, row.time, row.event, row.consent_id)
+
+
+def drop_repeated_rows(
+    rows: list[RegisterRow], collected: dict[RowKey, list[str]]
+) -> tuple[list[RegisterRow], dict[str, int]]:
+    """The rows of one export that earlier exports did not already give, and per earlier file how
+    many rows were dropped because it already held them.
+
+    `collected` maps each row key to the files of the rows kept so far (one entry per row); it is
+    updated with the rows kept. Rows are matched one to one: the same message read twice is kept
+    once, but two identical messages within one export (a customer who sent "STOP" twice in the
+    same minute) stay two rows, and only the rows beyond those an earlier export held are new."""
+    kept: list[RegisterRow] = []
+    dropped: dict[str, int] = {}
+    matched: dict[RowKey, int] = {}
+    added: dict[RowKey, list[str]] = {}
+    for row in rows:
+        key = _row_key(row)
+        earlier = collected.get(key, [])
+        n = matched.get(key, 0)
+        if n < len(earlier):
+            matched[key] = n + 1
+            dropped[earlier[n]] = dropped.get(earlier[n], 0) + 1
+        else:
+            kept.append(row)
+            added.setdefault(key, []).append(row.file)
+    for key, files in added.items():
+        collected.setdefault(key, []).extend(files)
+    return kept, dropped
+
+
+def _repeats_problem(file: str, dropped: dict[str, int]) -> ReadProblem:
+    """The warning that names how many rows of an export were dropped as duplicates, and why."""
+    total = sum(dropped.values())
+    sources = ", ".join(f"{name} ({n})" if len(dropped) > 1 else name for name, n in dropped.items())
+    return ReadProblem(
+        file, None, f"{total} register row(s) dropped as duplicates: the same chat, sender, date, time, "
+        f"event and consent id were already read from {sources}", "warning")
+
+
 def write_register_csv(rows: Iterable[RegisterRow], out: Path | TextIO) -> None:
     """Write the register as CSV; a path is written as UTF-8 with BOM so Excel shows umlauts."""
     if isinstance(out, (str, Path)):
@@ -589,12 +671,19 @@ def write_register_csv(rows: Iterable[RegisterRow], out: Path | TextIO) -> None:
 def run_consents(
     files: list[Path], recognizer: Recognizer, out_csv: Path | TextIO
 ) -> tuple[list[RegisterRow], list[ReadProblem]]:
-    """Read every export, classify its messages and write one register for all of them."""
+    """Read every export, classify its messages and write one register for all of them.
+
+    Rows an earlier file already gave (the same chat exported twice) are dropped; each file with
+    such rows gets a warning that says how many, so the register's row count can be checked."""
     rows: list[RegisterRow] = []
     problems: list[ReadProblem] = []
+    collected: dict[RowKey, list[str]] = {}
     for path in files:
         messages, file_problems = read_export(Path(path))
         problems.extend(file_problems)
-        rows.extend(classify(messages, recognizer))
+        kept, dropped = drop_repeated_rows(classify(messages, recognizer), collected)
+        rows.extend(kept)
+        if dropped:
+            problems.append(_repeats_problem(messages[0].file, dropped))
     write_register_csv(rows, out_csv)
     return rows, problems

@@ -1,0 +1,122 @@
+"""The records' own PDF layout (record_pdf.py): text stays inside the margins, long words and very tall
+table rows break, headers repeat, links work, every word of the record is in the PDF in reading order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pypdfium2 as pdfium
+import pytest
+from pypdf import PdfReader
+
+from site_builder.record_pdf import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, render_pdf
+from site_builder.records import Bullets, Facts, Heading, Para, Quote, Record, Section, Table, link, rich
+
+LONG_URL = "https://www.example.de/" + "/".join(f"verzeichnis-{i}" for i in range(30)) + "/ende.html"
+
+
+def record(*sections: Section, intro=()) -> Record:
+    return Record(slug="test", lang="de", title="Prüfdokument", business="Betrieb Test",
+                  facts=(("Stand", rich("1. November 2026")), ("Fassung", rich("c0ffee00"))), intro=tuple(intro),
+                  sections=sections, footer="Betrieb Test – Stand: 1. November 2026", internal="Intern.",
+                  as_of=dt.date(2026, 11, 1))
+
+
+def pages_text(pdf: bytes) -> list[tuple[str, list[tuple[float, float, float, float]]]]:
+    """Per page: its text and the box of every visible character."""
+    document = pdfium.PdfDocument(pdf)
+    out = []
+    for page in document:
+        text = page.get_textpage()
+        boxes = [text.get_charbox(i) for i in range(text.count_chars())
+                 if not text.get_text_range(i, 1).isspace()]
+        out.append((text.get_text_range(), boxes))
+    return out
+
+
+def words(text: str) -> list[str]:
+    return text.replace("\r", " ").replace("\n", " ").split()
+
+
+def assert_inside_margins(pdf: bytes) -> None:
+    for number, (text, boxes) in enumerate(pages_text(pdf), 1):
+        assert boxes, f"page {number} is empty"
+        for left, bottom, right, top in boxes:
+            assert LEFT - 1 <= left and right <= PAGE_W - RIGHT + 1, (number, left, right)
+            # the footer line is the only text below the bottom margin
+            assert top <= PAGE_H - TOP + 1 and (bottom >= BOTTOM - 3 or top < 14 * 72 / 25.4), (number, bottom, top)
+
+
+def test_long_paragraphs_run_over_pages_inside_the_margins_in_order():
+    sentences = [f"Satz {i} mit einigen Wörtern, die den Absatz füllen, bis er umbricht." for i in range(120)]
+    pdf = render_pdf(record(Section("s", "Abschnitt", (Para(rich(" ".join(sentences))),))))
+    pages = pages_text(pdf)
+    assert len(pages) >= 2
+    assert_inside_margins(pdf)
+    found = " ".join(re.sub(r"Betrieb Test – Stand: .* Seite \d+", "", text) for text, _ in pages)
+    assert [int(n) for n in re.findall(r"Satz (\d+) mit", " ".join(words(found)))] == list(range(120))
+
+
+def test_a_word_longer_than_the_line_breaks_after_a_slash():
+    pdf = render_pdf(record(Section("s", "Adresse", (Para((link(LONG_URL),)),))))
+    assert_inside_margins(pdf)
+    text = "".join(pages_text(pdf)[0][0].split())
+    assert LONG_URL in text
+    # broken after a slash: the line ends fall on "/"
+    lines = [line for line in pages_text(pdf)[0][0].splitlines() if "verzeichnis" in line]
+    assert len(lines) >= 2 and all(line.rstrip().endswith("/") for line in lines[:-1]), lines
+    annotations = [a.get_object() for a in PdfReader(io.BytesIO(pdf)).pages[0].get("/Annots", [])]
+    assert any(a["/A"]["/URI"] == LONG_URL for a in annotations)
+
+
+def test_a_table_over_two_pages_repeats_its_header_and_a_giant_row_splits():
+    rows = tuple((rich(f"Zeile {i}"), rich("Inhalt " * 12)) for i in range(60))
+    giant = ((rich("Riesig"), rich(" ".join(f"Wort{i}" for i in range(1500)))),)
+    pdf = render_pdf(record(Section("t", "Tabelle", (Table(("Spalte A", "Spalte B"), rows + giant, (0.3, 0.7)),))))
+    pages = pages_text(pdf)
+    assert len(pages) >= 3
+    assert_inside_margins(pdf)
+    assert all("Spalte A" in text for text, _ in pages[1:]), "the header repeats on every page of the table"
+    found = words(" ".join(text for text, _ in pages))
+    assert [w for w in found if w.startswith("Wort")] == [f"Wort{i}" for i in range(1500)]
+    assert [int(n) for n in re.findall(r"Zeile (\d+)", " ".join(found))] == list(range(60))
+
+
+def test_blocks_of_every_kind_and_a_heading_never_ends_a_page():
+    blocks = []
+    for i in range(40):  # some heading is bound to come near the foot of a page
+        blocks += [Heading(f"Zwischenüberschrift {i}"), Para(rich(f"Text {i} " + "unter der Überschrift " * (5 + i % 7)))]
+    blocks += [Bullets((rich("eins"), rich("zwei")), ordered=True), Quote("Zeile 1\nZeile 2"),
+               Facts((("Schlüssel", rich("Wert")),))]
+    pdf = render_pdf(record(Section("b", "Alles", tuple(blocks))))
+    assert_inside_margins(pdf)
+    pages = pages_text(pdf)
+    assert len(pages) >= 3
+    for text, _ in pages:
+        body = [line.strip() for line in text.splitlines() if line.strip() and "Betrieb Test – Stand" not in line]
+        assert not body[-1].startswith("Zwischenüberschrift"), body[-3:]
+    joined = " ".join(text for text, _ in pages)
+    assert [int(n) for n in re.findall(r"Zwischenüberschrift (\d+)", joined)] == list(range(40))
+    for needle in ("1. eins", "2. zwei", "Zeile 1", "Zeile 2", "Schlüssel", "Wert", "Seite 1", "Seite 3"):
+        assert needle in joined, needle
+
+
+@pytest.mark.parametrize("lang, word", [("de", "Seite"), ("en", "Page")])
+def test_every_page_has_the_footer_with_its_number(lang, word):
+    rec = record(Section("s", "Abschnitt", (Para(rich("Wort " * 1500)),)))
+    rec = Record(**{**rec.__dict__, "lang": lang})
+    pages = pages_text(render_pdf(rec))
+    assert len(pages) >= 2
+    for number, (text, _) in enumerate(pages, 1):
+        assert f"{word} {number}" in text and "Betrieb Test – Stand" in text
+
+
+def test_the_pdf_is_deterministic_and_dated_by_its_stand(monkeypatch):
+    rec = record(Section("s", "Abschnitt", (Para(rich("Text")),)))
+    first = render_pdf(rec)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert render_pdf(rec) == first
+    info = PdfReader(io.BytesIO(first)).metadata
+    assert info["/CreationDate"].startswith("D:20261101") and info["/Title"] == "Prüfdokument"
