@@ -122,6 +122,38 @@ def test_a_file_that_cannot_be_read_is_reported_and_exits_1(bakery):
     assert read_register(bakery / "register.csv") == []  # the header still marks an empty register
 
 
+def test_stopp_and_repeated_exports_of_one_chat(bakery):
+    # the March export, the April export of the same chat (which holds March again), and April twice
+    march, april = "WhatsApp-Chat mit Lena Vogel.txt", "WhatsApp-Chat mit Lena Vogel (1).zip"
+    for name in (march, april):
+        shutil.copy(EXPORTS / name, bakery / name)
+    result = run_cli("consents", march, april, april, "-o", "register.csv", cwd=bakery)
+    assert result.returncode == 0, result.stderr  # duplicates are expected: warned about, not an error
+    april_file = f"{april}/WhatsApp-Chat mit Lena Vogel.txt"
+    warnings = [line for line in result.stderr.splitlines() if "dropped as duplicates" in line]
+    assert warnings == [
+        f"warning: {april_file}: file: 4 register row(s) dropped as duplicates: the same chat, sender, date, "
+        f"time, event and consent id were already read from {march}",
+        f"warning: {april_file}: file: 9 register row(s) dropped as duplicates: the same chat, sender, date, "
+        f"time, event and consent id were already read from {march} (4), {april_file} (5)",
+    ]
+    assert "wrote register.csv: 9 rows from 3 file(s)" in result.stdout
+    rows = read_register(bakery / "register.csv")
+    keys = [(r["chat"], r["sender"], r["date"], r["time"], r["event"], r["consent_id"]) for r in rows]
+    assert len(rows) == 9 and len(set(keys)) == 8  # two "Stopp Werbung" in one minute stay two messages
+    assert {r["chat"] for r in rows} == {"Lena Vogel"}
+    # "STOPP", "Stopp Werbung" and the templates with STOPP, recognised with this site's own texts
+    table = [(r["date"], r["time"], r["event"], r["lang"], r["file"]) for r in rows if r["event"] != "consent"
+             and r["event"] != "marketing_opt_in"]
+    assert table == [
+        ("2026-03-20", "18:00", "marketing_opt_out", "de", march),
+        ("2026-03-20", "18:00", "marketing_opt_out", "de", march),
+        ("2026-04-10", "08:15", "marketing_opt_out", "de", april_file),
+        ("2026-04-12", "07:05", "withdrawal", "", april_file),
+        ("2026-04-12", "07:06", "withdrawal", "de", april_file),
+    ]
+
+
 def test_register_to_standard_output(bakery):
     result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), "-o", "-", cwd=bakery)
     assert result.returncode == 0, result.stderr

@@ -20,6 +20,7 @@ from site_builder.register import (
     build_recognizer,
     chat_name_from_filename,
     classify,
+    drop_repeated_rows,
     parse_chat_text,
     read_export,
     run_consents,
@@ -232,6 +233,21 @@ def test_conflicting_day_month_evidence_is_warned_and_impossible_dates_reported(
     ("WhatsApp Chat - Zoë O'Neill.zip", "Zoë O'Neill"),
     ("WhatsApp Chat - Zoë O'Neill/_chat.txt", "Zoë O'Neill"),
     ("Kunden März.txt", "Kunden März"),
+    # a second download or copy of the same export names the same chat
+    ("WhatsApp-Chat mit Lena Vogel (1).zip", "Lena Vogel"),
+    ("WhatsApp Chat with Anna Schmidt(2).txt", "Anna Schmidt"),
+    ("WhatsApp Chat - Zoë O'Neill - Kopie.zip", "Zoë O'Neill"),
+    ("WhatsApp Chat - Zoë O'Neill - Copy (2).zip", "Zoë O'Neill"),
+    ("WhatsApp Chat - Zoë O'Neill copy 2.zip", "Zoë O'Neill"),
+    ("WhatsApp Chat - Zoë O'Neill (1)/_chat.txt", "Zoë O'Neill"),
+    # macOS hands over file names decomposed ("u" + combining diaeresis)
+    ("WhatsApp Chat - Ju\u0308rgen Weiß.zip", "Jürgen Weiß"),
+    ("WhatsApp Chat - Ju\u0308rgen Weiß (1)/_chat.txt", "Jürgen Weiß"),
+    # names that merely end in a number or a bracket stay as they are
+    ("WhatsApp Chat with +49 151 23456789.txt", "+49 151 23456789"),
+    ("WhatsApp Chat with Filiale 2.txt", "Filiale 2"),
+    ("WhatsApp Chat with Anna (Handy).txt", "Anna (Handy)"),
+    ("WhatsApp Chat (1).txt", "(1)"),
 ])
 def test_chat_name_comes_from_the_file_name(name, chat):
     assert chat_name_from_filename(Path(name)) == chat
@@ -310,6 +326,13 @@ def test_edited_consent_drafts_are_recognised(rec, text, expected):
     "Bitte nicht stoppen, ich will weiter Angebote!",
     "Can you stop by tomorrow?",
     "STOP the delivery, please",
+    # "STOPP"/"stoppen" inside ordinary sentences, as for "STOP" above
+    "Können Sie die Lieferung für Freitag stoppen?",
+    "Stopp, ich meinte Samstag, nicht Freitag!",
+    "STOPP die Lieferung bitte",
+    "Werbung stoppen, bitte",
+    "stoppen",
+    "Stopp Werbungen",
     "<Medien ausgeschlossen>",
     "",
 ])
@@ -325,6 +348,16 @@ def test_ordinary_messages_are_not_events(rec, text):
     ("STOP Werbung", "marketing_opt_out", "de"),
     ("stop   werbung!", "marketing_opt_out", "de"),
     ("Stop marketing.", "marketing_opt_out", "en"),
+    # the German spelling "STOPP" counts exactly like "STOP"
+    ("STOPP", "withdrawal", ""),
+    ("Stopp!", "withdrawal", ""),
+    ("  stopp.\n", "withdrawal", ""),
+    ("„STOPP“", "withdrawal", ""),
+    ("Stopp Werbung", "marketing_opt_out", "de"),
+    ("STOPP   werbung!", "marketing_opt_out", "de"),
+    ("Stopp marketing", "marketing_opt_out", "en"),
+    ("Ich widerrufe meine Einwilligung in WhatsApp-Kontakt mit Bäckerei Müller. STOPP", "withdrawal", "de"),
+    ("Bitte keine Werbung mehr per WhatsApp von Bäckerei Müller. STOPP Werbung", "marketing_opt_out", "de"),
     ("ich widerrufe meine einwilligung in whatsapp kontakt mit euch", "withdrawal", "de"),
     ("Guten Tag,\nbitte keine Werbung mehr per WhatsApp von Ihnen. STOP Werbung\nDanke", "marketing_opt_out", "de"),
     ("I withdraw my consent to WhatsApp contact with you.", "withdrawal", "en"),
@@ -376,6 +409,7 @@ def test_the_sites_own_templates_drive_recognition():
     assert rec.recognize("(Einwilligung 11112222)") is None
     assert rec.recognize("ende").event == "withdrawal"
     assert rec.recognize("STOP") is None
+    assert rec.recognize("STOPP") is None  # the spelling widens the STOP keyword only, not others
     assert rec.recognize("Keine Werbung mehr von Kamm bitte").event == "marketing_opt_out"
     assert rec.recognize("ENDE Werbung").event == "marketing_opt_out"
 
@@ -429,6 +463,130 @@ def test_empty_register_still_has_the_header(tmp_path, rec):
     rows, problems = run_consents([], rec, buf)
     assert rows == [] and problems == []
     assert buf.getvalue().strip() == ",".join(CSV_COLUMNS)
+
+
+# --- "STOPP" and the same chat exported twice ----------------------------------------------------
+
+LENA_MARCH = "WhatsApp-Chat mit Lena Vogel.txt"  # Android export made in March
+LENA_APRIL = "WhatsApp-Chat mit Lena Vogel (1).zip"  # the same chat again in April, downloaded twice
+LENA_APRIL_FILE = "WhatsApp-Chat mit Lena Vogel (1).zip/WhatsApp-Chat mit Lena Vogel.txt"
+# (sender, date, time, event, consent_id, purposes, lang, line); the chat is "Lena Vogel"
+LENA_MARCH_ROWS = [
+    ("Lena Vogel", "2026-03-02", "09:05", "consent", "3f2a9c1b", "service;marketing", "de", 2),
+    ("Lena Vogel", "2026-03-02", "09:05", "marketing_opt_in", "3f2a9c1b", "marketing", "de", 2),
+    # "Stopp Werbung" sent twice within one minute: two messages, two rows
+    ("Lena Vogel", "2026-03-20", "18:00", "marketing_opt_out", "", "marketing", "de", 6),
+    ("Lena Vogel", "2026-03-20", "18:00", "marketing_opt_out", "", "marketing", "de", 7),
+]
+LENA_APRIL_ONLY_ROWS = [
+    ("Lena Vogel", "2026-04-02", "10:00", "consent", "3f2a9c1b", "service;marketing", "de", 8),
+    ("Lena Vogel", "2026-04-02", "10:00", "marketing_opt_in", "3f2a9c1b", "marketing", "de", 8),
+    ("Lena Vogel", "2026-04-10", "08:15", "marketing_opt_out", "", "marketing", "de", 9),
+    ("Lena Vogel", "2026-04-12", "07:05", "withdrawal", "", "", "", 11),
+    ("Lena Vogel", "2026-04-12", "07:06", "withdrawal", "", "", "de", 12),
+]
+
+
+def _lena(rows, file):
+    """Expected RegisterRows of the Lena Vogel exports."""
+    return [RegisterRow(chat="Lena Vogel", sender=sender, date=date, time=time, event=event, consent_id=cid,
+                        purposes=purposes, version_status="current" if cid else "", lang=lang, file=file, line=line)
+            for sender, date, time, event, cid, purposes, lang, line in rows]
+
+
+def test_stopp_messages_give_the_exact_register_rows(rec):
+    messages, problems = read_export(EXPORTS / LENA_MARCH)
+    assert problems == []
+    # "stoppen" and "Stopp, ich meinte Samstag" (lines 4, 5) are ordinary chat
+    assert classify(messages, rec) == _lena(LENA_MARCH_ROWS, LENA_MARCH)
+    messages, problems = read_export(EXPORTS / LENA_APRIL)
+    assert problems == []
+    assert classify(messages, rec) == _lena(LENA_MARCH_ROWS + LENA_APRIL_ONLY_ROWS, LENA_APRIL_FILE)
+
+
+def _dropped_warnings(problems):
+    return [(p.file, p.line, p.severity, p.message) for p in problems]
+
+
+def _dropped_message(n, earlier):
+    return (f"{n} register row(s) dropped as duplicates: the same chat, sender, date, time, event and "
+            f"consent id were already read from {earlier}")
+
+
+def test_a_later_export_of_the_same_chat_adds_only_its_new_rows(rec):
+    buf = io.StringIO()
+    rows, problems = run_consents([EXPORTS / LENA_MARCH, EXPORTS / LENA_APRIL], rec, buf)
+    assert rows == _lena(LENA_MARCH_ROWS, LENA_MARCH) + _lena(LENA_APRIL_ONLY_ROWS, LENA_APRIL_FILE)
+    assert _dropped_warnings(problems) == [(LENA_APRIL_FILE, None, "warning", _dropped_message(4, LENA_MARCH))]
+    assert str(problems[0]).startswith(f"warning: {LENA_APRIL_FILE}: file: 4 register row(s) dropped")
+    assert len(list(csv.DictReader(io.StringIO(buf.getvalue())))) == 9
+    # in the other order the later export gives every row and the March one adds nothing
+    rows, problems = run_consents([EXPORTS / LENA_APRIL, EXPORTS / LENA_MARCH], rec, io.StringIO())
+    assert rows == _lena(LENA_MARCH_ROWS + LENA_APRIL_ONLY_ROWS, LENA_APRIL_FILE)
+    assert _dropped_warnings(problems) == [(LENA_MARCH, None, "warning", _dropped_message(4, LENA_APRIL_FILE))]
+
+
+def test_the_same_export_passed_twice_gives_its_rows_once(rec):
+    rows, problems = run_consents([EXPORTS / LENA_APRIL, EXPORTS / LENA_APRIL], rec, io.StringIO())
+    assert rows == _lena(LENA_MARCH_ROWS + LENA_APRIL_ONLY_ROWS, LENA_APRIL_FILE)
+    assert _dropped_warnings(problems) == [(LENA_APRIL_FILE, None, "warning", _dropped_message(9, LENA_APRIL_FILE))]
+
+
+@pytest.mark.parametrize("zip_name, unzipped, count", [
+    # Android: the .txt inside is named after the chat, without the " (1)" the download got
+    (LENA_APRIL, "WhatsApp-Chat mit Lena Vogel.txt", 9),
+    # iOS: _chat.txt, unzipped by macOS into a folder named after the zip
+    ("WhatsApp Chat - Jürgen Weiß.zip", "WhatsApp Chat - Jürgen Weiß/_chat.txt", len(DE_ROWS)),
+])
+def test_a_zip_and_the_txt_inside_it_give_their_rows_once(tmp_path, rec, zip_name, unzipped, count):
+    txt = tmp_path / unzipped
+    txt.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(EXPORTS / zip_name) as zf:
+        txt.write_bytes(zf.read("_chat.txt" if unzipped.endswith("_chat.txt") else Path(unzipped).name))
+    from_zip, _ = run_consents([EXPORTS / zip_name], rec, io.StringIO())
+    assert len(from_zip) == count
+    rows, problems = run_consents([EXPORTS / zip_name, txt], rec, io.StringIO())
+    assert rows == from_zip
+    dropped = [p for p in problems if "dropped as duplicates" in p.message]
+    assert [(p.file, p.severity) for p in dropped] == [(unzipped, "warning")]
+    assert dropped[0].message.startswith(f"{count} register row(s) dropped")
+
+
+def test_different_chats_with_the_same_messages_keep_all_rows(rec):
+    # Emma's and Oliver's exports hold the same messages at the same times; only the chat differs
+    files = [EXPORTS / "WhatsApp Chat with Emma Clarke.txt", EXPORTS / "WhatsApp Chat with Oliver Brown.txt"]
+    rows, problems = run_consents(files, rec, io.StringIO())
+    assert len(rows) == 2 * len(EN_ROWS)
+    assert problems == []
+
+
+def _row(file, line, **changes):
+    fields = dict(chat="Anna", sender="Anna", date="2026-03-20", time="18:00", event="withdrawal",
+                  file=file, line=line)
+    return RegisterRow(**{**fields, **changes})
+
+
+def test_repeated_rows_are_matched_one_to_one():
+    collected: dict = {}
+    march = [_row("march.txt", 6)]
+    assert drop_repeated_rows(march, collected) == (march, {})
+    # the March export ended within the minute in which the customer sent STOP a second time
+    april = [_row("april.txt", 6), _row("april.txt", 7)]
+    assert drop_repeated_rows(april, collected) == ([april[1]], {"march.txt": 1})
+    # a third export of the same chat adds nothing, and names both files it repeats
+    assert drop_repeated_rows([_row("again.txt", 6), _row("again.txt", 7)], collected) == (
+        [], {"march.txt": 1, "april.txt": 1})
+
+
+@pytest.mark.parametrize("field, value", [
+    ("chat", "Anna Schmidt"), ("sender", "Jörg"), ("date", "2026-03-21"), ("time", "18:01"),
+    ("event", "marketing_opt_out"), ("consent_id", "3f2a9c1b"),
+])
+def test_rows_differing_in_any_key_field_are_all_kept(field, value):
+    collected: dict = {}
+    drop_repeated_rows([_row("a.txt", 1)], collected)
+    other = [_row("b.txt", 1, **{field: value})]
+    assert drop_repeated_rows(other, collected) == (other, {})
 
 
 def test_read_problem_str():
