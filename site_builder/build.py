@@ -118,19 +118,15 @@ def read_language(settings: Settings, lang: str, problems: list[Problem]) -> Lan
     for name in ("index", "consent"):
         if (text := read_text(folder / f"{name}.md", lang, first, problems)) is not None:
             texts[name] = text
-    if len(texts) < 2:
-        return None
+    _missing_meta(folder, texts, problems)
+    if len(texts) < 2 or len(problems) > before:
+        return None  # the consent id is made from these two texts: they must be complete first
     consent_id, fragment = consent_for(settings, lang, texts)
     later = text_context(settings, lang, page_links(metas, consent_id), consent_id)
     for name in ("privacy", "withdrawal", "imprint"):
         if (text := read_text(folder / f"{name}.md", lang, later, problems)) is not None:
             texts[name] = text
-    for name, keys in REQUIRED_META.items():
-        if name in texts:
-            for key in keys:
-                if not str(texts[name].meta.get(key, "")).strip():
-                    problems.append(Problem(str(folder / f"{name}.md"), f"front matter: {key}", "missing",
-                                            f'add {key} = "..." between the +++ lines (see content/de/{name}.md)'))
+    _missing_meta(folder, {k: t for k, t in texts.items() if k not in ("index", "consent")}, problems)
     if len(problems) > before:
         return None
     versions = read_archive(settings.root, lang, problems)
@@ -139,6 +135,20 @@ def read_language(settings: Settings, lang: str, problems: list[Problem]) -> Lan
         new = Version(consent_id, lang, settings.today.isoformat(), fragment)
         versions.append(new)
     return Language(lang, texts, consent_id, fragment, versions, new)
+
+
+def _missing_meta(folder: Path, texts: dict[str, Text], problems: list[Problem]) -> None:
+    for name, text in texts.items():
+        if not text.meta and REQUIRED_META.get(name):
+            problems.append(Problem(str(folder / f"{name}.md"), "front matter", "missing: the page's own texts "
+                                    "(title, buttons, ...) go between +++ lines at the top",
+                                    f"copy the +++ block from content/de/{name}.md of a new `site-builder init` "
+                                    "folder and adapt it"))
+            continue
+        for key in REQUIRED_META.get(name, ()):
+            if not str(text.meta.get(key, "")).strip():
+                problems.append(Problem(str(folder / f"{name}.md"), f"front matter: {key}", "missing",
+                                        f'add {key} = "..." between the +++ lines (see content/de/{name}.md)'))
 
 
 _ENVIRONMENTS: dict[tuple[str, ...], Any] = {}
@@ -196,11 +206,6 @@ def render_language_links(settings: Settings, language: Language) -> list[consen
                                   settings.whatsapp_digits)
 
 
-# Stages see the pages' files, never each other's, so these may run in a second process meanwhile.
-PARALLEL_STAGES = {"records"}
-_FORKED: tuple[Settings, Plan, Path | None] | None = None
-
-
 def _run_stage(name: str, stage: Stage, settings: Settings, plan: Plan,
                previous: Path | None) -> tuple[dict[str, bytes], list[Problem]]:
     try:
@@ -209,39 +214,21 @@ def _run_stage(name: str, stage: Stage, settings: Settings, plan: Plan,
         return {}, exc.problems
 
 
-def _run_forked_stage(index: int) -> tuple[dict[str, bytes], list[Problem]]:
-    assert _FORKED is not None
-    name, stage = STAGES[index]
-    return _run_stage(name, stage, *_FORKED)
-
-
-def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, parallel: bool = False) -> None:
+def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, early: Any = None) -> None:
     """Add the files of the later stages; their problems go into the plan.
 
-    parallel=True runs PARALLEL_STAGES in a forked process meanwhile (only where a spare core exists and
-    the caller has no threads or pool of its own: the single-site command line)."""
-    global _FORKED
-    import multiprocessing
+    `early`: an early.EarlyPrint drawing the print files in a second process since the command started;
+    its files are taken if they were drawn from these very settings, else print runs here as usual."""
+    results = [_run_stage(name, stage, settings, plan, previous) for name, stage in STAGES
+               if not (early is not None and name == "print")]
+    if early is not None:
+        from .printing import inputs_key
 
-    offload = [i for i, (name, _) in enumerate(STAGES) if name in PARALLEL_STAGES]
-    pending = None
-    # only worth a process when the slow stages will really draw: on a cold build, not on a cached rebuild
-    if parallel and previous is None and offload and (os.cpu_count() or 1) > 1 \
-            and "fork" in multiprocessing.get_all_start_methods():
-        _FORKED = (settings, plan, previous)
-        pool = multiprocessing.get_context("fork").Pool(1)
-        pending = [pool.apply_async(_run_forked_stage, (i,)) for i in offload]
-        pool.close()
-    else:
-        offload = []
-    try:
-        results = [_run_stage(name, stage, settings, plan, previous)
-                   for i, (name, stage) in enumerate(STAGES) if i not in offload]
-        results += [job.get() for job in pending or []]
-    finally:
-        if pending is not None:
-            pool.join()
-            _FORKED = None
+        drawn = early.result()
+        if drawn is not None and drawn[0] == inputs_key(settings):
+            results.append((drawn[1], drawn[2]))
+        else:
+            results.append(_run_stage("print", dict(STAGES)["print"], settings, plan, previous))
     for files, problems in results:
         plan.files.update(files)
         plan.problems += problems
@@ -318,16 +305,20 @@ class BuildResult:
 
 
 def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, preview: bool = False,
-          parallel: bool = False) -> BuildResult:
+          early: Any = None) -> BuildResult:
     """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots;
-    parallel lets the slow stages use a second core."""
-    plan = plan_build(config)
-    plan.write = write
-    if plan.settings is not None and not errors(plan.problems):
-        if write:
-            plan.problems += check_output_dir(out, config)
-        if not errors(plan.problems):
-            run_stages(plan.settings, plan, out if out.is_dir() else None, parallel=parallel)
+    early: an early.EarlyPrint already drawing the print files (the command line starts one)."""
+    try:
+        plan = plan_build(config)
+        plan.write = write
+        if plan.settings is not None and not errors(plan.problems):
+            if write:
+                plan.problems += check_output_dir(out, config)
+            if not errors(plan.problems):
+                run_stages(plan.settings, plan, out if out.is_dir() else None, early=early)
+    finally:
+        if early is not None:
+            early.cancel()
     if errors(plan.problems, strict) or plan.settings is None or not write:
         return BuildResult(plan)
     if preview:

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Sequence
 
 from . import __version__
-from .build import build, page_weight
 from .problems import errors
-from .scaffold import init_site
+
+# The build modules are imported only once a command needs them: `build` first forks the process that
+# draws the print files (early.py), so that it imports and draws while this one imports the rest.
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -111,6 +112,8 @@ def _jobs(value: str) -> int:
 
 
 def _report(result, out: Path, seconds: float) -> None:
+    from .build import page_weight
+
     plan = result.plan
     sites = [p for p in plan.files if p.startswith("site/")]
     raw, gz = page_weight(plan.files)
@@ -142,6 +145,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     args = parser.parse_args(argv)
     if args.verb == "init":
+        from .scaffold import init_site
+
         try:
             created = init_site(args.dir)
         except FileExistsError as exc:
@@ -167,8 +172,15 @@ def _main(argv: Sequence[str] | None = None) -> int:
                               preview=getattr(args, "preview", False))
     out = args.out if args.out is not None else args.config.parent / "output"
     started = time.perf_counter()
+    early = None
+    if args.verb == "build":
+        from .early import start_print
+
+        early = start_print(args.config, out)
+    from .build import build
+
     result = build(args.config, out, strict=args.strict, write=args.verb == "build",
-                   preview=getattr(args, "preview", False), parallel=True)
+                   preview=getattr(args, "preview", False), early=early)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     failed = errors(result.problems, args.strict)

@@ -152,6 +152,10 @@ def read_text(path: Path, lang: str, context: Mapping[str, Any], problems: list[
         problems.append(Problem(file, "file", f"cannot be read ({exc.__class__.__name__})", "save it as UTF-8 text"))
         return None
     front, body, body_line = split_front_matter(source)
+    if not front and re.match(r"\A\+\+\+[ \t]*\r?$", source, re.M):
+        problems.append(Problem(file, "line 1", "the front matter opened with +++ is never closed",
+                                "end it with a line of +++ before the text begins"))
+        return None
     meta: dict[str, Any] = {}
     if front:
         try:

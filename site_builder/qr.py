@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import html
 import io
-import zlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +29,9 @@ from PIL import Image, ImageFilter, UnidentifiedImageError
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
+
+from .typefaces import FONT, FONT_BOLD, FONT_DIR, register_fonts  # noqa: F401  (re-exported)
 
 QUIET_ZONE = 4
 """Light modules on every side (ISO/IEC 18004)."""
@@ -51,10 +50,6 @@ WHITE = CMYKColor(0, 0, 0, 0)
 
 Matrix = Sequence[Sequence[bool]]
 
-FONT_DIR = Path(__file__).parent / "fonts"
-FONT = "SiteBuilderSans"
-FONT_BOLD = "SiteBuilderSans-Bold"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
 
 _EC_LEVELS = {
     "L": qrcode.constants.ERROR_CORRECT_L,
@@ -361,69 +356,6 @@ def draw_qr(
             anchor="c",
         )
     canvas.restoreState()
-
-
-# Every PDF embeds the fonts as subsets. ReportLab numbers the characters of a subset in the order a
-# document first uses them, so each PDF gets a subset of its own, made and compressed anew (a fifth of the
-# time of a records PDF). Numbering these first, in this order, makes the subset of almost every PDF the
-# same, so it is made and compressed once per process. ASCII has its own numbers already; a PDF using other
-# characters still works, it just gets a subset of its own.
-SHARED_CHARACTERS = "ÄÖÜäöüß§°·×–—‘’‚“”„…•€éèàç"  # German and English texts, and a few loan words
-
-
-class _SharedSubsetFont(TTFont):
-    """A TrueType font whose PDF subsets start with SHARED_CHARACTERS, made and compressed once per process."""
-
-    def __init__(self, name: str, filename: str) -> None:
-        super().__init__(name, filename)
-        face, made = self.face, {}
-        make, add = face.makeSubset, face.addSubsetObjects
-        compressed = _CachedCompress()
-
-        def make_subset(subset: Sequence[int]) -> bytes:
-            key = tuple(subset)
-            if key not in made:
-                if len(made) >= 64:
-                    made.clear()
-                made[key] = make(subset)
-            return made[key]
-
-        def add_subset_objects(doc, fontname, subset):
-            reference = add(doc, fontname, subset)
-            stream = doc.idToObject[f"fontFile:{face.filename}({fontname})"]
-            if getattr(stream, "filters", None):
-                stream.filters = [compressed]
-            return reference
-
-        face.makeSubset, face.addSubsetObjects = make_subset, add_subset_objects
-
-    def splitString(self, text, doc, encoding="utf-8"):
-        if doc not in self.state:
-            super().splitString(SHARED_CHARACTERS, doc, encoding)
-        return super().splitString(text, doc, encoding)
-
-
-class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
-    """FlateDecode that compresses each distinct font program once."""
-
-    def __init__(self) -> None:
-        self.done: dict[bytes, bytes] = {}
-
-    def encode(self, text):
-        data = text.encode("utf8") if isinstance(text, str) else text
-        if data not in self.done:
-            if len(self.done) >= 64:
-                self.done.clear()
-            self.done[data] = zlib.compress(data)
-        return self.done[data]
-
-
-def register_fonts() -> None:
-    """Register the shipped TrueType fonts (Bitstream Vera) with ReportLab; idempotent."""
-    registered = pdfmetrics.getRegisteredFontNames()
-    for name, file in _FONT_FILES.items():
-        if name not in registered:
-            pdfmetrics.registerFont(_SharedSubsetFont(name, str(FONT_DIR / file)))
 
 
 def new_canvas(out: io.BytesIO, width_pt: float, height_pt: float) -> rl_canvas.Canvas:

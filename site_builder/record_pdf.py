@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from .qr import FONT, FONT_BOLD, register_fonts
+from .typefaces import FONT, FONT_BOLD, register_fonts
 from .record_texts import words
 from .records import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
 
@@ -65,6 +65,18 @@ TABLE_BEFORE, TABLE_AFTER = 2.0, 8.0
 
 # --- lines ------------------------------------------------------------------------------------
 
+_WIDTHS: dict[tuple[str, str, float], float] = {}  # the words of the records repeat: measure each once
+
+
+def width_of(text: str, font: str, size: float) -> float:
+    key = (text, font, size)
+    found = _WIDTHS.get(key)
+    if found is None:
+        if len(_WIDTHS) >= 50000:
+            _WIDTHS.clear()
+        found = _WIDTHS[key] = stringWidth(text, font, size)
+    return found
+
 
 @dataclass
 class Line:
@@ -105,7 +117,7 @@ def _split_long(word: list[tuple[str, str, str | None]], size: float, width: flo
     while start < len(chars):
         end, used, breaks = start, 0.0, [0, 0]
         while end < len(chars):
-            w = stringWidth(chars[end][0], chars[end][1], size)
+            w = width_of(chars[end][0], chars[end][1], size)
             if used + w > width and end > start:
                 break
             used += w
@@ -142,8 +154,9 @@ def wrap(runs: Iterable[Run] | str, style: Style, width: float) -> list[Line]:
             lines.append(Line(_merge(current)))
             current, used = [], 0.0
             continue
-        w = sum(stringWidth(text, font, size) for text, font, _ in word)
-        space = stringWidth(" ", word[0][1], size)
+        w = sum(width_of(text, font, size) for text, font, _ in word) if len(word) > 1 else \
+            width_of(word[0][0], word[0][1], size)
+        space = width_of(" ", word[0][1], size)
         if current and used + space + w <= width:
             current.append((" ", word[0][1], word[0][2] if current[-1][2] == word[0][2] else None))
             current += word
@@ -158,7 +171,7 @@ def wrap(runs: Iterable[Run] | str, style: Style, width: float) -> list[Line]:
         parts = _split_long(word, size, width)
         lines += [Line(part) for part in parts[:-1]]
         current = parts[-1]
-        used = sum(stringWidth(text, font, size) for text, font, _ in current)
+        used = sum(width_of(text, font, size) for text, font, _ in current)
     if current or not lines:
         lines.append(Line(_merge(current)))
     return lines
@@ -203,7 +216,7 @@ class Writer:
         c = self.canvas
         c.setFillColor(GREY)
         text, size = self.record.footer, 7.5
-        while text and stringWidth(text, FONT, size) > WIDTH - 20 * mm:
+        while text and width_of(text, FONT, size) > WIDTH - 20 * mm:
             text = text[:-2].rstrip() + "…"
         c.setFont(FONT, size)
         c.drawString(LEFT, 10 * mm, text)
@@ -220,15 +233,17 @@ class Writer:
         for line in lines:
             text.setTextOrigin(x, y)
             cursor = x
+            links = any(href for _, _, href in line.pieces)
             for piece, piece_font, href in line.pieces:
                 if piece_font != font:
                     text.setFont(piece_font, style.size)
                     font = piece_font
                 text.textOut(piece)
-                w = stringWidth(piece, piece_font, style.size)
-                if href:
-                    c.linkURL(href, (cursor, y - 0.25 * style.size, cursor + w, y + 0.8 * style.size))
-                cursor += w
+                if links:
+                    w = width_of(piece, piece_font, style.size)
+                    if href:
+                        c.linkURL(href, (cursor, y - 0.25 * style.size, cursor + w, y + 0.8 * style.size))
+                    cursor += w
             y -= style.leading
         c.drawText(text)
 
