@@ -96,6 +96,7 @@ CROP_MARK_OFFSET_MM = 2.0
 CROP_MARK_WIDTH_PT = 0.25
 REGISTRATION = CMYKColor(1, 1, 1, 1)
 MIN_CODE_MM = 20.0
+PREVIEW_PNG_LEVEL = 3
 
 
 @dataclass(frozen=True)
@@ -618,7 +619,7 @@ def render_pdf(pdf: bytes, dpi: float, *, trim: bool = False, grayscale: bool = 
             mx0, my0, mx1, my1 = page.get_mediabox()
             tx0, ty0, tx1, ty1 = page.get_trimbox()
             crop = (tx0 - mx0, ty0 - my0, mx1 - tx1, my1 - ty1)
-        bitmap = page.render(scale=dpi / 72, crop=crop, grayscale=grayscale)
+        bitmap = page.render(scale=dpi / 72, crop=crop, grayscale=grayscale, rev_byteorder=True)
         image = bitmap.to_pil().copy()
     finally:
         document.close()
@@ -633,7 +634,8 @@ def poster_preview_png(pdf: bytes, dpi: int = 90) -> bytes:
     third of the bytes of an RGB PNG and a quarter of the time to write."""
     image = render_pdf(pdf, dpi, trim=True).convert("RGB")
     out = io.BytesIO()
-    _palette_image(image).save(out, format="PNG", dpi=(dpi, dpi), compress_level=PNG_LEVEL)
+    # a screen preview, not a print file: zlib level 3 writes it in half the time of 6, 15 % larger
+    _palette_image(image).save(out, format="PNG", dpi=(dpi, dpi), compress_level=PREVIEW_PNG_LEVEL)
     return out.getvalue()
 
 

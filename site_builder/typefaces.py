@@ -50,6 +50,30 @@ class _SharedSubsetFont(TTFont):
             return reference
 
         face.makeSubset, face.addSubsetObjects = make_subset, add_subset_objects
+        self._compressed = compressed
+        self._widths: dict[tuple[float, ...], bytes] = {}
+
+    def addObjects(self, doc) -> None:
+        """ReportLab's font objects, with the parts that are the same in every PDF formatted and
+        compressed once: the widths array and the ToUnicode map of each shared subset."""
+        state = self.state.get(doc)
+        names = [self.getSubsetInternalName(n, doc)[1:] for n in range(len(state.subsets))] if state else []
+        super().addObjects(doc)
+        fonts = doc.idToObject["BasicFonts"].dict
+        for name in names:
+            font = fonts.get(name)
+            widths = getattr(font, "Widths", None)
+            if isinstance(widths, pdfdoc.PDFArray):
+                key = tuple(widths.sequence)
+                if key not in self._widths:
+                    if len(self._widths) >= 64:
+                        self._widths.clear()
+                    self._widths[key] = widths.format(doc)
+                font.Widths = self._widths[key]  # bytes are written as they are
+            to_unicode = getattr(getattr(font, "ToUnicode", None), "name", None)
+            stream = doc.idToObject.get(to_unicode) if to_unicode else None
+            if getattr(stream, "filters", None):
+                stream.filters = [self._compressed]
 
     def splitString(self, text, doc, encoding="utf-8"):
         if doc not in self.state:
