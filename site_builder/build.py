@@ -264,10 +264,14 @@ def write_output(out: Path, files: dict[str, bytes]) -> None:
     try:
         tmp.mkdir()
         (tmp / MARKER).write_text("Made by site-builder; rebuilt whole on every build.\n", encoding="utf-8")
+        folders: set[Path] = set()
         for rel, data in sorted(files.items()):
             target = tmp / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            if not _link_unchanged(out / rel, target, data):
+                target.write_bytes(data)
         if out.exists():
             out.rename(old)
         tmp.rename(out)
@@ -277,6 +281,18 @@ def write_output(out: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    """Hard-link a file whose bytes did not change since the previous build instead of writing it again:
+    after a text edit that is most of them, and on many disks a new file costs ten times a link."""
+    try:
+        if old.is_symlink() or old.stat().st_size != len(data) or old.read_bytes() != data:
+            return False
+        os.link(old, target)
+        return True
+    except OSError:  # no previous file, or links not possible here (another file system, FAT): write it
+        return False
 
 
 def archive_versions(root: Path, versions: list[Version]) -> list[Path]:

@@ -194,3 +194,28 @@ def test_console_script_is_installed(tmp_path):
     import subprocess
     result = subprocess.run([path, "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "check" in result.stdout
+
+
+def test_a_rebuild_links_unchanged_files_and_writes_changed_ones(site):
+    assert run_cli("build", cwd=site).returncode == 0
+    out = site / "output"
+    before = {p.relative_to(out): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    (out / "site" / "datenschutz.html").write_text("edited by hand", encoding="utf-8")  # must be rewritten, not kept
+    index = site / "content" / "de" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace('heading = "', 'heading = "Neu: ', 1), encoding="utf-8")
+    assert run_cli("build", cwd=site).returncode == 0
+    after = {p.relative_to(out): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    assert after.keys() == before.keys()
+    assert "Neu: " in (out / "site" / "index.html").read_text(encoding="utf-8")
+    assert "edited by hand" not in (out / "site" / "datenschutz.html").read_text(encoding="utf-8")
+    changed = {rel for rel in after if after[rel] != before[rel]}
+    assert Path("site/index.html") in changed and Path("site/datenschutz.html") in changed
+    kept = {rel for rel in after if after[rel] == before[rel]}
+    assert Path("print/poster-a4-de.pdf") in kept and Path("records/de/consent.pdf") in kept
+    assert len(kept) > len(after) / 2
+    assert all((out / rel).stat().st_nlink == 1 for rel in after)  # the old output is gone, no second name left
+    # and the result is exactly what a build from scratch writes
+    fresh = copy_example(site.parent / "fresh")
+    shutil.copy(index, fresh / "content" / "de" / "index.md")
+    assert run_cli("build", cwd=fresh).returncode == 0
+    assert tree_digest(out) == tree_digest(fresh / "output")
