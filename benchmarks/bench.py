@@ -11,6 +11,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -46,12 +47,20 @@ def copy_example(target: Path, name: str | None = None, number: int | None = Non
 
 
 INSIDE: list[float] = []  # build time the CLI reports ("built ... in N ms"), without start-up and imports
+CPU: list[float] = []  # CPU seconds (user + system) of each command, its forked helper process included
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cli(*args: str, cwd: Path) -> float:
+    cpu = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run([PYTHON, "-m", "site_builder", *args], cwd=cwd, env=ENV, capture_output=True, text=True)
     seconds = time.perf_counter() - started
+    CPU.append(_children_cpu() - cpu)
     if result.returncode != 0:
         raise SystemExit(f"site-builder {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     if match := re.search(r"^built .* in (\d+) ms$", result.stdout, re.M):
@@ -61,7 +70,29 @@ def cli(*args: str, cwd: Path) -> float:
 
 def wall_and_inside(times: list[float]) -> str:
     inside, INSIDE[:] = INSIDE[:], []
-    return f"{statistics.median(times) * 1000:.0f} ms (build {statistics.median(inside) * 1000:.0f} ms)"
+    cpu, CPU[:] = CPU[:], []
+    return (f"{statistics.median(times) * 1000:.0f} ms (build {statistics.median(inside) * 1000:.0f} ms, "
+            f"CPU {statistics.median(cpu) * 1000:.0f} ms)")
+
+
+def startup(runs: int) -> list[float]:
+    """A bare interpreter start: the part of every command no build can save."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([PYTHON, "-c", "pass"], env=ENV, check=True)
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def cpu_reference() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this machine runs Python right now (shared machines vary
+    by a third within minutes; compare figures from different runs through this)."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i * i
+    return time.perf_counter() - started
 
 
 def edit_heading(site: Path, text: str) -> None:
@@ -83,6 +114,7 @@ def text_edit_rebuild(work: Path, runs: int) -> list[float]:
     site = copy_example(work / "edit")
     cli("build", cwd=site)
     INSIDE.clear()
+    CPU.clear()
     times = []
     for run in range(runs):
         edit_heading(site, f"Geänderte Überschrift {run}")
@@ -165,6 +197,7 @@ def many_sites(work: Path, count: int, jobs: int, runs: int) -> list[float]:
         out = folder / f"out-{run}"
         times.append(cli("build", *names, "--jobs", str(jobs), "--out", str(out), cwd=folder))
         INSIDE.clear()
+        CPU.clear()
         shutil.rmtree(out)
     return times
 
@@ -192,8 +225,10 @@ def main() -> None:
         args.runs, args.sites, args.site_runs = 3, 20, 1
     ms = lambda values: f"{statistics.median(values) * 1000:.0f} ms"  # noqa: E731
     rows: list[tuple[str, str, str]] = []
+    reference = [cpu_reference()]
     with tempfile.TemporaryDirectory(prefix="site-builder-bench-") as tmp:
         work = Path(tmp)
+        rows.append(("Python start-up alone (python -c pass), for comparison", ms(startup(args.runs)), ""))
         rows.append(("cold build of the example (new process, no output/)",
                      wall_and_inside(cold_build(work, args.runs)), "< 350 ms"))
         INSIDE.clear()
@@ -213,6 +248,7 @@ def main() -> None:
             label = {"pages": "step: pages (validate, texts, render)",
                      "print": "step: print (QR codes, posters, invoice blocks)"}.get(name, f"step: {name}")
             rows.append((label + ", uncached, in-process", ms(values), ""))
+    reference.append(cpu_reference())
     width = max(len(r[0]) for r in rows)
     print(f"machine: {machine()}")
     print(f"median of {args.runs} runs ({args.site_runs} for the site batches)\n")
@@ -221,6 +257,7 @@ def main() -> None:
     for name, value, target in rows:
         print(f"{name:<{width}}  {value:>28}  {target}")
     print(f"\nload average during the run: {os.getloadavg()[0]:.1f} (1 min) on {os.cpu_count()} cores")
+    print(f"CPU reference (a fixed Python loop) before / after: {reference[0] * 1000:.0f} / {reference[1] * 1000:.0f} ms")
 
 
 if __name__ == "__main__":
