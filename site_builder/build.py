@@ -161,12 +161,15 @@ def shared_environment(settings: Settings):
     return _ENVIRONMENTS.setdefault(tuple(env.loader.searchpath), env)
 
 
-def plan_build(config: Path) -> Plan:
-    """Validate everything and render every file in memory; write nothing."""
+def plan_build(config: Path, settings_read: Callable[[Settings], None] | None = None) -> Plan:
+    """Validate everything and render every file in memory; write nothing. `settings_read` is called as
+    soon as the settings are known to be good (the command line's early print process starts drawing then)."""
     settings, problems = load_settings(config)
     plan = Plan(settings, problems=list(problems))
     if settings is None:
         return plan
+    if settings_read is not None and not errors(problems):
+        settings_read(settings)
     for lang in settings.languages:
         language = read_language(settings, lang, plan.problems)
         if language is not None:
@@ -225,7 +228,7 @@ def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, early: 
         from .printing import inputs_key
 
         drawn = early.result()
-        if drawn is not None and drawn[0] == inputs_key(settings):
+        if drawn is not None and drawn[0] == inputs_key(settings):  # drawn from these very settings
             results.append((drawn[1], drawn[2]))
         else:
             results.append(_run_stage("print", dict(STAGES)["print"], settings, plan, previous))
@@ -325,7 +328,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
     """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots;
     early: an early.EarlyPrint already drawing the print files (the command line starts one)."""
     try:
-        plan = plan_build(config)
+        plan = plan_build(config, early.send if early is not None else None)
         plan.write = write
         if plan.settings is not None and not errors(plan.problems):
             if write:

@@ -176,7 +176,7 @@ def _main(argv: Sequence[str] | None = None) -> int:
     if args.verb == "build":
         from .early import start_print
 
-        early = start_print(args.config, out)
+        early = start_print(out)
     from .build import build
 
     result = build(args.config, out, strict=args.strict, write=args.verb == "build",

@@ -143,8 +143,27 @@ def _merge(fragments: Iterable[tuple[str, str, str | None]]) -> list[tuple[str, 
     return merged
 
 
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _plain(runs: Iterable[Run] | str, style: Style) -> tuple[str, str] | None:
+    """(text, font) when the text is one run without links or forced line breaks: most of it is."""
+    if isinstance(runs, str):
+        text, font = runs, style.font
+    else:
+        runs = tuple(runs)
+        if len(runs) != 1 or runs[0].href:
+            return None
+        text, font = runs[0].text, FONT_BOLD if runs[0].bold or style.bold else FONT
+    return None if "\n" in text else (text, font)
+
+
 def wrap(runs: Iterable[Run] | str, style: Style, width: float) -> list[Line]:
     """Greedy line breaking, like a browser without hyphenation."""
+    if not isinstance(runs, str):
+        runs = tuple(runs)
+    if (plain := _plain(runs, style)) is not None:
+        return _wrap_plain(*plain, style.size, width)
     size = style.size
     lines: list[Line] = []
     current: list[tuple[str, str, str | None]] = []
@@ -174,6 +193,35 @@ def wrap(runs: Iterable[Run] | str, style: Style, width: float) -> list[Line]:
         used = sum(width_of(text, font, size) for text, font, _ in current)
     if current or not lines:
         lines.append(Line(_merge(current)))
+    return lines
+
+
+def _wrap_plain(text: str, font: str, size: float, width: float) -> list[Line]:
+    """`wrap` for text in one font: the same lines, without the bookkeeping of mixed runs."""
+    space = width_of(" ", font, size)
+    lines: list[Line] = []
+    current: list[str] = []
+    used = 0.0
+    for word in _SPACES.split(text):
+        if not word:
+            continue
+        w = width_of(word, font, size)
+        if current and used + space + w <= width:
+            current.append(word)
+            used += space + w
+            continue
+        if current:
+            lines.append(Line([(" ".join(current), font, None)]))
+            current, used = [], 0.0
+        if w <= width:
+            current, used = [word], w
+            continue
+        parts = _split_long([(word, font, None)], size, width)
+        lines += [Line(part) for part in parts[:-1]]
+        current = [parts[-1][0][0]]
+        used = width_of(current[0], font, size)
+    if current or not lines:
+        lines.append(Line([(" ".join(current), font, None)] if current else []))
     return lines
 
 

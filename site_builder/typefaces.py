@@ -52,6 +52,8 @@ class _SharedSubsetFont(TTFont):
         face.makeSubset, face.addSubsetObjects = make_subset, add_subset_objects
         self._compressed = compressed
         self._widths: dict[tuple[float, ...], bytes] = {}
+        self._numbered: frozenset[str] | None = None
+        self._splits: dict[str, list[tuple[int, bytes]]] = {}  # text -> its codes, for text of _numbered only
 
     def addObjects(self, doc) -> None:
         """ReportLab's font objects, with the parts that are the same in every PDF formatted and
@@ -78,7 +80,17 @@ class _SharedSubsetFont(TTFont):
     def splitString(self, text, doc, encoding="utf-8"):
         if doc not in self.state:
             super().splitString(SHARED_CHARACTERS, doc, encoding)
-        return super().splitString(text, doc, encoding)
+            if self._numbered is None:  # ASCII and SHARED_CHARACTERS: numbered alike in every PDF
+                self._numbered = frozenset(chr(code) for code in self.state[doc].assignments)
+        found = self._splits.get(text)
+        if found is not None:
+            return found
+        found = super().splitString(text, doc, encoding)
+        if self._numbered is not None and self._numbered.issuperset(text):  # the same in every PDF: keep it
+            if len(self._splits) >= 20000:
+                self._splits.clear()
+            self._splits[text] = found
+        return found
 
 
 class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):

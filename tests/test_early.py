@@ -10,6 +10,7 @@ import pytest
 
 from conftest import copy_example, run_cli, tree_digest
 from site_builder.build import build
+from site_builder.config import load_settings
 from site_builder.early import start_print
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2,
@@ -39,8 +40,9 @@ def test_print_files_from_other_settings_are_never_used(tmp_path):
     toml.write_text(toml.read_text(encoding="utf-8").replace('name = "Schreinerei Muster"', 'name = "Bäckerei Anders"', 1),
                     encoding="utf-8")
     site = copy_example(tmp_path / "site")
-    early = start_print(other / "site.toml", tmp_path / "out")
+    early = start_print(tmp_path / "out")
     assert early is not None
+    early.send(load_settings(other / "site.toml")[0])  # the child draws for other settings than the build reads
     result = build(site / "site.toml", tmp_path / "out", early=early)
     assert result.written and reaped(early.pid)
     poster = (tmp_path / "out" / "print" / "README.txt").read_text(encoding="utf-8")
@@ -51,7 +53,7 @@ def test_print_files_from_other_settings_are_never_used(tmp_path):
 
 def test_a_killed_print_process_means_the_build_draws_them_itself(tmp_path):
     site = copy_example(tmp_path / "site")
-    early = start_print(site / "site.toml", tmp_path / "out")
+    early = start_print(tmp_path / "out")
     assert early is not None
     os.kill(early.pid, signal.SIGKILL)
     result = build(site / "site.toml", tmp_path / "out", early=early)
@@ -63,7 +65,7 @@ def test_a_killed_print_process_means_the_build_draws_them_itself(tmp_path):
 def test_a_failed_build_stops_the_print_process_and_writes_nothing(tmp_path):
     site = copy_example(tmp_path / "site")
     (site / "content" / "de" / "index.md").write_text("+++\ntitle = \"x\"\n+++\n", encoding="utf-8")
-    early = start_print(site / "site.toml", tmp_path / "out")
+    early = start_print(tmp_path / "out")
     assert early is not None
     result = build(site / "site.toml", tmp_path / "out", early=early)
     assert not result.written and result.problems
@@ -73,4 +75,4 @@ def test_a_failed_build_stops_the_print_process_and_writes_nothing(tmp_path):
 def test_no_fork_when_the_print_files_of_a_previous_build_can_be_reused(tmp_path):
     site = copy_example(tmp_path / "site")
     assert build(site / "site.toml", site / "output").written
-    assert start_print(site / "site.toml", site / "output") is None
+    assert start_print(site / "output") is None
