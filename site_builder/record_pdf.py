@@ -416,7 +416,7 @@ def block(w: Writer, b: Block) -> None:
     elif isinstance(b, Table):
         columns = max(len(b.head), max((len(r) for r in b.rows), default=0))
         widths = [WIDTH * f for f in (b.widths or tuple(1 / columns for _ in range(columns)))]
-        head = _cells(b.head, [HEAD] * columns, widths) if any(b.head) else None
+        head = _cells(list(b.head) + [""] * (columns - len(b.head)), [HEAD] * columns, widths) if any(b.head) else None
         rows = [_cells(list(row) + [""] * (columns - len(row)), [CELL] * columns, widths) for row in b.rows]
         table(w, head, rows, widths)
     elif isinstance(b, Checklist):
@@ -439,7 +439,12 @@ def quote(w: Writer, text: str) -> None:
     if height <= PAGE_H - TOP - BOTTOM:
         w.need(height)
     while lines:
-        fit = max(1, int((w.y - BOTTOM - 2 * pad) // BODY.leading))
+        fit = int((w.y - BOTTOM - 2 * pad) // BODY.leading)
+        if fit < 1:
+            if not w.at_top:
+                w.new_page()
+                continue
+            fit = 1
         chunk, lines = lines[:fit], lines[fit:]
         box = len(chunk) * BODY.leading + 2 * pad
         c = w.canvas

@@ -120,3 +120,19 @@ def test_the_pdf_is_deterministic_and_dated_by_its_stand(monkeypatch):
     assert render_pdf(rec) == first
     info = PdfReader(io.BytesIO(first)).metadata
     assert info["/CreationDate"].startswith("D:20261101") and info["/Title"] == "Prüfdokument"
+
+
+def test_a_quote_longer_than_a_page_continues_on_the_next_inside_the_margins():
+    text = "\n".join(f"Zeile {i} des Wortlauts" for i in range(120))
+    pdf = render_pdf(record(Section("q", "Wortlaut", (Para(rich("Davor. " * 200)), Quote(text)))))
+    pages = pages_text(pdf)
+    assert len(pages) >= 3
+    assert_inside_margins(pdf)
+    found = " ".join(re.sub(r"Betrieb Test – Stand: .* Seite \d+", "", t) for t, _ in pages)
+    assert [int(n) for n in re.findall(r"Zeile (\d+) des", found)] == list(range(120))
+
+
+def test_a_table_with_fewer_headings_than_columns_draws_every_cell():
+    pdf = render_pdf(record(Section("t", "Tabelle", (Table(("Nur eine",), ((rich("a"), rich("b"), rich("c")),)),))))
+    text = pages_text(pdf)[0][0]
+    assert "Nur eine" in text and all(f" {c}" in " " + text.replace("\r\n", " ") for c in "abc")
