@@ -217,14 +217,20 @@ def _run_stage(name: str, stage: Stage, settings: Settings, plan: Plan,
         return {}, exc.problems
 
 
-def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, early: Any = None) -> None:
+def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, early: Any = None,
+               meanwhile: Callable[[], None] | None = None) -> None:
     """Add the files of the later stages; their problems go into the plan.
 
     `early`: an early.EarlyPrint drawing the print files in a second process since the command started;
-    its files are taken if they were drawn from these very settings, else print runs here as usual."""
+    its files are taken if they were drawn from these very settings, else print runs here as usual.
+    `meanwhile` runs before waiting for them (the build writes the files it has by then)."""
     results = [_run_stage(name, stage, settings, plan, previous) for name, stage in STAGES
                if not (early is not None and name == "print")]
     if early is not None:
+        if meanwhile is not None and not any(problems for _, problems in results):
+            for files, _ in results:
+                plan.files.update(files)
+            meanwhile()
         from .printing import inputs_key
 
         drawn = early.result()
@@ -255,35 +261,65 @@ def check_output_dir(out: Path, config: Path) -> list[Problem]:
     return []
 
 
+class NewOutput:
+    """The next `out`, written file by file into a fresh folder beside it and swapped in whole by
+    `commit`; until then, and whatever fails, `out` stays exactly as it was."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out.resolve()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = self.out.parent / f".{self.out.name}.tmp-{os.getpid()}"
+        self.old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
+        for leftover in (self.tmp, self.old):
+            if leftover.exists():
+                shutil.rmtree(leftover)
+        self.written: set[str] = set()
+        self._folders: set[Path] = set()
+        try:
+            self.tmp.mkdir()
+            (self.tmp / MARKER).write_text("Made by site-builder; rebuilt whole on every build.\n", encoding="utf-8")
+        except BaseException:
+            self.discard()
+            raise
+
+    def add(self, files: dict[str, bytes]) -> None:
+        """Write the files not written yet (a file that did not change since `out` is linked, not copied)."""
+        try:
+            for rel, data in sorted(files.items()):
+                if rel in self.written:
+                    continue
+                target = self.tmp / rel
+                if target.parent not in self._folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(target.parent)
+                if not _link_unchanged(self.out / rel, target, data):
+                    target.write_bytes(data)
+                self.written.add(rel)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        try:
+            if self.out.exists():
+                self.out.rename(self.old)
+            self.tmp.rename(self.out)
+        except BaseException:
+            if self.old.exists() and not self.out.exists():
+                self.old.rename(self.out)
+            self.discard()
+            raise
+        shutil.rmtree(self.old, ignore_errors=True)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
 def write_output(out: Path, files: dict[str, bytes]) -> None:
     """Write every file into a fresh folder beside `out`, then swap it in; on failure `out` is untouched."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.parent / f".{out.name}.tmp-{os.getpid()}"
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    for leftover in (tmp, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
-    try:
-        tmp.mkdir()
-        (tmp / MARKER).write_text("Made by site-builder; rebuilt whole on every build.\n", encoding="utf-8")
-        folders: set[Path] = set()
-        for rel, data in sorted(files.items()):
-            target = tmp / rel
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            if not _link_unchanged(out / rel, target, data):
-                target.write_bytes(data)
-        if out.exists():
-            out.rename(old)
-        tmp.rename(out)
-    except BaseException:
-        if old.exists() and not out.exists():
-            old.rename(out)
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    output = NewOutput(out)
+    output.add(files)
+    output.commit()
 
 
 def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
@@ -327,6 +363,14 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
           early: Any = None) -> BuildResult:
     """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots;
     early: an early.EarlyPrint already drawing the print files (the command line starts one)."""
+    output: NewOutput | None = None
+
+    def write_meanwhile() -> None:  # while the print files are still being drawn
+        nonlocal output
+        if write and not preview and not errors(plan.problems, strict):
+            output = NewOutput(out)
+            output.add(plan.files)
+
     try:
         plan = plan_build(config, early.send if early is not None else None)
         plan.write = write
@@ -334,21 +378,26 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
             if write:
                 plan.problems += check_output_dir(out, config)
             if not errors(plan.problems):
-                run_stages(plan.settings, plan, out if out.is_dir() else None, early=early)
+                run_stages(plan.settings, plan, out if out.is_dir() else None, early=early, meanwhile=write_meanwhile)
+        if errors(plan.problems, strict) or plan.settings is None or not write:
+            return BuildResult(plan)
+        if preview:
+            from .preview import preview_files  # lazily: Playwright is only needed for the pictures
+            try:
+                plan.files.update(preview_files(plan.settings, plan.files))
+            except InputError as exc:
+                plan.problems += exc.problems
+                return BuildResult(plan)
+        output = output or NewOutput(out)
+        output.add(plan.files)
+        output.commit()
+        output = None
+        return BuildResult(plan, True, archive_versions(plan.settings.root, plan.new_versions))
     finally:
         if early is not None:
             early.cancel()
-    if errors(plan.problems, strict) or plan.settings is None or not write:
-        return BuildResult(plan)
-    if preview:
-        from .preview import preview_files  # lazily: Playwright is only needed for the pictures
-        try:
-            plan.files.update(preview_files(plan.settings, plan.files))
-        except InputError as exc:
-            plan.problems += exc.problems
-            return BuildResult(plan)
-    write_output(out, plan.files)
-    return BuildResult(plan, True, archive_versions(plan.settings.root, plan.new_versions))
+        if output is not None:  # a build that failed after writing part of the new output
+            output.discard()
 
 
 def page_weight(files: dict[str, bytes], prefix: str = "site/") -> tuple[int, int]:

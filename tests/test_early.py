@@ -76,3 +76,14 @@ def test_no_fork_when_the_print_files_of_a_previous_build_can_be_reused(tmp_path
     site = copy_example(tmp_path / "site")
     assert build(site / "site.toml", site / "output").written
     assert start_print(site / "output") is None
+
+
+def test_a_print_problem_found_by_the_print_process_is_reported_and_nothing_is_left_behind(tmp_path):
+    site = copy_example(tmp_path / "site")
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("A6 = 60,", "A6 = 2000,", 1), encoding="utf-8")
+    result = run_cli("build", cwd=site)  # a first build: the print files are drawn by the forked process
+    assert result.returncode == 1
+    assert "site.toml: print.scan_distance_cm.A6:" in result.stderr and "use a larger format" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["consent-versions", "content", "logo.svg", "site.toml"]
