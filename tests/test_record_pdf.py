@@ -136,3 +136,40 @@ def test_a_table_with_fewer_headings_than_columns_draws_every_cell():
     pdf = render_pdf(record(Section("t", "Tabelle", (Table(("Nur eine",), ((rich("a"), rich("b"), rich("c")),)),))))
     text = pages_text(pdf)[0][0]
     assert "Nur eine" in text and all(f" {c}" in " " + text.replace("\r\n", " ") for c in "abc")
+
+
+# --- any record the data structure allows lays out inside the page --------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+from site_builder.records import Checklist, FillIn, Run  # noqa: E402
+
+WORDS = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzäöüßÄÖÜ–„“€§/.-_ ")), min_size=0, max_size=60)
+LONG_WORD = st.text(alphabet=st.sampled_from(list("abcdefghij/.-")), min_size=80, max_size=200)
+RUNS = st.lists(st.builds(Run, st.one_of(WORDS, LONG_WORD, st.just("\n")), st.booleans(),
+                          st.one_of(st.none(), st.just("https://example.de/x"))), min_size=0, max_size=6).map(tuple)
+BLOCKS = st.one_of(
+    st.builds(Para, RUNS, st.booleans()),
+    st.builds(Heading, WORDS),
+    st.builds(Bullets, st.lists(RUNS, max_size=5).map(tuple), st.booleans()),
+    st.builds(Quote, st.lists(WORDS, max_size=8).map("\n".join)),
+    st.builds(Facts, st.lists(st.tuples(WORDS, RUNS), max_size=5).map(tuple)),
+    st.integers(1, 4).flatmap(lambda n: st.builds(
+        Table, st.lists(WORDS, min_size=0, max_size=n).map(tuple),
+        st.lists(st.lists(RUNS, min_size=1, max_size=n).map(tuple), max_size=12).map(tuple))),
+    st.builds(Checklist, st.lists(RUNS, max_size=4).map(tuple)),
+    st.builds(FillIn, st.lists(WORDS, max_size=4).map(tuple)),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(WORDS, st.lists(BLOCKS, max_size=8), st.booleans()), min_size=1, max_size=4))
+def test_any_record_lays_out_inside_the_margins(sections):
+    rec = record(*(Section(f"s{i}", heading or "Abschnitt", tuple(blocks), new_page=new_page)
+                   for i, (heading, blocks, new_page) in enumerate(sections)))
+    pdf = render_pdf(rec)
+    assert_inside_margins(pdf)
+    # pdfium reports a hyphen that ends a line as U+FFFE
+    text = "".join("".join(t.replace("\ufffe", "-").split()) for t, _ in pages_text(pdf))
+    for heading, _, _ in sections:
+        assert "".join(heading.split()) in text
