@@ -3,7 +3,7 @@
 The records are plain documents: a title, key/value tables, headed sections of paragraphs, lists,
 tables, a quoted text, boxes to tick and lines to sign on. A small layout of our own (greedy line
 breaking with ReportLab's font metrics, page breaks that keep headings with what follows, table rows
-that move or split whole to the next page with the header repeated) draws them in a third of the time
+that move or split whole to the next page with the header repeated) draws them in less than half the time
 ReportLab's general-purpose page layout (platypus) took; the build writes fifteen such PDFs per site.
 Fonts are the shipped TrueType fonts, embedded as subsets; the output is deterministic.
 """
