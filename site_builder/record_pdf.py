@@ -273,10 +273,14 @@ class Writer:
     # text
     def lines(self, lines: Sequence[Line], style: Style, x: float, baseline: float) -> None:
         """Draw lines with the first baseline at `baseline`."""
-        c = self.canvas
-        text = c.beginText()
+        text = self.canvas.beginText()
         text.setFillColor(style.color)
-        font = None
+        self.put_lines(text, lines, style, x, baseline, None)
+        self.canvas.drawText(text)
+
+    def put_lines(self, text: object, lines: Sequence[Line], style: Style, x: float, baseline: float,
+                  font: str | None) -> str | None:
+        """Write lines into a text object whose current font is `font`; returns the font it ends with."""
         y = baseline
         for line in lines:
             text.setTextOrigin(x, y)
@@ -290,10 +294,10 @@ class Writer:
                 if links:
                     w = width_of(piece, piece_font, style.size)
                     if href:
-                        c.linkURL(href, (cursor, y - 0.25 * style.size, cursor + w, y + 0.8 * style.size))
+                        self.canvas.linkURL(href, (cursor, y - 0.25 * style.size, cursor + w, y + 0.8 * style.size))
                     cursor += w
             y -= style.leading
-        c.drawText(text)
+        return font
 
     def paragraph(self, runs: Iterable[Run] | str, style: Style, *, indent: float = 0.0,
                   bullet: str | None = None, gap: bool = True) -> None:
@@ -380,21 +384,30 @@ def _split_row(w: Writer, row: list[Cell], widths: Sequence[float], fills: Seque
 
 def _draw_row(w: Writer, row: Sequence[Cell], widths: Sequence[float], fill: Color | None,
               fills: Sequence[Color | None], grid: bool) -> None:
+    """Backgrounds, then the grid, then the text of every cell in one text object."""
     c = w.canvas
     height = _row_height(row)
-    top, x = w.y, LEFT
-    for i, (cell, width) in enumerate(zip(row, widths)):
+    top = w.y
+    lefts = [LEFT + sum(widths[:i]) for i in range(len(widths))]
+    for i, (x, width) in enumerate(zip(lefts, widths)):
         background = fill or (fills[i] if i < len(fills) else None)
         if background is not None:
             c.setFillColor(background)
             c.rect(x, top - height, width, height, stroke=0, fill=1)
-        if grid:
-            c.setStrokeColor(GREY)
-            c.setLineWidth(0.5)
+    if grid:
+        c.setStrokeColor(GREY)
+        c.setLineWidth(0.5)
+        for x, width in zip(lefts, widths):
             c.rect(x, top - height, width, height, stroke=1, fill=0)
+    text = c.beginText()
+    font, colour = None, None
+    for cell, x in zip(row, lefts):
         if cell.lines:
-            w.lines(cell.lines, cell.style, x + PAD_X, top - PAD_Y - cell.style.size)
-        x += width
+            if cell.style.color != colour:
+                colour = cell.style.color
+                text.setFillColor(colour)
+            font = w.put_lines(text, cell.lines, cell.style, x + PAD_X, top - PAD_Y - cell.style.size, font)
+    c.drawText(text)
     w.y -= height
     w.at_top = False
 

@@ -38,7 +38,7 @@ from .whatsapp import fill
 
 RECORDS_DIR = "records"
 CACHE_FILE = f"{RECORDS_DIR}/.inputs.json"
-RENDER_VERSION = "2"  # bump when render_pdf changes, so cached PDFs are redrawn
+RENDER_VERSION = "3"  # bump when render_pdf changes, so cached PDFs are redrawn
 ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal")
 ART13_ITEMS = tuple(f"art13-{p}{lit}" for p in (1, 2) for lit in "abcdef")
 # What each record must contain, by section (or table row) id: the tests and `check` hold them to it.
