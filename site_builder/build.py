@@ -8,7 +8,7 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from . import consent as consent_mod
 from .config import Settings, load_settings
@@ -217,30 +217,26 @@ def _run_stage(name: str, stage: Stage, settings: Settings, plan: Plan,
         return {}, exc.problems
 
 
-def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, early: Any = None,
-               meanwhile: Callable[[], None] | None = None) -> None:
-    """Add the files of the later stages; their problems go into the plan.
+def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, skip: Collection[str] = ()) -> None:
+    """Add the files of the later stages (but those in `skip`); their problems go into the plan."""
+    for name, stage in STAGES:
+        if name not in skip:
+            files, problems = _run_stage(name, stage, settings, plan, previous)
+            plan.files.update(files)
+            plan.problems += problems
 
-    `early`: an early.EarlyPrint drawing the print files in a second process since the command started;
-    its files are taken if they were drawn from these very settings, else print runs here as usual.
-    `meanwhile` runs before waiting for them (the build writes the files it has by then)."""
-    results = [_run_stage(name, stage, settings, plan, previous) for name, stage in STAGES
-               if not (early is not None and name == "print")]
-    if early is not None:
-        if meanwhile is not None and not any(problems for _, problems in results):
-            for files, _ in results:
-                plan.files.update(files)
-            meanwhile()
-        from .printing import inputs_key
 
-        drawn = early.result()
-        if drawn is not None and drawn[0] == inputs_key(settings):  # drawn from these very settings
-            results.append((drawn[1], drawn[2]))
-        else:
-            results.append(_run_stage("print", dict(STAGES)["print"], settings, plan, previous))
-    for files, problems in results:
-        plan.files.update(files)
-        plan.problems += problems
+def _collect_print(early: Any, settings: Settings, plan: Plan, previous: Path | None) -> None:
+    """The print files an early.EarlyPrint drew meanwhile, if drawn from these very settings; else drawn here."""
+    from .printing import print_inputs
+
+    drawn = early.result()
+    if drawn is not None and drawn[0] == print_inputs(settings).key:
+        files, problems = drawn[1], drawn[2]
+    else:
+        files, problems = _run_stage("print", dict(STAGES)["print"], settings, plan, previous)
+    plan.files.update(files)
+    plan.problems += problems
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -364,13 +360,6 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
     """Validate, render, and (unless write=False) swap the result into `out`; preview adds phone screenshots;
     early: an early.EarlyPrint already drawing the print files (the command line starts one)."""
     output: NewOutput | None = None
-
-    def write_meanwhile() -> None:  # while the print files are still being drawn
-        nonlocal output
-        if write and not preview and not errors(plan.problems, strict):
-            output = NewOutput(out)
-            output.add(plan.files)
-
     try:
         plan = plan_build(config, early.send if early is not None else None)
         plan.write = write
@@ -378,7 +367,13 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
             if write:
                 plan.problems += check_output_dir(out, config)
             if not errors(plan.problems):
-                run_stages(plan.settings, plan, out if out.is_dir() else None, early=early, meanwhile=write_meanwhile)
+                previous = out if out.is_dir() else None
+                run_stages(plan.settings, plan, previous, skip={"print"} if early is not None else ())
+                if early is not None:
+                    if write and not preview and not errors(plan.problems, strict):
+                        output = NewOutput(out)  # write what is ready while the print files are being drawn
+                        output.add(plan.files)
+                    _collect_print(early, plan.settings, plan, previous)
         if errors(plan.problems, strict) or plan.settings is None or not write:
             return BuildResult(plan)
         if preview:

@@ -65,16 +65,10 @@ def print_inputs(settings: Settings) -> PrintInputs:
     )
 
 
-def inputs_key(settings: Settings) -> str:
-    return print_inputs(settings).key
-
-
-def print_set(inputs: PrintInputs | Settings):
+def print_set(inputs: PrintInputs):
     """The PrintSet for these inputs (posters module imported lazily: it is the heavy part)."""
     from . import posters
 
-    if not isinstance(inputs, PrintInputs):
-        inputs = print_inputs(inputs)
     scan = dict(inputs.scan_distance_cm)
     invoice_mm = max(20.0, float(scan.get("invoice", 20)))
     channels = tuple(
