@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import socket
+import subprocess
 import time
 from pathlib import Path
 from typing import Iterator
@@ -49,6 +50,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server started for a test: politely, then for sure."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 def wait_for_port(port: int, timeout: float = 15.0, alive=lambda: True) -> None:

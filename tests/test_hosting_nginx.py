@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from conftest import copy_example, run_cli
-from live import chromium, csp_violations, free_port, missing, new_page, nginx_path, wait_for_port
+from live import chromium, csp_violations, free_port, missing, new_page, nginx_path, stop, wait_for_port
 from site_builder.hosting import (CACHE_ASSET, CACHE_HTML, PAGE_PINNED, parse_csp, render_nginx,
                                   security_headers)
 
@@ -93,12 +93,7 @@ def served(tmp_path_factory):
     try:
         yield {"url": f"http://127.0.0.1:{port}{BASE}", "out": out, "www": www}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def fetch(url: str, *, gzip_ok: bool = False) -> tuple[int, dict[str, str], bytes]:
@@ -308,12 +303,7 @@ def test_caddyfile_on_a_real_caddy(served, tmp_path):
         for path in ("records/register.csv", ".env", ".htaccess", "_headers"):
             assert fetch(url + path)[0] == 404, path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(10)
+        stop(proc)
 
 
 def test_a_site_at_the_root_of_its_domain_gets_a_valid_config(tmp_path):

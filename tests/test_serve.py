@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_example, tree_digest
-from live import chromium, csp_violations, new_page
+from live import chromium, csp_violations, new_page, stop
 from site_builder.hosting import parse_csp
 from site_builder.serve import EVENTS, inject
 
@@ -74,13 +74,7 @@ class Serve:
         raise AssertionError(f"{text!r} never appeared in {self.url + path}; output:\n{self.output()}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop(self.proc)
         self._reader.join(5)
 
 
