@@ -20,8 +20,17 @@ class Problem:
         if self.fix:
             text += f" ({self.fix})"
         if self.severity == "warning":
-            text = "warning: " + text
+            from .messages import t
+
+            text = f"{t('common.warning')}: {text}"
         return text
+
+
+def report(file: str, where: str, key: str, /, *, warning: bool = False, **fields: object) -> Problem:
+    """A problem worded by the message catalogue entry `key` (its what/fix pair, fields filled in)."""
+    from .messages import fix, t
+
+    return Problem(str(file), where, t(key, **fields), fix(key, **fields), "warning" if warning else "error")
 
 
 class InputError(Exception):
