@@ -55,7 +55,7 @@ def plan_jobs(folders: Sequence[Path], out: Path | None) -> tuple[list[Job], lis
 
 def build_one(job: Job, strict: bool = False, preview: bool = False) -> SiteResult:
     """Build one site; never raises, so one broken site cannot stop the others."""
-    from .build import build
+    from .pipeline import build
     from .problems import errors
 
     started = time.perf_counter()
@@ -71,17 +71,17 @@ def build_one(job: Job, strict: bool = False, preview: bool = False) -> SiteResu
                           [f"{job.config}: the build crashed: {exc.__class__.__name__}: {exc}"],
                           time.perf_counter() - started)
     failed = errors(result.problems, strict)
-    ok = result.written and not failed
+    ok = (result.written or result.unchanged) and not failed
     shown = failed if failed else result.problems
     if not ok and not shown:
         shown = [f"{job.config}: not built"]
     return SiteResult(job.name, str(job.folder), str(job.out), ok, [str(p) for p in shown],
-                      time.perf_counter() - started, len(result.plan.files) if ok else 0)
+                      time.perf_counter() - started, len(result.files) if ok else 0)
 
 
 def _warm() -> None:
     """Import the build once per worker process, before the first site arrives."""
-    from . import build  # noqa: F401
+    from . import reading, stages  # noqa: F401
 
 
 def build_many(jobs: Sequence[Job], *, workers: int | None = None, strict: bool = False, preview: bool = False,

@@ -17,6 +17,7 @@ class Unit:
     name: str  # unique in the build, e.g. "records/de/risk-assessment" or "print/poster-a4-de"
     digest: str  # hex digest of everything render() reads (see `digest`)
     render: Callable[[], dict[str, bytes]]  # path below output/ -> bytes; may raise problems.InputError
+    paths: tuple[str, ...] = ()  # the files render() makes, where known without rendering (`check` counts them)
 
 
 def digest(*parts: Any) -> str:

@@ -39,7 +39,7 @@ def copy_example(target: Path) -> Path:
 
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m site_builder ARGS` as a user would, capturing its output."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", **(env or {})}
+    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "LC_ALL": "C.UTF-8", "LANGUAGE": "", **(env or {})}
     return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, capture_output=True,
                           text=True, env=full_env, timeout=120)
 

@@ -10,7 +10,18 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_example, run_cli, tree_digest
-from site_builder.build import MARKER, write_output
+from site_builder.output import MARKER, NewOutput
+from site_builder.units import Unit
+
+
+def write_output(out, files):
+    """Write `files` as one unit through the same swap the build uses."""
+    new = NewOutput(out)
+    try:
+        new.add_unit(Unit("all", "", lambda: files))
+        new.commit()
+    finally:
+        new.discard()
 from site_builder.consent import version_id
 from site_builder.scaffold import init_site
 

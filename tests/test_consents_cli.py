@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_example, run_cli
-from site_builder.build import MARKER, plan_build
+from site_builder.output import MARKER
+from site_builder.reading import read_site
 from site_builder.register import CSV_COLUMNS
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
@@ -81,7 +82,7 @@ def test_every_export_format_goes_into_one_register(bakery):
 
 
 def test_this_sites_messages_are_current_and_older_archived_versions_are_flagged(bakery):
-    plan = plan_build(bakery / "site.toml")
+    plan = read_site(bakery / "site.toml")
     assert plan.settings is not None, plan.problems
     de, en = plan.languages["de"], plan.languages["en"]
     older = [v for v in de.versions if v.id != de.consent_id]

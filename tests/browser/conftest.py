@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from site_builder.build import Language, plan_build
+from site_builder.reading import Language, read_site
 from site_builder.config import Settings
 from site_builder.pages import lang_dir
 from site_builder.preview import BROWSER_ENV, chromium_path, launch_args
@@ -85,7 +85,7 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def site(built_example: Path) -> Iterator[Site]:
     """The example, built once, served from its output folder on a free port of 127.0.0.1."""
     folder = built_example / "site"
-    plan = plan_build(built_example.parent / "site.toml")
+    plan = read_site(built_example.parent / "site.toml")
     assert plan.settings is not None, [str(p) for p in plan.problems]
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,0 +1,18 @@
+"""One module per verb; each has `add(verbs, common, lang)` to declare its arguments and `run(args)`."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from typing import Callable
+
+VERBS = ("init", "check", "build", "serve", "consents")
+
+
+def add_verbs(verbs: argparse._SubParsersAction, common: Callable, lang: Callable) -> None:
+    for verb in VERBS:
+        importlib.import_module(f"{__name__}.{verb}").add(verbs, common, lang)
+
+
+def run_verb(args: argparse.Namespace) -> int:
+    return importlib.import_module(f"{__name__}.{args.verb}").run(args)

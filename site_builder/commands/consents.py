@@ -1,0 +1,84 @@
+"""`site-builder consents FILE... -o register.csv`: the consent register from WhatsApp chat exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any, Sequence, TextIO
+
+from ..messages import t
+from ..problems import Problem, errors, report
+
+
+def add(verbs: argparse._SubParsersAction, common, lang) -> None:
+    parser = verbs.add_parser("consents", help=t("cli.consents_help"), description=t("cli.consents_description"))
+    parser.add_argument("files", nargs="+", type=Path, metavar=t("cli.file"), help=t("cli.exports"))
+    parser.add_argument("-o", "--out", type=Path, default=Path("register.csv"), metavar="CSV",
+                        help=t("cli.register_out"))
+    parser.add_argument("-c", "--config", type=Path, default=Path("site.toml"), metavar=t("cli.file"),
+                        help=t("cli.consents_config"))
+    lang(parser)
+
+
+def site_recognizer(site: Any):
+    """A recogniser for this site's own prefilled messages, purposes and consent versions."""
+    from ..register import KnownVersion, LanguageTemplates, build_recognizer
+
+    settings = site.settings
+    templates, known, current = [], [], {}
+    for lang, language in site.languages.items():
+        s = settings.for_lang(lang)
+        withdrawal = language.texts["withdrawal"].meta
+        templates.append(LanguageTemplates(
+            lang=lang, consent=str(language.texts["consent"].meta["message"]),
+            withdrawal=str(withdrawal["message"]), marketing_optout=str(withdrawal.get("marketing_message", "")),
+            purpose_labels={p.id: p.short for p in s.purposes}))
+        known += [KnownVersion(v.id, v.lang, v.date) for v in language.versions]
+        current[lang] = language.consent_id
+    b = settings.business
+    return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name])
+
+
+def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO) -> tuple[list[Any], list[Any], bool]:
+    """Read chat exports and write the consent register; return its rows, every problem, and whether the
+    register was written. Problems are the site's own (settings, texts) and those of the exports:
+    unreadable files and lines, each with file and line. Readable lines are written even when some are not."""
+    from ..output import MARKER
+    from ..reading import read_site
+    from ..register import run_consents
+
+    site = read_site(config)
+    if site.settings is None or errors(site.problems):
+        return [], site.problems, False
+    if isinstance(out, Path):
+        target = out.resolve()
+        generated = next((p for p in target.parents if (p / MARKER).is_file()), None)
+        if generated is not None:
+            return [], [report(str(out), "-o/--out", "cli.register_in_output", folder=generated)], False
+        target.parent.mkdir(parents=True, exist_ok=True)
+    rows, problems = run_consents(list(files), site_recognizer(site), out)
+    warnings: list[Problem] = [p for p in site.problems if p.severity != "error"]
+    return rows, warnings + problems, True
+
+
+def run(args: argparse.Namespace) -> int:
+    out = sys.stdout if str(args.out) == "-" else args.out
+    rows, problems, written = consent_register(args.config, args.files, out)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if not written:
+        print(t("cli.problems_nothing_written", n=len(errors(problems))), file=sys.stderr)
+        return 1
+    if out is sys.stdout:
+        return 1 if errors(problems) else 0
+    counts = Counter(row.event for row in rows)
+    summary = ", ".join(f"{n} {event}" for event, n in sorted(counts.items())) or t("cli.no_consents_found")
+    print(t("cli.register_written", out=args.out, n=len(rows), files=len(args.files), summary=summary))
+    if unknown := sum(1 for row in rows if row.version_status == "unknown"):
+        print(t("cli.unknown_versions", n=unknown))
+    if errors(problems):
+        print(t("cli.lines_not_in_register", n=len(errors(problems))), file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,86 @@
+"""One digest of everything a build reads, computed without the text or drawing libraries.
+
+A rebuild whose digest equals the previous build's has nothing to do. The digest covers the settings
+file, every file under content/, themes/ and consent-versions/ next to it, every file the settings name
+(logos), the tool's own code and built-in themes (by size and time, so an upgrade or an edit rebuilds),
+the date (texts show it) and the environment that changes output (SOURCE_DATE_EPOCH, the message language).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Iterator
+
+PACKAGE = Path(__file__).parent
+SOURCE_FOLDERS = ("content", "themes", "consent-versions")
+MAX_INPUT_BYTES = 64 * 1024 * 1024  # past this, no fast path: the build reads (and limits) the files itself
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    """Regular files below `folder`, in a stable order, not following links out of it."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in ("__pycache__", "node_modules") and not entry.name.startswith("."):
+                yield from _files(Path(entry.path))
+        elif entry.is_file(follow_symlinks=False):
+            yield Path(entry.path)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _package_stamp(h: Any) -> None:
+    for path in _files(PACKAGE):
+        st = path.stat()
+        h.update(f"{path.relative_to(PACKAGE)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+
+
+def input_digest(config: Path) -> str:
+    """The digest of every input of a build of `config`; '' when it cannot be made (the build then
+    reads everything and reports what is wrong)."""
+    from .messages import current_language
+
+    h = hashlib.sha256()
+    total = 0
+    try:
+        raw = config.read_bytes() if config.is_file() else None
+        if raw is None or len(raw) > MAX_INPUT_BYTES:
+            return ""
+        h.update(raw)
+        root = config.resolve().parent
+        try:
+            settings = tomllib.loads(raw.decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            return ""
+        named = {root / s for s in _strings(settings) if 0 < len(s) < 300 and "\n" not in s and "\0" not in s}
+        paths = [p for p in sorted(named) if p.is_file()]
+        for folder in SOURCE_FOLDERS:
+            paths += list(_files(root / folder))
+        for path in paths:
+            data = path.read_bytes()
+            total += len(data)
+            if total > MAX_INPUT_BYTES:
+                return ""
+            h.update(f"\0{path.relative_to(root) if root in path.parents else path}\0{len(data)}\0".encode())
+            h.update(data)
+    except (OSError, ValueError):
+        return ""
+    _package_stamp(h)
+    h.update(f"\0{dt.date.today()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{current_language()}".encode())
+    return h.hexdigest()

@@ -1,0 +1,108 @@
+"""The recipe's promises: nothing changed -> nothing written; interrupted swaps recovered; check writes nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from conftest import ROOT, run_cli, tree_digest
+
+HEAVY = ("jinja2", "markdown", "phonenumbers", "reportlab", "PIL", "qrcode", "nh3")
+
+
+def _inodes(folder):
+    return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_imports_no_text_or_drawing_library(site):
+    assert run_cli("build", cwd=site).returncode == 0
+    before = _inodes(site / "output")
+    probe = ("import sys; from site_builder.cli import main; code = main(['build']); "
+             f"print('HEAVY', [m for m in {HEAVY!r} if m in sys.modules]); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True, text=True,
+                            env={**os.environ, "LC_ALL": "C.UTF-8", "SOURCE_DATE_EPOCH": "1790000000", "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "is up to date: nothing changed since the last build" in result.stdout
+    assert "HEAVY []" in result.stdout
+    assert _inodes(site / "output") == before
+
+
+def test_an_edit_rebuilds_and_the_result_equals_a_fresh_build(site, tmp_path):
+    assert run_cli("build", cwd=site).returncode == 0
+    privacy = site / "content" / "de" / "privacy.md"
+    privacy.write_text(privacy.read_text(encoding="utf-8") + "\nEin neuer Satz.\n", encoding="utf-8")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0 and "up to date" not in result.stdout
+    assert "Ein neuer Satz." in (site / "output" / "site" / "datenschutz.html").read_text(encoding="utf-8")
+    fresh = run_cli("build", "-o", str(tmp_path / "fresh"), cwd=site)
+    assert fresh.returncode == 0
+    edited, new = tree_digest(site / "output"), tree_digest(tmp_path / "fresh")
+    assert {k: v for k, v in edited.items() if not k.endswith(".json")} == \
+        {k: v for k, v in new.items() if not k.endswith(".json")}
+
+
+def test_a_file_put_into_the_output_is_named_before_it_goes(site):
+    assert run_cli("build", cwd=site).returncode == 0
+    (site / "output" / "site" / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0
+    assert "site/notes.txt: output: this file was not made by site-builder" in result.stderr
+    assert not (site / "output" / "site" / "notes.txt").exists()
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_build_killed_between_the_two_renames_is_finished_by_the_next(site):
+    assert run_cli("build", cwd=site).returncode == 0
+    out = site / "output"
+    good = tree_digest(out)
+    pid = _dead_pid()
+    # the state a kill between `out -> old` and `tmp -> out` leaves: no output/, a complete tmp, the old one
+    shutil.copytree(out, site / f".output.tmp-{pid}")
+    out.rename(site / f".output.old-{pid}")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "interrupted during the swap" in result.stderr
+    assert tree_digest(out) == good
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_leftovers_of_a_build_killed_while_writing_are_removed_and_named(site):
+    assert run_cli("build", cwd=site).returncode == 0
+    pid = _dead_pid()
+    partial = site / f".output.tmp-{pid}"
+    (partial / "site").mkdir(parents=True)
+    (partial / ".site-builder-output").write_text("x", encoding="utf-8")
+    foreign = site / f".output.tmp-{pid + 1}-not-ours"
+    foreign.mkdir()
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0
+    assert f"removed {partial}" in result.stderr
+    assert not partial.exists() and foreign.exists()  # only what this tool made is removed
+
+
+def test_check_writes_nothing_anywhere(site, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    before = tree_digest(site)
+    result = run_cli("check", cwd=site, env={"HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")})
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(site) == before
+    assert list(home.rglob("*")) == []
+
+
+def test_check_and_build_count_the_same_files(site):
+    check = run_cli("check", cwd=site)
+    build = run_cli("build", cwd=site)
+    counted = int(check.stdout.split("(")[1].split()[0])
+    built = int(build.stdout.split(": ")[1].split()[0])
+    manifest = json.loads((site / "output" / ".site-builder-cache.json").read_text(encoding="utf-8"))
+    listed = sum(len(unit["files"]) for unit in manifest["units"].values())
+    assert counted == built == listed
