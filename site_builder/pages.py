@@ -18,10 +18,14 @@ import phonenumbers
 from .config import LANGUAGE_NAMES, Settings
 from .consent import ChatLink, Version, chat_links, version_id
 from .content import Text, bytecode_cache
+from .social import card_name, head_files
+from .typography import nbsp, with_contents
 from .whatsapp import fill, wa_link
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 RTL = {"ar", "he", "fa", "ur"}
+OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
+              "pl": "pl_PL", "tr": "tr_TR"}
 MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
              "Oktober", "November", "Dezember")
 
@@ -90,10 +94,15 @@ def gate_css(purposes: Any, links: list[ChatLink]) -> str:
     required = [p for p in purposes if p.required]
     ready = " ~ ".join(f"#c-{p.id}:checked" for p in required)
     rules = [f"{ready} ~ .actions .gate,{ready} ~ .actions .hint{{display:none}}"]
+    optional = [p for p in purposes if not p.required]
     for index, link in enumerate(links):
         chain = " ~ ".join(f"#c-{p.id}:checked" if p.required or p.id in link.optional else f"#c-{p.id}:not(:checked)"
                            for p in purposes)
         rules.append(f"{chain} ~ .actions .go-{index}{{display:flex}}")
+        # the preview shows the message the optional boxes choose, even before the required one is ticked
+        shown = " ~ ".join(f"#c-{p.id}:checked" if p.id in link.optional else f"#c-{p.id}:not(:checked)"
+                           for p in optional)
+        rules.append(f"{shown + ' ~ ' if shown else ''}.phone .msg-{index}{{display:block}}")
     return "\n".join(rules)
 
 
@@ -114,9 +123,16 @@ def theme_environment(settings: Settings) -> jinja2.Environment:
     name = settings.theme.name
     search = [settings.root / "themes" / name / "templates", BUILTIN_THEMES / name / "templates",
               BUILTIN_THEMES / "default" / "templates"]
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
-                              autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+                             autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
+    env.filters["nbsp"] = _nbsp_filter
+    return env
+
+
+def _nbsp_filter(value: Any) -> Any:
+    # keeps Markup as Markup: the citation spaces are plain text, safe in HTML as in text
+    return type(value)(nbsp(str(value))) if isinstance(value, str) else value
 
 
 def theme_static(settings: Settings, name: str) -> str:
@@ -153,12 +169,23 @@ class LanguageSite:
     chat_links: list[ChatLink]
 
 
+def ui_defaults(settings: Settings, lang: str) -> dict[str, Any]:
+    """The theme's own labels of a language (themes/default/pages/<lang>.toml, overridable per site);
+    a text's front matter overrides each. A language the theme has no labels for gets the English ones."""
+    from .wording import Wording
+
+    wording = Wording(settings.root, settings.theme.name)
+    rel = f"pages/{lang}.toml" if wording.locate(f"pages/{lang}.toml") else "pages/en.toml"
+    problems: list = []
+    return dict(wording.toml(rel, problems) or {})
+
+
 def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], consent_id: str, fragment: str,
                     versions: list[Version], all_slugs: Mapping[str, dict[str, str]], env: jinja2.Environment,
-                    js: str) -> LanguageSite:
+                    js: str, greeting: str | None = None) -> LanguageSite:
     """Every page of one language."""
     s = settings.for_lang(lang)
-    ui = dict(texts["index"].meta)
+    ui = {**ui_defaults(settings, lang), **texts["index"].meta}
     ui_consent = dict(texts["consent"].meta)
     business_short = s.business.short_name or s.business.name
     links = chat_links(s.purposes, ui_consent["message"], business_short, consent_id, settings.whatsapp_digits)
@@ -182,10 +209,16 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
                 switch.append(entry)
         return alts, switch
 
+    icons = {name: (posixpath.relpath(name, base or ".") if base else name) for name in head_files()}
+    card = settings.base_url + base + card_name(lang)
+
     def page(template: str, out: str, page_key: str, title: str, *, script: bool = False, **extra: Any) -> None:
         alts, switch = alternates(page_key)
         csp = content_security_policy(css, js if script else None)
-        context = dict(lang=lang, dir="rtl" if lang in RTL else "ltr", csp=csp, css=css, js=js if script else None,
+        head = dict(description=ui.get("intro", ""), canonical=settings.base_url + base + out, card=card,
+                    site_name=s.business.name, icons=icons, og_locale=OG_LOCALES.get(lang, lang))
+        context = dict(head=head, lang=lang, dir="rtl" if lang in RTL else "ltr", csp=csp, css=css,
+                       js=js if script else None,
                        title=title, ui=ui, ui_consent=ui_consent, s=s, links=page_link, alternates=alts,
                        switch=switch, robots="index,follow" if page_key == "index" else "noindex,follow",
                        logo=(posixpath.relpath("logo" + logo.suffix.lower(), base or ".") if base else
@@ -196,9 +229,11 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
 
     site_title = s.site.title or s.business.name
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
-         purposes=s.purposes, chat_links=links, sources=" ".join(sorted(s.channels.values())))
+         purposes=s.purposes, chat_links=links, sources=" ".join(sorted(s.channels.values())), greeting=greeting)
     for key in ("privacy", "imprint"):
-        page("page.html", page_link[key], key, f"{texts[key].title} – {site_title}", text=texts[key])
+        body, toc = with_contents(texts[key].html) if key == "privacy" else (texts[key].html, [])
+        page("page.html", page_link[key], key, f"{texts[key].title} – {site_title}", text=texts[key],
+             body=body, toc=toc)
     wd_text = fill(withdrawal["message"], business=business_short)
     optout = None
     if any(not p.required for p in s.purposes) and withdrawal.get("marketing_message"):

@@ -17,6 +17,34 @@ def pages_unit(site: Site) -> Unit:
     return Unit("site/pages", digest(sorted((k, v) for k, v in files.items())), lambda: files, tuple(files))
 
 
+def media_unit(site: Site) -> Unit:
+    """The link-preview cards, the icons and robots.txt: redrawn only when what they show changes."""
+    from .pages import lang_dir
+    from .social import RENDER_VERSION, media_files, robots_txt
+
+    settings = site.settings
+    name = settings.business.name
+    benefits = {lang: str(language.texts["index"].meta.get("intro", "")) for lang, language in site.languages.items()}
+    dirs = {lang: lang_dir(settings, lang) for lang in site.languages}
+    logo = settings.logo_path
+    colour = settings.theme.primary
+    key = digest(RENDER_VERSION, name, benefits, dirs, colour, logo.read_bytes() if logo else b"",
+                 logo.suffix if logo else "")
+    robots = robots_txt(settings.base_url)
+
+    def render() -> dict[str, bytes]:
+        files = media_files(name, benefits, logo, colour, dirs)
+        if robots is not None:
+            files["site/robots.txt"] = robots
+        return files
+
+    from .social import card_name, head_files
+
+    paths = tuple(f"site/{p}" for p in head_files()) + tuple(
+        f"site/{dirs[lang]}{card_name(lang)}" for lang in site.languages) + (("site/robots.txt",) if robots else ())
+    return Unit("site/media", key, render, paths)
+
+
 def hosting_unit(site: Site) -> Unit:
     from .hosting import hosting_files  # security headers for Apache, Netlify/Cloudflare, nginx, Caddy
 
@@ -63,7 +91,7 @@ def site_units(site: Site, *, render_checks: bool = False) -> tuple[list[Unit], 
         more, found = stage(site, render_checks)
         units += more
         problems += found
-    units.append(hosting_unit(site))
+    units += [media_unit(site), hosting_unit(site)]
     return units, problems
 
 

@@ -1,0 +1,169 @@
+"""What a page shows outside itself: the link-preview card (Open Graph, 1200x630), the favicon and the
+apple-touch-icon, made from the logo (or the business's initial), and robots.txt.
+
+The images are drawn on a ReportLab canvas (the same fonts and logo handling as the posters) and
+rasterised with pdfium, so an SVG logo comes out as sharp as on paper. They are one unit of output,
+redrawn only when the name, the benefit line, the logo or the colours change.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+CARD_SIZE = (1200, 630)
+TOUCH_ICON = 180
+ICO_SIZES = (16, 32, 48)
+RENDER_VERSION = "1"
+FONTS = Path(__file__).parent / "fonts"
+
+
+def card_name(lang: str) -> str:
+    return f"card-{lang}.png"
+
+
+def head_files() -> tuple[str, ...]:
+    """The site's files every page links in its head (besides the per-language cards)."""
+    return ("favicon.ico", "favicon.png", "apple-touch-icon.png")
+
+
+def robots_txt(base_url: str) -> bytes | None:
+    """robots.txt when the site is the host's root (crawlers read it only there); else None."""
+    if urlsplit(base_url).path not in ("", "/"):
+        return None
+    return b"User-agent: *\nAllow: /\n"
+
+
+def _hex(value: str) -> tuple[float, float, float]:
+    value = value.lstrip("#")
+    return tuple(int(value[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _canvas(width: float, height: float) -> tuple[Any, io.BytesIO]:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    for name, file in (("SBVera", "Vera.ttf"), ("SBVeraBd", "VeraBd.ttf")):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=0)
+    return page, buffer
+
+
+def _draw_logo(page: Any, logo: Path | None, initial: str, colour: str, x: float, y: float, size: float) -> None:
+    """The logo scaled into a square, or the initial on a rounded square in the brand colour."""
+    if logo is not None and logo.suffix.lower() == ".svg":
+        from reportlab.graphics import renderPDF
+        from svglib.svglib import svg2rlg
+
+        drawing = svg2rlg(str(logo))
+        if drawing is not None and drawing.width and drawing.height:
+            scale = size / max(float(drawing.width), float(drawing.height))
+            page.saveState()
+            page.translate(x + (size - drawing.width * scale) / 2, y + (size - drawing.height * scale) / 2)
+            page.scale(scale, scale)
+            renderPDF.draw(drawing, page, 0, 0)
+            page.restoreState()
+            return
+    if logo is not None and logo.suffix.lower() != ".svg":
+        from reportlab.lib.utils import ImageReader
+
+        page.drawImage(ImageReader(str(logo)), x, y, size, size, preserveAspectRatio=True, anchor="c", mask="auto")
+        return
+    page.setFillColorRGB(*_hex(colour))
+    page.roundRect(x, y, size, size, size * 0.18, stroke=0, fill=1)
+    page.setFillColorRGB(1, 1, 1)
+    page.setFont("SBVeraBd", size * 0.6)
+    page.drawCentredString(x + size / 2, y + size * 0.29, initial)
+
+
+def _raster(pdf: bytes, scale: float = 1.0):
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return document[0].render(scale=scale).to_pil().convert("RGB")
+    finally:
+        document.close()
+
+
+def _png(image: Any) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def _fit(page: Any, text: str, font: str, size: float, width: float, min_size: float) -> tuple[float, list[str]]:
+    """The largest size up to `size` at which `text` fits `width` in at most two lines."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    while True:
+        words, lines, line = text.split(), [], ""
+        for word in words:
+            trial = f"{line} {word}".strip()
+            if stringWidth(trial, font, size) <= width or not line:
+                line = trial
+            else:
+                lines.append(line)
+                line = word
+        lines.append(line)
+        if (len(lines) <= 2 and all(stringWidth(x, font, size) <= width for x in lines)) or size <= min_size:
+            return size, lines[:2]
+        size -= 2
+
+
+def card_png(name: str, benefit: str, logo: Path | None, colour: str) -> bytes:
+    """The 1200x630 link-preview card: logo, name set large, the benefit line, on the brand colour."""
+    width, height = CARD_SIZE
+    page, buffer = _canvas(width, height)
+    page.setFillColorRGB(*_hex(colour))
+    page.rect(0, 0, width, height, stroke=0, fill=1)
+    page.setFillColorRGB(1, 1, 1)
+    page.roundRect(40, 40, width - 80, height - 80, 28, stroke=0, fill=1)
+    _draw_logo(page, logo, (name[:1] or "?").upper(), colour, 90, height - 90 - 200, 200)
+    page.setFillColorRGB(0.1, 0.1, 0.1)
+    size, lines = _fit(page, name, "SBVeraBd", 72, width - 420, 36)
+    y = height - 120 - size
+    for line in lines:
+        page.setFont("SBVeraBd", size)
+        page.drawString(340, y, line)
+        y -= size * 1.15
+    size, lines = _fit(page, benefit, "SBVera", 40, width - 180, 24)
+    y = 180
+    page.setFillColorRGB(0.25, 0.25, 0.25)
+    for line in lines:
+        page.setFont("SBVera", size)
+        page.drawString(90, y, line)
+        y -= size * 1.25
+    page.showPage()
+    page.save()
+    return _png(_raster(buffer.getvalue()))
+
+
+def icon_pngs(name: str, logo: Path | None, colour: str) -> dict[str, bytes]:
+    """favicon.png (48), favicon.ico (16/32/48) and apple-touch-icon.png (180, opaque, as iOS wants)."""
+    size = TOUCH_ICON
+    page, buffer = _canvas(size, size)
+    page.setFillColorRGB(1, 1, 1)
+    page.rect(0, 0, size, size, stroke=0, fill=1)
+    _draw_logo(page, logo, (name[:1] or "?").upper(), colour, 12, 12, size - 24)
+    page.showPage()
+    page.save()
+    big = _raster(buffer.getvalue())
+    small = big.resize((48, 48), resample=1)  # LANCZOS
+    ico = io.BytesIO()
+    big.save(ico, "ICO", sizes=[(s, s) for s in ICO_SIZES])
+    return {"apple-touch-icon.png": _png(big), "favicon.png": _png(small), "favicon.ico": ico.getvalue()}
+
+
+def media_files(name: str, benefits: Mapping[str, str], logo: Path | None, colour: str,
+                dirs: Mapping[str, str]) -> dict[str, bytes]:
+    """Every image of the head: the icons once, a card per language (in that language's folder)."""
+    files = {f"site/{path}": data for path, data in icon_pngs(name, logo, colour).items()}
+    for lang, benefit in benefits.items():
+        files[f"site/{dirs[lang]}{card_name(lang)}"] = card_png(name, benefit, logo, colour)
+    return files
