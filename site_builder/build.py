@@ -66,9 +66,17 @@ Stage = Callable[[Settings, Plan, Path | None], dict[str, bytes]]
 
 
 def _print_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
-    from .printing import print_files  # lazily: ReportLab and friends are the slow imports
+    from .printing import print_problems, print_units  # drawing libraries load only in Unit.render
 
-    return print_files(settings, plan, previous)
+    problems = print_problems(settings)
+    if problems:
+        raise InputError(problems)
+    if not plan.write:
+        return {}  # `check`: the print rules hold; drawing waits for `build`
+    files: dict[str, bytes] = {}
+    for unit in print_units(settings):
+        files.update(unit.render())
+    return files
 
 
 def _hosting_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
@@ -226,19 +234,6 @@ def run_stages(settings: Settings, plan: Plan, previous: Path | None, *, skip: C
             plan.problems += problems
 
 
-def _collect_print(early: Any, settings: Settings, plan: Plan, previous: Path | None) -> None:
-    """The print files an early.EarlyPrint drew meanwhile, if drawn from these very settings; else drawn here."""
-    from .printing import print_inputs
-
-    drawn = early.result()
-    if drawn is not None and drawn[0] == print_inputs(settings).key:
-        files, problems = drawn[1], drawn[2]
-    else:
-        files, problems = _run_stage("print", dict(STAGES)["print"], settings, plan, previous)
-    plan.files.update(files)
-    plan.problems += problems
-
-
 # --- writing ----------------------------------------------------------------------------------
 
 
@@ -368,12 +363,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
                 plan.problems += check_output_dir(out, config)
             if not errors(plan.problems):
                 previous = out if out.is_dir() else None
-                run_stages(plan.settings, plan, previous, skip={"print"} if early is not None else ())
-                if early is not None:
-                    if write and not preview and not errors(plan.problems, strict):
-                        output = NewOutput(out)  # write what is ready while the print files are being drawn
-                        output.add(plan.files)
-                    _collect_print(early, plan.settings, plan, previous)
+                run_stages(plan.settings, plan, previous)
         if errors(plan.problems, strict) or plan.settings is None or not write:
             return BuildResult(plan)
         if preview:
