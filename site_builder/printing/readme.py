@@ -11,16 +11,14 @@ Placeholders the template can use (all text, already formatted):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..problems import Problem
-from . import inputs, symbol, texts
+from ..wording import Wording
+from . import symbol, texts
 from .layout import poster_layout
 from .logo import logo_ratio
 from .model import CROP_SLUG_MM, PrintSet
-
-if TYPE_CHECKING:
-    from ..config import Settings
 
 
 def file_name(lang: str, first: bool) -> str:
@@ -58,12 +56,12 @@ def _code(name: str, url: str, size_mm: float, error_correction: str) -> dict[st
             "png_mm": f"{ppm * (modules + 2 * symbol.QUIET_ZONE) / 300 * 25.4:.1f}"}
 
 
-def readmes(settings: Settings, ps: PrintSet, problems: list[Problem]) -> dict[str, bytes]:
+def readmes(wording: Wording, languages: tuple[str, ...], ps: PrintSet, problems: list[Problem]) -> dict[str, bytes]:
     """Every language's notes as {file name: bytes}; problems (placeholders) go into `problems`."""
     values = context(ps)
     files = {}
-    for i, lang in enumerate(settings.languages):
-        text = texts.readme(inputs.wording(settings), lang, values, problems)
+    for i, lang in enumerate(languages):
+        text = texts.readme(wording, lang, values, problems)
         if text is not None:
             files[file_name(lang, i == 0)] = text.encode("utf-8")
     return files

@@ -36,7 +36,7 @@ def print_problems(settings: Settings) -> list[Problem]:
     if not problems:
         from .readme import readmes  # the notes' placeholders: only once the layouts they describe are right
 
-        readmes(settings, ps, problems)
+        readmes(inputs.wording(settings), settings.languages, ps, problems)
     return problems
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..problems import InputError, Problem
 from ..units import Unit, digest
+from ..wording import Wording
 from . import inputs, texts
 from .model import PAPER_FORMATS, QR_LOGO_COVERAGE, PrintSet
 
@@ -50,8 +51,21 @@ def print_units(settings: Settings) -> list[Unit]:
                                                                    words[lang], qr_logo),
                           _render(settings, lambda ps, l=lang: _invoice_files(ps, l))))
     units.append(Unit(f"{FOLDER}/README", digest(RENDER_VERSION, "readme", common, words, _logo_bytes(settings)),
-                      _render(settings, lambda ps: _readme_files(settings, ps))))
+                      _render(settings, lambda ps: _readme_files(ps, inputs.wording(settings), langs))))
     return units
+
+
+def print_set_files(ps: PrintSet, wording: Wording) -> dict[str, bytes]:
+    """Every file of a print set at once, by file name (for tests and benchmarks; the build renders units)."""
+    files: dict[str, bytes] = {}
+    for channel in ps.channels:
+        files.update(_qr_files(ps, channel.name))
+    for spec in ps.poster_specs():
+        files.update(_poster_files(ps, spec.paper, spec.texts.lang))
+    for poster_texts in ps.texts:
+        files.update(_invoice_files(ps, poster_texts.lang))
+    files.update(_readme_files(ps, wording, tuple(t.lang for t in ps.texts)))
+    return dict(sorted(files.items()))
 
 
 def _common(settings: Settings) -> dict[str, Any]:
@@ -129,11 +143,11 @@ def _invoice_files(ps: PrintSet, lang: str) -> dict[str, bytes]:
     return invoice_files(ps.invoice_spec(poster_texts, logo), f"invoice-block-{lang}")
 
 
-def _readme_files(settings: Settings, ps: PrintSet) -> dict[str, bytes]:
+def _readme_files(ps: PrintSet, wording: Wording, languages: tuple[str, ...]) -> dict[str, bytes]:
     from .readme import readmes
 
     problems: list[Problem] = []
-    files = readmes(settings, ps, problems)
+    files = readmes(wording, languages, ps, problems)
     if problems:
         raise InputError(problems)
     return files
