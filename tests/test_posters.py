@@ -507,3 +507,42 @@ def test_layout_problems_are_reported_per_format(print_set):
     problems = print_problems(replace(print_set, scan_distance_cm={"A6": 200, "A4": 150}))
     assert [p.where for p in problems] == ["print.scan_distance_cm.A6"]  # once, though de and en both fail
     assert "200 cm" in problems[0].what and "larger format" in problems[0].fix
+
+
+# --------------------------------------------------------------------------- pure measures and wording
+
+
+def test_pure_text_widths_equal_reportlabs():
+    from reportlab.pdfbase import pdfmetrics
+
+    from site_builder import typefaces
+    from site_builder.printing import metrics
+
+    typefaces.register_fonts()
+    assert (metrics.FONT, metrics.FONT_BOLD, metrics.FONT_DIR) == (typefaces.FONT, typefaces.FONT_BOLD,
+                                                                 typefaces.FONT_DIR)
+    samples = [LONG_NAME, TEXTS_DE.consent_note, TEXTS_EN.call_to_action, "Bäckerei Groß – 0,40 € „gut“ …",
+               "中文 ✓ emoji 😀", "x" * 300, ""]
+    for font in (metrics.FONT, metrics.FONT_BOLD):
+        for text in samples:
+            for size in (5.5, 8, 13.5, 46.2):
+                assert metrics.string_width(text, font, size) == pdfmetrics.stringWidth(text, font, size), text
+
+
+def test_a_language_without_print_wording_is_named_not_replaced_by_english():
+    from site_builder.printing.texts import missing_problems
+
+    (problem,) = missing_problems(BUILTIN, ("de", "fr"))
+    assert problem.file.endswith("themes/default/print/fr/poster.toml") and problem.where == "file"
+    assert "'fr'" in problem.what and "print/fr/poster.toml, print/fr/README.txt" in problem.what
+
+
+def test_the_print_model_imports_nothing_of_the_build():
+    import ast
+
+    folder = Path(__file__).resolve().parents[1] / "site_builder" / "printing"
+    for path in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [alias.name for alias in node.names]
+                assert not any(n.split(".")[0] in ("build", "pages", "records", "cli") for n in names), path.name

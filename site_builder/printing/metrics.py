@@ -25,4 +25,4 @@ def _table(font: str) -> tuple[dict[int, float], float]:
 def string_width(text: str, font: str, size: float) -> float:
     """Width of `text` in points at `size` pt, as ReportLab measures it."""
     widths, default = _table(font)
-    return sum(widths.get(ord(c), default) for c in text) * size * 0.001
+    return sum(widths.get(ord(c), default) for c in text) * 0.001 * size  # in ReportLab's order: same float
