@@ -86,9 +86,9 @@ def test_module_size_counts_the_quiet_zone(matrix):
 
 
 def test_print_rule_accepts_the_invoice_code_and_rejects_a_long_url():
-    assert printable_modules(URL, 20, "M", "invoice code", "site.toml") == 33
-    problem = problem_of(lambda: printable_modules("https://example.de/" + "a" * 600, 20, "M", "invoice code",
-                                                   "site.toml"))
+    assert printable_modules(URL, 20, "M", "site.toml", "print.code_invoice") == 33
+    problem = problem_of(lambda: printable_modules("https://example.de/" + "a" * 600, 20, "M", "site.toml",
+                                                   "print.code_invoice"))
     assert problem.file == "site.toml" and problem.where == "site.base_url"
     assert "invoice code" in problem.what and "0.339 mm" in problem.what and "300 dpi" in problem.what
     assert MIN_MODULE_MM == pytest.approx(0.3387, abs=1e-4)

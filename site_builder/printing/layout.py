@@ -6,6 +6,7 @@ it measures text with metrics.py, not ReportLab, and sizes the code with symbol.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -113,16 +114,20 @@ def block(text: str, font: str, size: float, width_mm: float, max_lines: int, mi
 # --------------------------------------------------------------------------- the code
 
 
-def printable_modules(url: str, size_mm: float, error_correction: str, code: str, source: str) -> int:
-    """Modules per side of the code for `url`; a problem naming site.base_url if it cannot be printed at size_mm."""
+def printable_modules(url: str, size_mm: float, error_correction: str, source: str, code: str, /,
+                      **code_fields: object) -> int:
+    """Modules per side of the code for `url`; a problem naming site.base_url if it cannot be printed at size_mm.
+
+    code: the catalogue key naming the code in the message (e.g. print.code_poster), with its fields."""
     version = symbol.version(url, error_correction)
     if version is None:
         fail(source, KEY_URL, "print.url_too_long", chars=len(url))
     modules = symbol.modules(version)
     module, minimum = symbol.module_mm(modules, size_mm), symbol.min_module_mm(PRINT_DPI)
     if module + 1e-9 < minimum:
-        fail(source, KEY_URL, "print.code_too_dense", code=code, size=f"{size_mm:g}", chars=len(url),
-             module=f"{module:.3f}", dots=symbol.MIN_DOTS_PER_MODULE, dpi=PRINT_DPI, minimum=f"{minimum:.3f}")
+        fail(source, KEY_URL, "print.code_too_dense", code=_label(code, **code_fields), size=f"{size_mm:g}",
+             chars=len(url), module=f"{module:.3f}", dots=symbol.MIN_DOTS_PER_MODULE, dpi=PRINT_DPI,
+             minimum=f"{minimum:.3f}")
     return modules
 
 
@@ -195,6 +200,7 @@ def _code_size(spec: PosterSpec, paper: PaperFormat, text_w: float, blocks: _Blo
     return math.floor(size * 10) / 10  # a round number for the README
 
 
+@functools.lru_cache(maxsize=64)  # the rules, the notes and the drawing all ask for the same few layouts
 def poster_layout(spec: PosterSpec, logo_ratio: float | None = None) -> PosterLayout:
     """The poster's geometry; a problem (InputError) when the rules cannot be met.
 
@@ -211,8 +217,8 @@ def poster_layout(spec: PosterSpec, logo_ratio: float | None = None) -> PosterLa
     gaps = 4 + (1 if logo_ratio is not None else 0)
     blocks = _fit_blocks(spec, w, h, top - bottom, text_w, logo_ratio, gaps, qr_min)
     qr_size = _code_size(spec, paper, text_w, blocks, qr_min, scan_cm)
-    modules = printable_modules(spec.qr_url, qr_size, spec.error_correction,
-                                _label("print.code_poster", paper=paper.name), spec.source)
+    modules = printable_modules(spec.qr_url, qr_size, spec.error_correction, spec.source, "print.code_poster",
+                                paper=paper.name)
     gap = ((top - bottom) - blocks.height - qr_size) / gaps
     y, placed, logo_box = top, [], None
     if logo_ratio is not None:
@@ -256,7 +262,7 @@ class InvoiceLayout:
 def invoice_layout(spec: InvoiceBlockSpec) -> InvoiceLayout:
     """The block's geometry: the code at left, the text (up to four lines) in a column at its right."""
     size = spec.qr_size_mm
-    modules = printable_modules(spec.qr_url, size, spec.error_correction, _label("print.code_invoice"), spec.source)
+    modules = printable_modules(spec.qr_url, size, spec.error_correction, spec.source, "print.code_invoice")
     width, height = size + 25.0, size + 5.0
     column_left, column_right = size + 2.0, width - 1.0
     fitted, lines = fit_text(spec.text, FONT, 8.0, (column_right - column_left) * MM, 4, 5.5)

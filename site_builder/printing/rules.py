@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..problems import InputError, Problem
 from . import inputs, symbol
-from .layout import check_bleed, invoice_layout, poster_layout, printable_modules, _label
+from .layout import check_bleed, invoice_layout, poster_layout, printable_modules
 from .logo import _looks_svg, logo_ratio
 from .model import (KEY_CHANNELS, KEY_EC, KEY_QR_LOGO, KEY_SCAN, PAPER_FORMATS, QR_LOGO_COVERAGE, PrintSet,
                     paper_format, problem)
@@ -72,8 +72,8 @@ def set_problems(ps: PrintSet) -> list[Problem]:
         found.append(problem(ps.source, KEY_CHANNELS, "print.no_channel"))
         return _unique(found)
     for c in ps.channels:
-        collect(lambda c=c: printable_modules(c.url, c.size_mm, ps.error_correction,
-                                              _label("print.code_channel", name=c.name), ps.source))
+        collect(lambda c=c: printable_modules(c.url, c.size_mm, ps.error_correction, ps.source,
+                                              "print.code_channel", name=c.name))
     ratio = collect(lambda: logo_ratio(ps.logo_path, ps.source)) if ps.logo_path is not None else None
     found += _qr_logo_problems(ps)
     if not found:  # layout problems (scan distance, texts too long) only show once the basics are right

@@ -8,6 +8,7 @@ version is the very one qrcode picks; tests/test_qr.py compares the two over man
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -76,6 +77,7 @@ def _bits(segments: list[tuple[str, int]], version: int) -> int:
     return total
 
 
+@functools.lru_cache(maxsize=256)
 def version(text: str, level: str) -> int | None:
     """The QR version (1-40) qrcode chooses for `text` at error correction `level`; None if it does not fit."""
     segments = _segments(text.encode("utf-8"))
