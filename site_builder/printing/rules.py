@@ -45,7 +45,8 @@ def scan_problems(scan: dict[str, object], source: str) -> list[Problem]:
     problems = []
     for key, value in scan.items():
         if key not in known:
-            problems.append(problem(source, f"{KEY_SCAN}.{key}", "print.scan_unknown", known=", ".join(known)))
+            problems.append(problem(source, f"{KEY_SCAN}.{key}", "print.scan_unknown",
+                                    known=", ".join(PAPER_FORMATS) + " or invoice"))
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
             problems.append(problem(source, f"{KEY_SCAN}.{key}", "print.scan_positive"))
     return problems
