@@ -8,6 +8,10 @@ The pipeline uses two functions, both free of drawing libraries until a unit is 
 Modules: model (plain data), symbol (QR sizes), metrics (font widths), layout (geometry), rules (the checks),
 texts (wording files), inputs (settings -> model), units; drawing: qr, logo, posters, invoice, readme.
 Nothing here imports the build.
+
+print_problems reads nothing that the digest of the unit "print/README" does not cover (that unit reads every
+print setting, the logo and every print wording file): while that digest is unchanged, so are the problems,
+and a cached build may skip the check.
 """
 
 from __future__ import annotations

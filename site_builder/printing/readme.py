@@ -26,7 +26,17 @@ def file_name(lang: str, first: bool) -> str:
     return "README.txt" if first else f"README-{lang}.txt"
 
 
-def context(ps: PrintSet) -> dict[str, Any]:
+# Languages that write a decimal comma (CLDR's decimal symbol for these locales: "0,49 mm", not "0.49 mm").
+DECIMAL_COMMA = frozenset("de fr it es nl pl tr uk ru pt cs da el hr ro sv hu bg".split())
+
+
+def context(ps: PrintSet, lang: str) -> dict[str, Any]:
+    """The template's values in `lang` (numbers with its decimal sign)."""
+
+    def num(value: float, fmt: str = "g") -> str:
+        text = format(value, fmt)
+        return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+
     ratio = logo_ratio(ps.logo_path, ps.source) if ps.logo_path else None
     posters = []
     for spec in ps.poster_specs():
@@ -34,34 +44,32 @@ def context(ps: PrintSet) -> dict[str, Any]:
         paper = layout.paper
         posters.append({
             "file": f"poster-{paper.name.lower()}-{spec.texts.lang}.pdf", "format": paper.name,
-            "trim_w": f"{paper.width_mm:g}", "trim_h": f"{paper.height_mm:g}",
-            "page_w": f"{paper.width_mm + 2 * ps.bleed_mm:g}", "page_h": f"{paper.height_mm + 2 * ps.bleed_mm:g}",
-            "qr_mm": f"{layout.qr_size_mm:g}", "module_mm": f"{layout.module_mm:.2f}"})
+            "trim_w": num(paper.width_mm), "trim_h": num(paper.height_mm),
+            "page_w": num(paper.width_mm + 2 * ps.bleed_mm), "page_h": num(paper.height_mm + 2 * ps.bleed_mm),
+            "qr_mm": num(layout.qr_size_mm), "module_mm": num(layout.module_mm, ".2f")})
     invoice = ps.channel(ps.invoice_channel)
+    codes = []
+    for c in ps.channels:
+        modules = symbol.modules(symbol.version(c.url, ps.error_correction) or 40)
+        ppm = symbol.pixels_per_module(modules, 300, c.size_mm)
+        codes.append({"stem": f"qr-{c.name}", "url": c.url, "size_mm": num(c.size_mm), "modules": str(modules),
+                      "module_mm": num(symbol.module_mm(modules, c.size_mm), ".2f"), "ppm": str(ppm),
+                      "png_mm": num(ppm * (modules + 2 * symbol.QUIET_ZONE) / 300 * 25.4, ".1f")})
     return {
-        "business_name": ps.business_name, "bleed_mm": f"{ps.bleed_mm:g}", "crop_marks": ps.crop_marks,
-        "crop_slug_mm": f"{CROP_SLUG_MM:g}", "primary_color": ps.primary_color or "",
+        "business_name": ps.business_name, "bleed_mm": num(ps.bleed_mm), "crop_marks": ps.crop_marks,
+        "crop_slug_mm": num(CROP_SLUG_MM), "primary_color": ps.primary_color or "",
         "error_correction": ps.error_correction, "posters": posters,
-        "invoice": {"width": f"{invoice.size_mm + 25:g}", "height": f"{invoice.size_mm + 5:g}",
-                    "qr_mm": f"{invoice.size_mm:g}"},
-        "codes": [_code(c.name, c.url, c.size_mm, ps.error_correction) for c in ps.channels],
+        "invoice": {"width": num(invoice.size_mm + 25), "height": num(invoice.size_mm + 5),
+                    "qr_mm": num(invoice.size_mm)},
+        "codes": codes,
     }
-
-
-def _code(name: str, url: str, size_mm: float, error_correction: str) -> dict[str, str]:
-    modules = symbol.modules(symbol.version(url, error_correction) or 40)
-    ppm = symbol.pixels_per_module(modules, 300, size_mm)
-    return {"stem": f"qr-{name}", "url": url, "size_mm": f"{size_mm:g}", "modules": str(modules),
-            "module_mm": f"{symbol.module_mm(modules, size_mm):.2f}", "ppm": str(ppm),
-            "png_mm": f"{ppm * (modules + 2 * symbol.QUIET_ZONE) / 300 * 25.4:.1f}"}
 
 
 def readmes(wording: Wording, languages: tuple[str, ...], ps: PrintSet, problems: list[Problem]) -> dict[str, bytes]:
     """Every language's notes as {file name: bytes}; problems (placeholders) go into `problems`."""
-    values = context(ps)
     files = {}
     for i, lang in enumerate(languages):
-        text = texts.readme(wording, lang, values, problems)
+        text = texts.readme(wording, lang, context(ps, lang), problems)
         if text is not None:
             files[file_name(lang, i == 0)] = text.encode("utf-8")
     return files

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from .. import __version__
 from ..problems import InputError, Problem
 from ..units import Unit, digest
 from ..wording import Wording
@@ -20,8 +21,9 @@ from .model import PAPER_FORMATS, QR_LOGO_COVERAGE, PrintSet
 if TYPE_CHECKING:
     from ..config import Settings
 
-# Bump when the drawing code changes in a way that must redraw every print file.
-RENDER_VERSION = "3"
+# Bump when the drawing code changes in a way that must redraw every print file (a new release of the
+# package redraws them anyway: its version is part of every digest too).
+RENDER_VERSION = f"3/{__version__}"
 FOLDER = "print"
 
 
