@@ -14,8 +14,8 @@ from typing import Any
 
 from . import symbol
 from .metrics import FONT, FONT_BOLD, string_width
-from .model import (CROP_SLUG_MM, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM, InvoiceBlockSpec,
-                    PaperFormat, PosterSpec, fail, paper_format)
+from .model import (CROP_SLUG_MM, KEY_BLEED, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM,
+                    InvoiceBlockSpec, PaperFormat, PosterSpec, fail, paper_format)
 
 # ReportLab's millimetre, computed as reportlab.lib.units does, so layouts agree with it to the last bit.
 MM = 72.0 / 2.54 * 0.1
@@ -133,7 +133,7 @@ def printable_modules(url: str, size_mm: float, error_correction: str, source: s
 
 def check_bleed(bleed_mm: float, source: str) -> None:
     if not isinstance(bleed_mm, (int, float)) or not 0 <= bleed_mm <= MAX_BLEED_MM:
-        fail(source, "print.bleed_mm", "print.bleed", value=bleed_mm, maximum=f"{MAX_BLEED_MM:g}")
+        fail(source, KEY_BLEED, "print.bleed", value=bleed_mm, maximum=f"{MAX_BLEED_MM:g}")
 
 
 # --------------------------------------------------------------------------- posters

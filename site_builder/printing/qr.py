@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import html
 import io
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence

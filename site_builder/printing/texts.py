@@ -8,7 +8,6 @@ the sandbox of site_builder.placeholders) happens only where a text is used, and
 from __future__ import annotations
 
 import re
-import tomllib
 from typing import Any, Mapping
 
 from ..problems import Problem
