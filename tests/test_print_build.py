@@ -171,3 +171,14 @@ def test_qr_logo_with_a_png_logo_decodes(site):
     result = run_cli("build", cwd=site)
     assert result.returncode == 0, result.stderr
     assert decode_all(Image.open(site / "output" / "print" / "qr-poster-600dpi.png")) == [BASE + "?s=p"]
+
+
+def test_check_reports_a_layout_rule_in_the_owners_language_and_writes_nothing(site):
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("A6 = 60", "A6 = 200"), encoding="utf-8")
+    result = run_cli("check", cwd=site, env={"LANGUAGE": "de", "LANG": "de_DE.UTF-8"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("site.toml: print.scan_distance_cm.A6: ein QR-Code für 200 cm Scanabstand braucht 200 mm; "
+            "auf A6 ist Platz für 90 mm (wählen Sie ein größeres Format oder einen kürzeren Scanabstand)") \
+        in result.stderr.splitlines()
+    assert not (site / "output").exists()
