@@ -546,3 +546,12 @@ def test_the_print_model_imports_nothing_of_the_build():
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""] + [alias.name for alias in node.names]
                 assert not any(n.split(".")[0] in ("build", "pages", "records", "cli") for n in names), path.name
+
+
+def test_scan_distances_must_name_a_format_and_be_positive():
+    from site_builder.printing.rules import scan_problems
+
+    found = [(p.where, p.what) for p in scan_problems({"A4": 150, "A3": 200, "A6": 0, "invoice": "far"}, "site.toml")]
+    assert found == [("print.scan_distance_cm.A3", "unknown format"),
+                     ("print.scan_distance_cm.A6", "must be a positive number of centimetres"),
+                     ("print.scan_distance_cm.invoice", "must be a positive number of centimetres")]

@@ -23,10 +23,15 @@ def display_url(settings: Settings) -> str:
 
 def channels(settings: Settings) -> tuple[Channel, ...]:
     """Every channel with its URL; the invoice code is as large as its scan distance asks (at least 20 mm)."""
-    scan = dict(settings.print.scan_distance_cm)
-    invoice_mm = max(MIN_CODE_MM, float(scan.get("invoice", MIN_CODE_MM)))
+    invoice_mm = max(MIN_CODE_MM, scan_distances(settings).get("invoice", MIN_CODE_MM))
     return tuple(Channel(name, f"{settings.base_url}?s={code}", invoice_mm if name == "invoice" else MIN_CODE_MM)
                  for name, code in settings.channels.items())
+
+
+def scan_distances(settings: Settings) -> dict[str, float]:
+    """The scan distances that are numbers (rules.scan_problems reports the others, before anything is drawn)."""
+    return {k: float(v) for k, v in dict(settings.print.scan_distance_cm).items()
+            if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 def label_context(settings: Settings, lang: str) -> dict[str, Any]:
@@ -50,7 +55,7 @@ def print_set(settings: Settings, poster_texts: tuple[PosterTexts, ...]) -> Prin
         business_name=settings.business.name, display_url=display_url(settings), channels=channels(settings),
         texts=poster_texts, formats=tuple(pr.formats), bleed_mm=pr.bleed_mm, crop_marks=bool(pr.crop_marks),
         error_correction=pr.error_correction,
-        scan_distance_cm={k: float(v) for k, v in dict(pr.scan_distance_cm).items() if k != "invoice"},
+        scan_distance_cm={k: v for k, v in scan_distances(settings).items() if k != "invoice"},
         primary_color=settings.theme.primary, logo_path=logo, qr_logo_path=logo if pr.qr_logo else None,
         poster_channel="poster" if "poster" in names or not names else names[0],
         invoice_channel="invoice" if "invoice" in names or not names else names[0],
