@@ -25,16 +25,15 @@ def hosting_unit(site: Site) -> Unit:
 
 
 def print_units(site: Site, check_only: bool) -> tuple[list[Unit], list[Problem]]:
-    from .printing import draw, print_inputs  # interim: one unit for the whole print folder
+    """QR codes, posters, invoice blocks and the print shop's notes; `check` applies the print rules only."""
+    from .printing import print_problems, print_units as units_of
 
-    inputs = print_inputs(site.settings)
-    if check_only:
-        try:
-            draw(inputs, write=False)
-        except InputError as exc:
-            return [], exc.problems
-        return [], []
-    return [Unit("print", inputs.key, lambda: draw(inputs))], []
+    problems = print_problems(site.settings)
+    from .problems import errors
+
+    if errors(problems):
+        return [], problems
+    return units_of(site.settings), problems
 
 
 def records_units(site: Site, check_only: bool) -> tuple[list[Unit], list[Problem]]:

@@ -5,7 +5,7 @@ Conventions used everywhere in this module:
 * ``qr_matrix`` returns the symbol *without* a quiet zone (``border=0`` in
   ``qrcode``); every renderer adds the quiet zone of ``QUIET_ZONE`` (4) light
   modules on each side itself.
-* A size (``size_mm``, ``min_size_mm``, ``size_pt``) always means the whole code
+* A size (``size_mm``, ``size_pt``) always means the whole code
   *including* the quiet zone, as print rules of thumb do ("invoice >= 20 mm").
 * Dark modules are 100 % K (CMYK 0/0/0/1) in PDFs and ``#000`` in SVG, always on a
   light (white) background: codes are never inverted.
@@ -18,7 +18,6 @@ from __future__ import annotations
 import functools
 import html
 import io
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -31,13 +30,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
-from .typefaces import FONT, FONT_BOLD, FONT_DIR, register_fonts  # noqa: F401  (re-exported)
-
-QUIET_ZONE = 4
-"""Light modules on every side (ISO/IEC 18004)."""
-
-MIN_DOTS_PER_MODULE = 4
-"""A module must be at least this many printer dots wide."""
+from ..typefaces import FONT, register_fonts
+from .model import KEY_EC, KEY_QR_LOGO, KEY_URL, SETTINGS_FILE, fail
+from .symbol import MIN_DOTS_PER_MODULE, QUIET_ZONE, logo_square, pixels_per_module
 
 MIN_MODULE_MM = MIN_DOTS_PER_MODULE * 25.4 / 300
 """0.3387 mm: four dots at 300 dpi."""
@@ -59,26 +54,6 @@ _EC_LEVELS = {
 }
 
 
-class PrintError(Exception):
-    """A problem in the print settings, reported as ``<key>: <what> (<fix>)``.
-
-    The core prefixes the settings file name to get the standard one-line message.
-    """
-
-    def __init__(self, key: str, message: str, fix: str) -> None:
-        super().__init__(key, message, fix)
-        self.key = key
-        self.message = message
-        self.fix = fix
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.message} ({self.fix})"
-
-    def format(self, file: str) -> str:
-        """The standard message ``<file>: <key>: <what> (<fix>)``."""
-        return f"{file}: {self}"
-
-
 @dataclass(frozen=True)
 class QrLogo:
     """A centre logo: a square of ``size`` modules cleared at ``(left, top)`` of the symbol."""
@@ -98,35 +73,24 @@ PNG_LEVEL = 6
 # --------------------------------------------------------------------------- matrix
 
 
-def qr_matrix(data: str, error_correction: str = "M", *, key: str = "site.base_url") -> list[list[bool]]:
+def qr_matrix(data: str, error_correction: str = "M", *, source: str = SETTINGS_FILE) -> list[list[bool]]:
     """The QR symbol for ``data`` as rows of booleans (True = dark), without quiet zone."""
     # One build asks for the same few symbols ~30 times; encoding one costs ~15 ms (mask search).
-    return [list(row) for row in _qr_rows(data, error_correction, key)]
+    return [list(row) for row in _qr_rows(data, error_correction, source)]
 
 
 @functools.lru_cache(maxsize=64)
-def _qr_rows(data: str, error_correction: str, key: str) -> tuple[tuple[bool, ...], ...]:
-    level = _ec_level(error_correction, key="print.error_correction")
+def _qr_rows(data: str, error_correction: str, source: str) -> tuple[tuple[bool, ...], ...]:
+    level = _EC_LEVELS.get(str(error_correction).upper())
+    if level is None:
+        fail(source, KEY_EC, "print.error_correction", value=error_correction)
     code = qrcode.QRCode(error_correction=level, border=0, box_size=1)
     code.add_data(data)
     try:
         code.make(fit=True)
     except (qrcode.exceptions.DataOverflowError, ValueError):  # 8.2 raises ValueError past version 40
-        raise PrintError(
-            key,
-            f"text of {len(data)} characters is too long for a QR code",
-            "use a shorter URL",
-        ) from None
+        fail(source, KEY_URL, "print.url_too_long", chars=len(data))
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
-
-
-def _ec_level(error_correction: str, *, key: str) -> int:
-    try:
-        return _EC_LEVELS[error_correction.upper()]
-    except (KeyError, AttributeError):
-        raise PrintError(
-            key, f"unknown error correction {error_correction!r}", "use one of L, M, Q, H"
-        ) from None
 
 
 def modules_with_quiet_zone(matrix: Matrix) -> int:
@@ -137,34 +101,6 @@ def modules_with_quiet_zone(matrix: Matrix) -> int:
 def module_size_mm(matrix: Matrix, size_mm: float) -> float:
     """Width of one module when the code, quiet zone included, is ``size_mm`` wide."""
     return size_mm / modules_with_quiet_zone(matrix)
-
-
-def check_printable(
-    url: str,
-    size_mm: float,
-    dpi: int = 300,
-    error_correction: str = "M",
-) -> str | None:
-    """A problem text when modules at ``size_mm`` would be under 4 printer dots at ``dpi``."""
-    matrix = qr_matrix(url, error_correction)
-    return _module_problem(matrix, size_mm, dpi, len(url))
-
-
-def _module_problem(matrix: Matrix, size_mm: float, dpi: int, chars: int) -> str | None:
-    module = module_size_mm(matrix, size_mm)
-    minimum = MIN_DOTS_PER_MODULE * 25.4 / dpi
-    if module + 1e-9 >= minimum:
-        return None
-    return (
-        f"a {size_mm:g} mm QR code for this {chars}-character URL has modules of "
-        f"{module:.3f} mm, below {MIN_DOTS_PER_MODULE} printer dots at {dpi} dpi "
-        f"({minimum:.3f} mm)"
-    )
-
-
-def min_size_mm(matrix: Matrix, dpi: int = 300) -> float:
-    """Smallest code width (quiet zone included) with modules of at least 4 dots at ``dpi``."""
-    return modules_with_quiet_zone(matrix) * MIN_DOTS_PER_MODULE * 25.4 / dpi
 
 
 def _runs(matrix: Matrix):
@@ -263,8 +199,7 @@ def qr_svg(matrix: Matrix, size_mm: float, *, label: str | None = None, logo: Qr
 
 def png_pixels_per_module(matrix: Matrix, dpi: int, min_size_mm: float) -> int:
     """Whole pixels per module so that the code is at least ``min_size_mm`` wide (rounded up)."""
-    wanted_px = min_size_mm / 25.4 * dpi
-    return max(1, math.ceil(wanted_px / modules_with_quiet_zone(matrix) - 1e-9))
+    return pixels_per_module(len(matrix), dpi, min_size_mm)
 
 
 def qr_image(matrix: Matrix, pixels_per_module: int, logo: QrLogo | None = None) -> Image.Image:
@@ -383,26 +318,26 @@ def qr_pdf(matrix: Matrix, size_mm: float, *, logo: QrLogo | None = None, title:
 # --------------------------------------------------------------------------- logo
 
 
-def load_logo_image(logo: str | Path | bytes, *, key: str = "print.qr_logo") -> Image.Image:
-    """Open a PNG/JPEG logo flattened on white; SVG and unreadable files raise PrintError."""
+def load_logo_image(logo: str | Path | bytes, *, key: str = KEY_QR_LOGO, source: str = SETTINGS_FILE) -> Image.Image:
+    """Open a raster logo (PNG, JPEG, WebP) flattened on white; SVG and unreadable files are problems at `key`."""
     if isinstance(logo, bytes):
         data, name = logo, "logo"
     else:
         path = Path(logo)
         if path.suffix.lower() == ".svg":
-            raise PrintError(key, f"{path.name} is an SVG; it cannot be placed in a QR code", "use a PNG or JPEG logo")
+            fail(source, key, "print.logo_svg_in_code", name=path.name)
         try:
             data = path.read_bytes()
         except OSError as error:
-            raise PrintError(key, f"cannot read logo {path}: {error.strerror}", "check the file name") from None
+            fail(source, key, "print.logo_unreadable", path=path, reason=error.strerror)
         name = path.name
     if data.lstrip()[:1] == b"<":
-        raise PrintError(key, f"{name} looks like SVG; it cannot be placed in a QR code", "use a PNG or JPEG logo")
+        fail(source, key, "print.logo_svg_in_code", name=name)
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError):
-        raise PrintError(key, f"{name} is not a PNG or JPEG image", "use a PNG or JPEG logo") from None
+        fail(source, key, "print.logo_not_raster", name=name)
     if image.mode in ("RGBA", "LA", "P", "PA"):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -411,49 +346,28 @@ def load_logo_image(logo: str | Path | bytes, *, key: str = "print.qr_logo") -> 
     return image.convert("RGB")
 
 
-def qr_with_logo(
-    data: str,
-    logo: str | Path | bytes,
-    *,
-    error_correction: str = "H",
-    coverage: float = 0.15,
-    key: str = "print.qr_logo",
-) -> tuple[list[list[bool]], QrLogo]:
+def qr_with_logo(data: str, logo: str | Path | bytes, *, error_correction: str = "H", coverage: float = 0.15,
+                 source: str = SETTINGS_FILE) -> tuple[list[list[bool]], QrLogo]:
     """The matrix plus a centre logo clearing ``coverage`` of the symbol; verified by decoding.
 
-    Only at error correction H, coverage at most 20 %, never over the finder patterns.
-    Raises PrintError when any rule is broken or the rendered code does not decode.
-    """
+    Only at error correction H, coverage at most 20 %, never over the finder patterns; a problem naming
+    print.qr_logo when any rule is broken or the rendered code does not decode."""
     if error_correction.upper() != "H":
-        raise PrintError(
-            key,
-            f"a logo in the QR code needs error correction H, not {error_correction}",
-            'set error correction to "H" or remove the logo',
-        )
+        fail(source, KEY_QR_LOGO, "print.qr_logo_needs_h", level=error_correction)
     if not 0 < coverage <= MAX_LOGO_COVERAGE + 1e-9:
-        raise PrintError(
-            key,
-            f"the logo would cover {coverage:.0%} of the QR code",
-            f"use at most {MAX_LOGO_COVERAGE:.0%}",
-        )
-    picture = load_logo_image(logo, key=key)
-    matrix = qr_matrix(data, "H")
+        fail(source, KEY_QR_LOGO, "print.qr_logo_coverage", coverage=f"{coverage:.0%}",
+             maximum=f"{MAX_LOGO_COVERAGE:.0%}")
+    picture = load_logo_image(logo, source=source)
+    matrix = qr_matrix(data, "H", source=source)
     n = len(matrix)
-    size = math.floor(math.sqrt(coverage * n * n))
-    if size % 2 != n % 2:  # same parity as the symbol, so the square is exactly centred
-        size -= 1
-    finder = 8  # 7 modules of finder pattern + 1 of separator
-    if size < 3 or (n - size) // 2 < finder:
-        raise PrintError(
-            key,
-            f"a logo of {coverage:.0%} does not fit between the finder patterns of this {n}x{n} code",
-            "use a smaller logo coverage or remove the logo",
-        )
+    size = logo_square(n, coverage)
+    if size is None:
+        fail(source, KEY_QR_LOGO, "print.qr_logo_no_room", coverage=f"{coverage:.0%}", modules=n)
     start = (n - size) // 2
     png = io.BytesIO()
     picture.save(png, format="PNG", optimize=True)
     result = QrLogo(png=png.getvalue(), left=start, top=start, size=size)
-    verify_decodes(matrix, data, logo=result, key=key)
+    verify_decodes(matrix, data, logo=result, source=source)
     return matrix, result
 
 
@@ -465,13 +379,9 @@ def decode(image: Image.Image) -> list[str]:
     return [barcode.text for barcode in found]
 
 
-def verify_decodes(matrix: Matrix, expected: str, *, logo: QrLogo | None = None, key: str = "print.qr_logo") -> None:
-    """Rasterise the code sharp and slightly blurred; raise PrintError unless both decode."""
+def verify_decodes(matrix: Matrix, expected: str, *, logo: QrLogo | None = None, source: str = SETTINGS_FILE) -> None:
+    """Rasterise the code sharp and slightly blurred; a problem naming print.qr_logo unless both decode."""
     sharp = qr_image(matrix, 8, logo).convert("L")
     for image in (sharp, sharp.filter(ImageFilter.GaussianBlur(2))):
         if decode(image) != [expected]:
-            raise PrintError(
-                key,
-                "the QR code with this logo cannot be read reliably",
-                "use a smaller or simpler logo, or remove it",
-            )
+            fail(source, KEY_QR_LOGO, "print.qr_logo_unreadable")
