@@ -78,9 +78,20 @@ def _hosting_stage(settings: Settings, plan: Plan, previous: Path | None) -> dic
 
 
 def _records_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
-    from .records import records_stage  # lazily: ReportLab again
+    from .records import records_input, records_problems, records_units
 
-    return records_stage(settings, plan, previous)
+    rinput = records_input(settings, plan.languages)
+    if not plan.write:  # `check`: the records' problems, no PDF drawn
+        problems = records_problems(settings, rinput)
+        units = []
+    else:
+        units, problems = records_units(settings, rinput)
+    if errors(problems):
+        raise InputError(errors(problems))
+    files: dict[str, bytes] = {}
+    for unit in units:
+        files.update(unit.render())
+    return files
 
 
 STAGES: list[tuple[str, Stage]] = [
