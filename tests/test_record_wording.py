@@ -77,6 +77,26 @@ def test_a_placeholder_in_a_folded_multi_line_text_is_found_on_its_line(site):
     assert f"{mine.relative_to(site)}: line {line}: unknown placeholder {{{{ landing }}}}" in result.stderr
 
 
+def test_a_placeholder_is_checked_even_in_a_text_this_site_does_not_use(site):
+    # the conclusion for special categories is only printed with records.special_categories = true
+    assert "special_categories = true" not in (site / "site.toml").read_text(encoding="utf-8")
+    mine = override(site, "records/de/risk-assessment.toml")
+    replace(mine, "Wegen der besonderen Daten", "Wegen der {{ besondere_daten }}")
+    lines = mine.read_text(encoding="utf-8").split("\n")
+    line = 1 + next(i for i, text in enumerate(lines) if "{{ besondere_daten }}" in text)
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1
+    assert f"{mine.relative_to(site)}: line {line}: unknown placeholder {{{{ besondere_daten }}}}" in result.stderr
+    assert result.stderr.count("besondere_daten") == 1  # reported once
+
+
+def test_a_placeholder_of_another_record_is_unknown_here(site):
+    mine = override(site, RECORD_OF_PROCESSING)
+    replace(mine, 'legal_form = "Rechtsform"', 'legal_form = "Rechtsform ({{ met }})"')
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1 and "unknown placeholder {{ met }}" in result.stderr
+
+
 def test_a_template_expression_is_sandboxed(site):
     mine = override(site, RECORD_OF_PROCESSING)
     replace(mine, 'legal_form = "Rechtsform"', "legal_form = \"{{ ''.__class__.__mro__ }}\"")

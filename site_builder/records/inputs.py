@@ -126,10 +126,6 @@ class Site:
         return self.s.records
 
     @property
-    def pages(self) -> dict[str, str]:
-        return dict(self.language.pages)
-
-    @property
     def folder(self) -> str:
         """The published folder of this language."""
         return self.settings.base_url + lang_dir(self.settings, self.lang)

@@ -31,7 +31,7 @@ from .overview import entry_record, index_record
 from .processing import record_of_processing
 from .processor import processor_terms
 from .risk import risk_assessment
-from .words import Words, read_language
+from .words import FIELDS, Words, check_placeholders, read_language
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -51,7 +51,12 @@ def _sites(settings: Settings, rinput: RecordsInput, problems: list[Problem]) ->
         if files is None:
             continue
         values = base_values(settings, language)
-        words = {name: Words(file, values, problems) for name, file in files.items()}
+        words = {}
+        for name, file in files.items():
+            base = {} if name.startswith("app/") else values  # the app texts have values of their own
+            allowed = frozenset(base) | set(FIELDS[name])
+            problems += check_placeholders(file, allowed)
+            words[name] = Words(file, base, problems, allowed)
         sites[language.lang] = Site(settings, language, settings.for_lang(language.lang), words)
     return sites
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Collection, Iterator, Mapping
 
 from ..problems import Problem, report
 from ..wording import BUILTIN_THEMES, Wording
@@ -24,6 +24,22 @@ from ..wording import BUILTIN_THEMES, Wording
 RECORD_FILES = ("common", "record-of-processing", "risk-assessment", "processor-terms", "consent",
                 "privacy-notice", "withdrawal", "index", "whatsapp-app")
 APP_FILES = ("texts",)
+# The placeholders the texts of a record file may use besides those of every record (inputs.base_values):
+# the values the record modules pass for one sentence. Checked for every text of the file, used or not.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "common": ("key", "name"),
+    "record-of-processing": ("channels",),
+    "risk-assessment": ("channels", "device", "handler", "met", "partly", "total"),
+    "processor-terms": ("item",),
+    "consent": (),
+    "privacy-notice": ("para", "lit"),
+    "withdrawal": ("label", "note", "kept"),
+    "index": ("date", "items", "handler", "deputy"),
+    "whatsapp-app": ("count", "limit", "language"),
+    # the app texts have their own values (records/app.py: app_values), none of the records'
+    "app/texts": ("business", "city", "landing_url", "privacy_url", "withdrawal_url", "phone", "email",
+                  "opening_hours", "stop_marketing", "when"),
+}
 
 
 def wording_paths(lang: str) -> list[str]:
@@ -124,8 +140,10 @@ def _name(rel: str) -> str:
 _SIMPLE = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}")
 
 
-def fill(text: str, values: Mapping[str, Any], file: str, line: int, problems: list[Problem]) -> str:
-    """{{ placeholders }} filled from `values`; an unknown one is a problem naming file and line.
+def fill(text: str, values: Mapping[str, Any], file: str, line: int, problems: list[Problem],
+         checked: Collection[str] = ()) -> str:
+    """{{ placeholders }} filled from `values`; an unknown one is a problem naming file and line (unless it is
+    not in `checked`, the names `check_placeholders` allowed: it has reported the others already).
 
     Plain names, as all the shipped wording uses, are filled here; anything else ({% if %}, filters)
     goes to Jinja's sandbox like the texts in content/ (placeholders.render_placeholders)."""
@@ -144,14 +162,40 @@ def fill(text: str, values: Mapping[str, Any], file: str, line: int, problems: l
         name = match.group(1)
         if name not in values:
             ok = False
-            problems.append(report(file, f"line {line + text.count(chr(10), 0, match.start())}",
-                                   "records.unknown_placeholder", name=name,
-                                   names=", ".join("{{ " + k + " }}" for k in sorted(values))))
+            if not checked or name in checked:
+                problems.append(_unknown(file, line + text.count("\n", 0, match.start()), name, values))
             continue
         out += [text[start:match.start()], str(values[name])]
         start = match.end()
     out.append(text[start:])
     return "".join(out) if ok else text
+
+
+def _unknown(file: str, line: int, name: str, names: Collection[str]) -> Problem:
+    return report(file, f"line {line}", "records.unknown_placeholder", name=name,
+                  names=", ".join("{{ " + k + " }}" for k in sorted(names)))
+
+
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}.{i}")
+
+
+def check_placeholders(file: WordFile, allowed: Collection[str]) -> list[Problem]:
+    """Every plain {{ name }} in every text of the file, used in this build or not, must be one it may use."""
+    problems = []
+    for path, text in _strings(file.data):
+        for match in _SIMPLE.finditer(text):
+            if match.group(1) not in allowed:
+                line = file.lines.get(path, 1) + text.count("\n", 0, match.start())
+                problems.append(_unknown(file.path, line, match.group(1), allowed))
+    return problems
 
 
 @dataclass
@@ -161,6 +205,7 @@ class Words:
     file: WordFile
     base: Mapping[str, Any]
     problems: list[Problem] = field(default_factory=list)
+    allowed: frozenset[str] = frozenset()  # what check_placeholders held the file to
 
     def _value(self, path: str) -> Any:
         node: Any = self.file.data
@@ -184,10 +229,7 @@ class Words:
             self.problems.append(report(self.file.path, path, "records.wording_not_text"))
             return ""
         line = self.file.lines.get(path, 1)
-        return fill(value, {**self.base, **fields}, self.file.path, line, self.problems)
-
-    def has(self, path: str) -> bool:
-        return path.split(".")[0] in self.file.data
+        return fill(value, {**self.base, **fields}, self.file.path, line, self.problems, self.allowed)
 
     def table(self, path: str) -> dict[str, str]:
         """A table of texts keyed by id (e.g. channel names), placeholders filled."""
