@@ -137,7 +137,7 @@ def _name(rel: str) -> str:
 
 # --- filling ----------------------------------------------------------------------------------
 
-_SIMPLE = re.compile(r"\{\{-?\s*([A-Za-z_]\w*)\s*-?\}\}")
+_SIMPLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")  # {{- x -}} trims whitespace: left to Jinja
 
 
 def fill(text: str, values: Mapping[str, Any], file: str, line: int, problems: list[Problem],
