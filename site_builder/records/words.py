@@ -13,9 +13,11 @@ fallback to another language).
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
 
 from ..problems import Problem, report
@@ -96,18 +98,22 @@ def read_file(wording: Wording, rel: str, problems: list[Problem]) -> WordFile |
                                "records.wording_file_missing", builtin=str(BUILTIN_THEMES / "default" / rel)))
         return None
     try:
-        source = path.read_text(encoding="utf-8")
+        stat = path.stat()
+        return _parse(rel, str(path), stat.st_mtime_ns, stat.st_size)
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(report(str(path), "file", "records.wording_unreadable", error=exc.__class__.__name__))
-        return None
-    try:
-        data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         problems.append(report(str(path), f"line {line.group(1)}" if line else "TOML", "records.wording_toml",
                                error=str(exc)))
-        return None
-    return WordFile(rel, str(path), data, key_lines(source))
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _parse(rel: str, path: str, mtime_ns: int, size: int) -> WordFile:
+    # kept per file version: `serve` rebuilds on every change, and parsing TOML is most of the records' reading
+    source = Path(path).read_text(encoding="utf-8")
+    return WordFile(rel, path, tomllib.loads(source), key_lines(source))
 
 
 def read_language(wording: Wording, lang: str, problems: list[Problem]) -> dict[str, WordFile] | None:
