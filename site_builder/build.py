@@ -78,7 +78,7 @@ def _hosting_stage(settings: Settings, plan: Plan, previous: Path | None) -> dic
 
 
 def _records_stage(settings: Settings, plan: Plan, previous: Path | None) -> dict[str, bytes]:
-    from .records import records_input, records_problems, records_units
+    from .records.stage import records_input, records_problems, records_units
 
     rinput = records_input(settings, plan.languages)
     if not plan.write:  # `check`: the records' problems, no PDF drawn

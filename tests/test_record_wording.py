@@ -173,7 +173,7 @@ def test_key_lines_follow_tables_and_lists():
 
 def test_making_the_records_imports_no_reportlab():
     code = ("import sys; from site_builder.build import plan_build; from pathlib import Path\n"
-            "from site_builder.records import records_input, records_units, records_problems\n"
+            "from site_builder.records.stage import records_input, records_units, records_problems\n"
             "plan = plan_build(Path(sys.argv[1]))\n"
             "rinput = records_input(plan.settings, plan.languages)\n"
             "units, problems = records_units(plan.settings, rinput)\n"

@@ -14,7 +14,9 @@ from conftest import copy_example, run_cli
 from site_builder.build import plan_build
 from site_builder.config import load_settings
 from site_builder.pages import format_date
-from site_builder.records import ORDER, REQUIRED_ITEMS, records_input, records_units
+from site_builder.records.checks import REQUIRED_ITEMS
+from site_builder.records.overview import ORDER
+from site_builder.records.stage import records_input, records_units
 
 LANGS = ("de", "en")
 A4 = (595.28, 841.89)

@@ -24,7 +24,7 @@ from ..wording import Wording
 from .app import app_record, app_text_set
 from .checks import missing_items
 from .consent import consent_record
-from .inputs import RecordsInput, Site, base_values
+from .inputs import LanguageTexts, RecordsInput, Site, base_values, records_input
 from .model import Record
 from .notices import privacy_record, withdrawal_record
 from .overview import entry_record, index_record
@@ -35,6 +35,8 @@ from .words import FIELDS, Words, check_placeholders, read_language
 
 if TYPE_CHECKING:
     from ..config import Settings
+
+__all__ = ["LanguageTexts", "RecordsInput", "records_input", "records_problems", "records_units"]
 
 RECORDS_DIR = "records"
 RENDER_VERSION = "4"  # bump when render_html or render_pdf change, so that no unit's old files are reused
