@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 
 from .config import Settings
 from .pages import display_phone, page_links
+from .messages import t
 from .problems import Problem, report
 from .records.html_blocks import html_sections
 from .records.model import section_hrefs, section_text
@@ -22,13 +23,27 @@ Needles = list[tuple[str, str]]
 
 @dataclass(frozen=True)
 class Item:
-    """One Art. 13 item: where it lives in the privacy notice and which settings fill it."""
+    """One Art. 13 item: where it lives in the privacy notice and which settings fill it; its article, name and
+    keys are worded by the message catalogue (records.art13_<item>_*)."""
 
     id: str
-    article: str
-    name: str
-    keys: str  # the settings that fill it, as the owner finds them in site.toml
     needles: Callable[[Settings, Any], Needles] = lambda settings, s: []
+
+    def _words(self, part: str) -> str:
+        return t(f"records.{self.id.replace('-', '_')}_{part}")
+
+    @property
+    def article(self) -> str:
+        return self._words("article")
+
+    @property
+    def name(self) -> str:
+        return self._words("name")
+
+    @property
+    def keys(self) -> str:
+        """The settings that fill it, as the owner finds them in site.toml."""
+        return self._words("keys")
 
 
 def _controller(settings: Settings, s: Any) -> Needles:
@@ -64,29 +79,19 @@ def _transfer(settings: Settings, s: Any) -> Needles:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("art13-1a", "Art. 13(1)(a) GDPR", "identity and contact details of the controller",
-         "[business] name, street, postal_code, city, email, phone", _controller),
-    Item("art13-1b", "Art. 13(1)(b) GDPR", "contact details of the data protection officer, or that none is "
-         "appointed", "[dpo] name, email (only if you have one)", _dpo),
-    Item("art13-1c", "Art. 13(1)(c) GDPR", "purposes and the legal basis of each",
-         "[[purposes]] description, legal_basis", _purposes),
-    Item("art13-1d", "Art. 13(1)(d) GDPR", "legitimate interests where Art. 6(1)(f) is relied on",
-         "the text of this section"),
-    Item("art13-1e", "Art. 13(1)(e) GDPR", "recipients (WhatsApp Ireland Limited, Meta, the web host)",
-         "site.hosting_provider (optional)", _recipients),
-    Item("art13-1f", "Art. 13(1)(f) GDPR", "transfer to a third country and its safeguards",
-         "[transfer] basis, safeguards, reviewed", _transfer),
-    Item("art13-2a", "Art. 13(2)(a) GDPR", "storage period", "[retention] chat_months, note",
-         lambda settings, s: [("retention.chat_months", str(s.retention.chat_months))]),
-    Item("art13-2b", "Art. 13(2)(b) GDPR", "rights of access, rectification, erasure, restriction, objection, "
-         "portability", "the text of this section"),
-    Item("art13-2c", "Art. 13(2)(c) GDPR", "right to withdraw consent at any time", "{{ links.withdrawal }}"),
-    Item("art13-2d", "Art. 13(2)(d) GDPR", "right to complain to a supervisory authority",
-         "[authority] name, address, url",
-         lambda settings, s: [("authority.name", s.authority.name), ("authority.address", s.authority.address)]),
-    Item("art13-2e", "Art. 13(2)(e) GDPR", "whether providing the data is required, and what happens if not",
-         "the text of this section"),
-    Item("art13-2f", "Art. 13(2)(f) GDPR", "automated decision-making and profiling", "the text of this section"),
+    Item("art13-1a", _controller),
+    Item("art13-1b", _dpo),
+    Item("art13-1c", _purposes),
+    Item("art13-1d"),
+    Item("art13-1e", _recipients),
+    Item("art13-1f", _transfer),
+    Item("art13-2a", lambda settings, s: [("retention.chat_months", str(s.retention.chat_months))]),
+    Item("art13-2b"),
+    Item("art13-2c"),
+    Item("art13-2d", lambda settings, s: [("authority.name", s.authority.name),
+                                          ("authority.address", s.authority.address)]),
+    Item("art13-2e"),
+    Item("art13-2f"),
 )
 
 

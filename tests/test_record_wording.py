@@ -102,7 +102,8 @@ def test_a_template_expression_is_sandboxed(site):
     replace(mine, 'legal_form = "Rechtsform"', "legal_form = \"{{ ''.__class__.__mro__ }}\"")
     result = run_cli("check", cwd=site)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert re.search(rf"{re.escape(str(mine.relative_to(site)))}: line \d+: placeholder not allowed", result.stderr), result.stderr
+    where = re.escape(str(mine.relative_to(site)))
+    assert re.search(rf"{where}: line \d+: placeholder not allowed", result.stderr), result.stderr
 
 
 def test_a_missing_entry_in_the_sites_copy_names_the_key(site):

@@ -102,7 +102,8 @@ def app_texts(site: Site, limits: Mapping[str, int], used_shortcuts: set[str],
         limit = int(limits.get(limit_key, DEFAULT_LIMITS[limit_key]))
         if len(text) > limit:
             where = f"records.app_texts.{key}.{site.lang}" if mine else f"records.app_limits.{limit_key}"
-            problems.append(report(file, where, "records.app_text_too_long_own" if mine else "records.app_text_too_long",
+            key_name = "records.app_text_too_long_own" if mine else "records.app_text_too_long"
+            problems.append(report(file, where, key_name,
                                    key=key, lang=site.lang, count=len(text), limit=limit, limit_key=limit_key))
         shortcut = shortcuts.get(key, "")
         if shortcut:

@@ -59,7 +59,8 @@ def consent_record(site: Site) -> Record:
     w, c = site.words["consent"], site.words["common"]
     purposes = tuple((rich(p.id), rich(p.label), rich(p.short), rich(c("required") if p.required else c("optional")),
                       rich(p.legal_basis)) for p in site.s.purposes)
-    purpose_head = (w("id"), w("label"), w("short"), w("required_col"), site.words["record-of-processing"]("legal_basis"))
+    legal_basis = site.words["record-of-processing"]("legal_basis")
+    purpose_head = (w("id"), w("label"), w("short"), w("required_col"), legal_basis)
     sections = (
         Section("wording", w("wording"), _wording(site), w("wording_ref")),
         Section("purposes", w("purposes"), (Table(purpose_head, purposes, (0.12, 0.36, 0.17, 0.13, 0.22)),),

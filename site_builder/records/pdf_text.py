@@ -78,7 +78,10 @@ def _tokens(runs: Iterable[Run] | str, style: Style) -> list[list[tuple[str, str
     return out
 
 
-def _split_long(word: list[tuple[str, str, str | None]], size: float, width: float) -> list[list[tuple[str, str, str | None]]]:
+Piece = tuple[str, str, str | None]  # text, font, link
+
+
+def _split_long(word: list[Piece], size: float, width: float) -> list[list[Piece]]:
     """A word wider than the line, in pieces that fit: after a / . - etc. where possible, else anywhere."""
     chars = [(c, font, href) for text, font, href in word for c in text]
     pieces, start = [], 0
