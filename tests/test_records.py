@@ -409,3 +409,20 @@ def test_dpo_when_appointed_appears_in_the_record(tmp_path):
     files, _ = records_files(plan.settings, plan)
     html = files["records/de/record-of-processing.html"].decode()
     assert "dsb@example.de" in html and "Dr. Daten Schutz" in html
+
+
+def test_check_draws_no_record(site, monkeypatch):
+    """`check` asks the records for their problems only: drawing a PDF there would be work thrown away."""
+    import site_builder.records.render_html as render_html
+    import site_builder.records.render_pdf as render_pdf
+    from site_builder.build import build
+    from site_builder.problems import errors
+
+    def refuse(record):
+        raise AssertionError(f"check rendered {record.slug}")
+
+    monkeypatch.setattr(render_pdf, "render_pdf", refuse)
+    monkeypatch.setattr(render_html, "render_html", refuse)
+    result = build(site / "site.toml", site / "output", write=False)
+    assert not errors(result.problems) and not result.written
+    assert not any(path.startswith("records/") for path in result.plan.files)
