@@ -83,7 +83,7 @@ def build_records(settings: Settings, rinput: RecordsInput) -> tuple[list[tuple[
     problems += found
     out.append((f"{RECORDS_DIR}/whatsapp-app", app_record(first, sites, texts)))
     out.append((f"{RECORDS_DIR}/index", entry_record(first, tuple(sites), indexes)))
-    return out, problems
+    return out, list(dict.fromkeys(problems))  # a sentence used twice (measures, transfer) reports once
 
 
 def _render(path: str, record: Record) -> Callable[[], dict[str, bytes]]:
