@@ -140,6 +140,10 @@ def test_a_language_gets_records_once_its_wording_files_are_there(site):
         target = site / "themes" / "default" / rel.replace("/en/", "/fr/")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(BUILTIN_THEMES / "default" / rel, target)
+    for theirs in ("print/en/poster.toml", "print/en/README.txt"):  # the posters need their own wording too
+        target = site / "themes" / "default" / theirs.replace("/en/", "/fr/")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(BUILTIN_THEMES / "default" / theirs, target)
     replace(site / "themes" / "default" / "records" / "fr" / "common.toml", 'stand = "As of"', 'stand = "État"')
     result = run_cli("build", cwd=site)
     assert result.returncode == 0, result.stderr
@@ -173,7 +177,7 @@ def test_key_lines_follow_tables_and_lists():
 
 
 def test_making_the_records_imports_no_reportlab():
-    code = ("import sys; from site_builder.build import plan_build; from pathlib import Path\n"
+    code = ("import sys; from site_builder.reading import read_site as plan_build; from pathlib import Path\n"
             "from site_builder.records.stage import records_input, records_units, records_problems\n"
             "plan = plan_build(Path(sys.argv[1]))\n"
             "rinput = records_input(plan.settings, plan.languages)\n"

@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_example, run_cli
-from site_builder.build import plan_build
+from site_builder.reading import read_site as plan_build
 from site_builder.config import load_settings
 from site_builder.pages import format_date
 from site_builder.records.checks import REQUIRED_ITEMS
@@ -415,7 +415,7 @@ def test_check_draws_no_record(site, monkeypatch):
     """`check` asks the records for their problems only: drawing a PDF there would be work thrown away."""
     import site_builder.records.render_html as render_html
     import site_builder.records.render_pdf as render_pdf
-    from site_builder.build import build
+    from site_builder.pipeline import build
     from site_builder.problems import errors
 
     def refuse(record):
@@ -425,4 +425,4 @@ def test_check_draws_no_record(site, monkeypatch):
     monkeypatch.setattr(render_html, "render_html", refuse)
     result = build(site / "site.toml", site / "output", write=False)
     assert not errors(result.problems) and not result.written
-    assert not any(path.startswith("records/") for path in result.plan.files)
+    assert any(path.startswith("records/") for path in result.files)  # counted, not drawn
