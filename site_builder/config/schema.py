@@ -73,7 +73,7 @@ BUSINESS = {
     "name": S("str", "full name of the business as registered", "vollständiger Name des Betriebs wie eingetragen",
               init="fill", max_len=120, find=_ADDRESS_FIND),
     "short_name": S("str", "short name used in the WhatsApp message", "Kurzname für die WhatsApp-Nachricht",
-                    required=False, init="comment", sample='"..."', max_len=40),
+                    required=False, init="comment", sample='"..."', max_len=80),
     "legal_form": S("str", "legal form, e.g. Einzelunternehmen, GmbH, e.K.", "Rechtsform, z. B. Einzelunternehmen, "
                     "GmbH, e.K.", init="fill", max_len=80, find=_ADDRESS_FIND),
     "representative": S("str", "owner or managing director(s)", "Inhaber/in oder Geschäftsführung",
@@ -96,16 +96,15 @@ BUSINESS = {
                                  "die Nummer, die Kunden statt WhatsApp anrufen können")),
     "opening_hours": S("text", "when the phone is answered", "wann das Telefon besetzt ist", required=False,
                        init="fill", max_len=200, find=("your opening hours", "Ihre Öffnungszeiten")),
-    "register": S("str", "register court, e.g. Amtsgericht Musterstadt", "Registergericht, z. B. Amtsgericht "
-                  "Musterstadt", required=False, init="comment", sample='"..."', max_len=120),
+    "register": S("str", "register court, e.g. Amtsgericht Köln", "Registergericht, z. B. Amtsgericht Köln", required=False, init="comment", sample='"..."', max_len=120),
     "register_number": S("str", "e.g. HRB 12345", "z. B. HRB 12345", required=False, init="comment",
                          sample='"..."', max_len=40),
     "vat_id": S("str", "VAT ID (USt-IdNr.)", "Umsatzsteuer-Identifikationsnummer (USt-IdNr.)", required=False,
                 init="comment", sample='"DE..."', max_len=20),
-    "chamber": S("str", "e.g. Handwerkskammer Musterstadt", "z. B. Handwerkskammer Musterstadt", required=False,
+    "chamber": S("str", "e.g. Handwerkskammer zu Köln", "z. B. Handwerkskammer zu Köln", required=False,
                  init="comment", sample='"..."', max_len=200),
-    "professional_title": S("text", "e.g. Tischlermeister, awarded in Germany", "z. B. Tischlermeister, verliehen "
-                            "in Deutschland", required=False, init="comment", sample='"..."', max_len=200),
+    "professional_title": S("text", "e.g. Bäckermeister, awarded in Germany", "z. B. Bäckermeister, verliehen in "
+                            "Deutschland", required=False, init="comment", sample='"..."', max_len=200),
     "trade_register": S("str", "e.g. Handwerksrolle der Handwerkskammer", "z. B. Handwerksrolle der "
                         "Handwerkskammer", required=False, init="comment", sample='"..."', max_len=200),
     "supervisory_authority": S("str", "authority for licensed trades (§ 5 DDG)", "Aufsichtsbehörde bei "
@@ -208,11 +207,12 @@ RECORDS = {
 }
 
 SCHEMA: dict[str, Opt] = {
-    "site": S("table", children=SITE),
+    "site": S("table", "where and in which languages the page is published", "wo und in welchen Sprachen die Seite "
+              "erscheint", children=SITE),
     "business": S("table", "imprint data (§ 5 DDG); leave out optional keys that do not apply",
                   "Angaben für das Impressum (§ 5 DDG); nicht zutreffende optionale Schlüssel weglassen",
                   children=BUSINESS),
-    "whatsapp": S("table", children={
+    "whatsapp": S("table", "your WhatsApp Business account", "Ihr WhatsApp-Business-Konto", children={
         "number": S("str", "the WhatsApp Business number, e.g. 0170 1234567", "die WhatsApp-Business-Nummer, z. B. "
                     "0170 1234567", init="fill", max_len=40,
                     find=("the number of the phone your WhatsApp Business app runs on",
@@ -224,7 +224,7 @@ SCHEMA: dict[str, Opt] = {
     "channels": S("table", "where the QR codes are: name = short code put into the link (?s=code)",
                   "wo die QR-Codes hängen: Name = kurzes Kürzel im Link (?s=Kürzel)", required=False,
                   default={"invoice": "r", "poster": "p"}, init="example"),
-    "retention": S("table", children={
+    "retention": S("table", "how long chats are kept", "wie lange Chats aufbewahrt werden", children={
         "chat_months": S("int", "months after the last contact before chats are deleted", "Monate nach dem letzten "
                          "Kontakt, bis Chats gelöscht werden", check=checks.months, sample="12"),
         "note": S("text", "any other rule, e.g. invoices kept 10 years", "weitere Regeln, z. B. Rechnungen zehn Jahre",
@@ -260,7 +260,8 @@ SCHEMA: dict[str, Opt] = {
                                           "der Tag, an dem Sie geprüft haben, dass das EU-US Data Privacy Framework "
                                           "noch gilt (dataprivacyframework.gov führt Meta Platforms, Inc.)")),
                   }),
-    "theme": S("table", required=False, default={}, children={
+    "theme": S("table", "colours and logo of the page", "Farben und Logo der Seite", required=False, default={},
+               children={
         "name": S("str", "theme folder", "Ordner des Designs", default="default", init=""),
         "primary": S("str", "button colour, light mode (#rrggbb)", "Farbe der Schaltfläche, helles Design (#rrggbb)",
                      default="#8a4b0f", check=checks.colour),
@@ -269,7 +270,8 @@ SCHEMA: dict[str, Opt] = {
         "logo": S("str", "logo file next to site.toml (SVG, PNG, JPEG or WebP)", "Logo-Datei neben site.toml (SVG, "
                   "PNG, JPEG oder WebP)", required=False, init="comment", sample='"logo.svg"'),
     }),
-    "print": S("table", required=False, default={}, children={
+    "print": S("table", "posters and QR codes for the print shop", "Plakate und QR-Codes für die Druckerei",
+               required=False, default={}, children={
         "formats": S("list", "poster sizes", "Plakatgrößen", default=list(PAPER_FORMATS), check=checks.formats),
         "bleed_mm": S("float", "bleed in mm (0-5); ask your print shop", "Beschnittzugabe in mm (0-5); fragen Sie "
                       "Ihre Druckerei", default=3.0, check=checks.bleed, sample="3"),
@@ -286,5 +288,5 @@ SCHEMA: dict[str, Opt] = {
     "records": S("table", "internal records in output/records/ (never uploaded)", "interne Unterlagen in "
                  "output/records/ (werden nie hochgeladen)", required=False, default={}, children=RECORDS),
     # validated by the WhatsApp bot's own schema; only its presence is accepted here
-    "bot": S("table", required=False, init=""),
+    "bot": S("table", "the WhatsApp bot", "der WhatsApp-Bot", required=False, init=""),
 }
