@@ -80,7 +80,7 @@ BUSINESS = {
                         init="fill", max_len=200, find=_ADDRESS_FIND),
     "street": S("str", "street and number (no PO box, § 5 DDG)", "Straße und Hausnummer (kein Postfach, § 5 DDG)",
                 init="fill", max_len=120, find=_ADDRESS_FIND),
-    "postal_code": S("str", "postal code", "Postleitzahl", init="fill", max_len=12, find=_ADDRESS_FIND),
+    "postal_code": S("str", "postal code", "Postleitzahl", init="fill", max_len=20, find=_ADDRESS_FIND),
     "city": S("str", "city", "Ort", init="fill", max_len=80, find=_ADDRESS_FIND),
     "country": S("str", "two-letter country code, also the default region for phone numbers",
                  "Ländercode mit zwei Buchstaben, auch die Vorwahl-Region für Telefonnummern", default="DE",
