@@ -49,6 +49,7 @@ class Checker:
         self.languages = languages
         self.lang = current_language()
         self.problems: list[Problem] = []
+        self.unused: dict[str, list[str]] = {}  # language not in site.languages -> the texts given in it
 
     def error(self, where: str, key: str, **fields: Any) -> None:
         self.problems.append(report(self.file, where, key, **fields))
@@ -74,6 +75,11 @@ class Checker:
                 out[key] = None if opt.default is None else self.value(_copy(opt.default), opt, where)
         return out
 
+    def report_unused_languages(self) -> None:
+        """One warning per language that texts are given in but the site does not list."""
+        for lang, wheres in self.unused.items():
+            self.warn(wheres[0], "config.text_language_unused", lang=lang, count=len(wheres))
+
     def unknown(self, where: str, key: str, schema: Mapping[str, Opt]) -> None:
         close = difflib.get_close_matches(key, list(schema), n=1, cutoff=0.6)
         if close:
@@ -91,12 +97,20 @@ class Checker:
             if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
                 self.error(where, "config.not_tables", key=where)
                 return None
+            if not self.few_enough(value, opt, where):
+                return None
             return [self.table(v, opt.children or {}, f"{where}[{i}].") for i, v in enumerate(value)]
         if opt.kind == "text":
             return self.text(value, opt, where)
-        if not self.right_kind(value, opt, where):
+        if not self.right_kind(value, opt, where) or opt.kind == "list" and not self.few_enough(value, opt, where):
             return None
         return self.scalar(value, opt, where)
+
+    def few_enough(self, value: list, opt: Opt, where: str) -> bool:
+        if len(value) > opt.max_items:
+            self.error(where, "config.too_many", count=len(value), limit=opt.max_items)
+            return False
+        return True
 
     def subtable(self, value: Any, opt: Opt, where: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -157,7 +171,7 @@ class Checker:
         out = Localized()
         for lang, text in value.items():
             if self.languages is not None and lang not in self.languages:
-                self.warn(f"{where}.{lang}", "config.text_language_unused", lang=lang)
+                self.unused.setdefault(lang, []).append(f"{where}.{lang}")
             elif not isinstance(text, str):
                 self.error(f"{where}.{lang}", "config.text_not_text")
             elif (checked := self.one_text(text, opt, f"{where}.{lang}")) is not None:

@@ -77,6 +77,7 @@ def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> 
     """Validate parsed TOML against the schema and the rules that span keys."""
     checker = Checker(str(path), _languages(raw))
     data = checker.table(raw, SCHEMA, "")
+    checker.report_unused_languages()
     now = now or today()
     for rule in RULES:
         rule(checker, data, path, now)

@@ -32,6 +32,7 @@ class Opt:
     init: str = "value"
     sample: str = ""  # the TOML value init writes for "value" and "comment"
     max_len: int = 300  # characters, for str and text values
+    max_items: int = 50  # entries, for list and tables values
 
     def help(self, lang: str) -> str:
         return self.de if lang == "de" and self.de else self.doc
