@@ -84,9 +84,9 @@ def _table(name: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[s
     return [f"[{name}]"] + _comment(opt.help(lang)) + body if body else []
 
 
-def settings_template(lang: str | None = None, now: dt.date | None = None) -> str:
-    """The text of a new site.toml: every key from the schema, its doc as the comment."""
-    lang = lang or current_language()
+def settings_template(now: dt.date | None = None) -> str:
+    """The text of a new site.toml: every key from the schema, its doc as the comment, in the messages' language."""
+    lang = current_language()
     now = now or today()
     with (EXAMPLE / "site.toml").open("rb") as f:
         example = tomllib.load(f)
