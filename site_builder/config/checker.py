@@ -27,6 +27,17 @@ _KIND_EXAMPLE = {"str": "config.example_str", "int": "config.example_int", "floa
                  "bool": "config.example_bool", "list": "config.example_list", "date": "config.example_date"}
 
 
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def key_name(key: object) -> str:
+    """A key as it may appear in a message's <where>: odd characters escaped, so no ':' or newline slips in."""
+    text = str(key)
+    if _PLAIN_KEY.match(text):
+        return text
+    return '"' + "".join(c if c.isalnum() or c in " _-." else f"\\u{ord(c):04x}" for c in text) + '"'
+
+
 def kind_name(kind: str) -> str:
     return t(_KIND_NAME.get(kind, "config.kind_str"))
 
@@ -51,11 +62,11 @@ class Checker:
         self.problems: list[Problem] = []
         self.unused: dict[str, list[str]] = {}  # language not in site.languages -> the texts given in it
 
-    def error(self, where: str, key: str, **fields: Any) -> None:
-        self.problems.append(report(self.file, where, key, **fields))
+    def error(self, where: str, message: str, /, **fields: Any) -> None:
+        self.problems.append(report(self.file, where, message, **fields))
 
-    def warn(self, where: str, key: str, **fields: Any) -> None:
-        self.problems.append(report(self.file, where, key, warning=True, **fields))
+    def warn(self, where: str, message: str, /, **fields: Any) -> None:
+        self.problems.append(report(self.file, where, message, warning=True, **fields))
 
     def failed(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
@@ -63,7 +74,7 @@ class Checker:
     def table(self, raw: Mapping[str, Any], schema: Mapping[str, Opt], prefix: str) -> dict[str, Any]:
         for key in raw:
             if key not in schema:
-                self.unknown(f"{prefix}{key}", key, schema)
+                self.unknown(f"{prefix}{key_name(key)}", key, schema)
         out: dict[str, Any] = {}
         for key, opt in schema.items():
             where = f"{prefix}{key}"
@@ -169,7 +180,8 @@ class Checker:
             self.error(where, "config.not_text", found=type_name(value))
             return None
         out = Localized()
-        for lang, text in value.items():
+        for raw_lang, text in value.items():
+            lang = key_name(raw_lang)
             if self.languages is not None and lang not in self.languages:
                 self.unused.setdefault(lang, []).append(f"{where}.{lang}")
             elif not isinstance(text, str):
@@ -193,6 +205,8 @@ class Checker:
 
 
 def _short(value: str) -> str:
+    """A value quoted in a message: one line, not too long."""
+    value = "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in value)
     return value if len(value) <= 80 else value[:77] + "..."
 
 

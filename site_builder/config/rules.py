@@ -9,7 +9,7 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
-from .checker import Checker
+from .checker import Checker, key_name
 from .checks import HEX_COLOUR, PAPER_FORMATS
 from .settings import LANGUAGE_NAMES
 
@@ -74,9 +74,9 @@ def channels(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
         return
     for name, code in table.items():
         if not SLUG.match(str(name)):
-            checker.error(f"channels.{name}", "config.channel_name")
+            checker.error(f"channels.{key_name(name)}", "config.channel_name")
         if not isinstance(code, str) or not SOURCE_CODE.match(code):
-            checker.error(f"channels.{name}", "config.channel_code", value=code)
+            checker.error(f"channels.{key_name(name)}", "config.channel_code", value=code)
     codes = [c for c in table.values() if isinstance(c, str)]
     if len(set(codes)) != len(codes):
         checker.error("channels", "config.channel_code_twice")
@@ -144,7 +144,7 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
     if not isinstance(scan, dict):
         return
     for key, value in scan.items():
-        where = f"print.scan_distance_cm.{key}"
+        where = f"print.scan_distance_cm.{key_name(key)}"
         if key not in (*PAPER_FORMATS, "invoice"):
             checker.error(where, "config.scan_format", known=", ".join(PAPER_FORMATS))
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10_000:
