@@ -83,8 +83,12 @@ def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> 
         rule(checker, data, path, now)
     business = data.get("business") or {}
     region = str(business.get("country") or "DE").upper()
-    phone_e164 = phone(checker, "business.phone", business.get("phone"), region)
-    wa_e164 = phone(checker, "whatsapp.number", (data.get("whatsapp") or {}).get("number"), region)
+    phone_e164 = wa_e164 = None
+    if region not in phonenumbers.SUPPORTED_REGIONS:  # the numbers cannot be read without their region
+        checker.error("business.country", "config.bad_country", value=region)
+    else:
+        phone_e164 = phone(checker, "business.phone", business.get("phone"), region)
+        wa_e164 = phone(checker, "whatsapp.number", (data.get("whatsapp") or {}).get("number"), region)
     if checker.failed():
         return None, checker.problems
     settings = Settings(path=path, data=freeze(data), raw=data, whatsapp_e164=wa_e164 or "",

@@ -85,7 +85,7 @@ BUSINESS = {
     "city": S("str", "city", "Ort", init="fill", max_len=80, find=_ADDRESS_FIND),
     "country": S("str", "two-letter country code, also the default region for phone numbers",
                  "Ländercode mit zwei Buchstaben, auch die Vorwahl-Region für Telefonnummern", default="DE",
-                 sample='"DE"', max_len=2),
+                 sample='"DE"', max_len=40),
     "state": S("str", "German Land, e.g. Bayern", "Bundesland, z. B. Bayern", required=False, init="fill",
                max_len=40, find=("the Land your business is in", "das Bundesland Ihres Betriebssitzes")),
     "email": S("str", "e-mail address for customers", "E-Mail-Adresse für Kundinnen und Kunden",
