@@ -67,6 +67,21 @@ def _option(key: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[s
     return lines
 
 
+def _placeholder(opt: Opt) -> str:
+    if opt.default is not None:
+        return toml_value(opt.default)
+    return {"date": "2026-01-31", "int": "1", "bool": "false"}.get(opt.kind, '"..."')
+
+
+def _commented_block(name: str, opt: Opt, lang: str) -> list[str]:
+    """An optional table the owner adds when it applies, as a commented-out block with each key's doc."""
+    header = f"[[{name}]]" if opt.kind == "tables" else f"[{name}]"
+    lines = [""] + _comment(opt.help(lang)) + [f"# {header}"]
+    for key, child in (opt.children or {}).items():
+        lines.append(f"# {key} = {_placeholder(child)}  # {child.help(lang)}")
+    return lines
+
+
 def _table(name: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[str]:
     children: Mapping[str, Opt] = opt.children or {}
     if opt.kind == "tables":  # the example's entries, e.g. its purposes
@@ -77,11 +92,13 @@ def _table(name: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[s
     if opt.init == "example":  # a table of free keys, e.g. channels
         return [f"[{name}]"] + _comment(opt.help(lang)) + [f"{k} = {toml_value(v)}" for k, v in (example or {}).items()]
     body: list[str] = []
+    blocks: list[str] = []
     for key, child in children.items():
-        if child.kind in ("table", "tables") and child.children is not None:
-            continue  # nested tables (records.risks, app_limits, ...) are documented in the README
-        body += _option(key, child, (example or {}).get(key), lang, now)
-    return [f"[{name}]"] + _comment(opt.help(lang)) + body if body else []
+        if child.init == "doc":
+            blocks += _commented_block(f"{name}.{key}", child, lang)
+        else:
+            body += _option(key, child, (example or {}).get(key), lang, now)
+    return [f"[{name}]"] + _comment(opt.help(lang)) + body + blocks if body else []
 
 
 def settings_template(now: dt.date | None = None) -> str:
@@ -92,7 +109,9 @@ def settings_template(now: dt.date | None = None) -> str:
         example = tomllib.load(f)
     out = [f"# {line}".rstrip() for line in t("init.header").strip().splitlines()]
     for name, opt in SCHEMA.items():
-        if opt.init:
+        if opt.init == "doc":
+            out += _commented_block(name, opt, lang)
+        elif opt.init:
             block = _table(name, opt, example.get(name), lang, now)
             if block:
                 out += [""] + block

@@ -4,8 +4,8 @@ The docs are the single source of what a key means: `check`'s messages quote the
 them as the comments of a new site.toml (in the language of the messages). `find` says where an
 owner finds the value; `init` says how the new site.toml shows the key:
 "fill" (a <<marker>> to replace), "value" (the `sample` or default, ready to use), "comment" (a
-commented-out line), "example" (copied from the example site: texts that are not the business's
-own, such as the legal basis of the transfer), "" (left out).
+commented-out line), "doc" (a table shown as a commented-out block), "example" (copied from the
+example site: texts that are not the business's own, such as the legal basis of the transfer), "" (left out).
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ RECORDS = {
                                default=_TERMS + "business-data-transfer-addendum", init=""),
     "terms_clauses": S("table", "where the data processing terms cover Art. 28(3)(a)-(h), once you checked",
                        "wo die Auftragsverarbeitungsbedingungen Art. 28 Abs. 3 lit. a-h abdecken, sobald geprüft",
-                       required=False, init="", children={
+                       required=False, init="doc", children={
                            lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
                                   required=False) for lit in "abcdefgh"}),
     "withdrawal_handler": S("str", "who carries out withdrawals (default: business.representative)",
@@ -193,16 +193,16 @@ RECORDS = {
                             "true, wenn Kunden regelmäßig Gesundheits- oder andere Daten nach Art. 9 DSGVO senden",
                             default=False),
     "risks": S("tables", "your own further risks", "Ihre eigenen weiteren Risiken", required=False, default=[],
-               children=RISK, init=""),
+               children=RISK, init="doc"),
     "measures": S("tables", "your own further measures", "Ihre eigenen weiteren Maßnahmen", required=False,
-                  default=[], children=MEASURE, init=""),
+                  default=[], children=MEASURE, init="doc"),
     "app_limits": S("table", "length limits of the WhatsApp Business app, in characters", "Längengrenzen der "
-                    "WhatsApp-Business-App in Zeichen", required=False, default={}, init="", children={
+                    "WhatsApp-Business-App in Zeichen", required=False, default={}, init="doc", children={
                         key: S("int", en, de, default=limit, check=checks.app_limit)
                         for key, (limit, en, de) in _APP_LIMITS.items()}),
     "app_texts": S("table", "your own wording for the app (placeholders: {business}, {landing_url}, {privacy_url}, "
                    "{withdrawal_url}, {phone}, {email}, {opening_hours}, {city})", "eigene Texte für die App "
-                   "(Platzhalter wie links)", required=False, default={}, init="", children={
+                   "(Platzhalter wie links)", required=False, default={}, init="doc", children={
                        key: S("text", f"your own {key.replace('_', ' ')} text", f"eigener Text: {key}",
                               required=False, max_len=4096) for key in _APP_TEXTS}),
 }
@@ -241,7 +241,7 @@ SCHEMA: dict[str, Opt] = {
                                 init="fill", max_len=300, find=_AUTHORITY_FIND),
                    }),
     "dpo": S("table", "data protection officer, only if you have one", "Datenschutzbeauftragte/r, nur falls "
-             "benannt", required=False, init="", children={
+             "benannt", required=False, init="doc", children={
                  "name": S("str", "name", "Name", max_len=200),
                  "email": S("str", "e-mail", "E-Mail", check=checks.email, max_len=120),
                  "phone": S("str", "phone", "Telefon", required=False, max_len=40),
