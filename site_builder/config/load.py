@@ -9,8 +9,6 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
 from ..messages import t
 from ..problems import Problem, report
 from .checker import Checker
@@ -82,6 +80,8 @@ def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> 
     for rule in RULES:
         rule(checker, data, path, now)
     business = data.get("business") or {}
+    import phonenumbers  # here, not at the top: a build that reuses its outputs need not load it
+
     region = str(business.get("country") or "DE").upper()
     phone_e164 = wa_e164 = None
     if region not in phonenumbers.SUPPORTED_REGIONS:  # the numbers cannot be read without their region
@@ -109,6 +109,8 @@ def _languages(raw: dict[str, Any]) -> list[str] | None:
 
 def phone(checker: Checker, where: str, number: Any, region: str) -> str | None:
     """The number in E.164, or None after reporting why it is not a usable phone number."""
+    import phonenumbers
+
     if not isinstance(number, str) or not number:
         return None
     try:
