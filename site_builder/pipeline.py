@@ -66,7 +66,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
         return result
     from . import stages
 
-    units, stage_problems = stages.site_units(site, render_checks=not write)
+    units, stage_problems = stages.site_units(site)
     result.problems += stage_problems
     result.consent_ids = {lang: language.consent_id for lang, language in site.languages.items()}
     result.default_lang = site.settings.default_lang

@@ -548,10 +548,19 @@ def test_the_print_model_imports_nothing_of_the_build():
                 assert not any(n.split(".")[0] in ("build", "pages", "records", "cli") for n in names), path.name
 
 
-def test_scan_distances_must_name_a_format_and_be_positive():
-    from site_builder.printing.rules import scan_problems
+def test_scan_distances_must_name_a_format_and_be_positive(tmp_path):
+    """Checked once, by the settings' validation (not again by the print rules): each problem one line."""
+    from conftest import copy_example, run_cli
 
-    found = [(p.where, p.what) for p in scan_problems({"A4": 150, "A3": 200, "A6": 0, "invoice": "far"}, "site.toml")]
-    assert found == [("print.scan_distance_cm.A3", "unknown format"),
-                     ("print.scan_distance_cm.A6", "must be a positive number of centimetres"),
-                     ("print.scan_distance_cm.invoice", "must be a positive number of centimetres")]
+    site = copy_example(tmp_path / "site")
+    settings = site / "site.toml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace("scan_distance_cm = { A4 = 150, A5 = 100, A6 = 60, invoice = 20 }",
+                        'scan_distance_cm = { A4 = 150, A3 = 200, A6 = 0, invoice = "far" }')
+    settings.write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1
+    lines = [line for line in result.stderr.splitlines() if "scan_distance_cm" in line]
+    for key in ("A3", "A6", "invoice"):
+        assert len([line for line in lines if f"print.scan_distance_cm.{key}:" in line]) == 1, lines
+    assert not [line for line in lines if "print.scan_distance_cm.A4:" in line]

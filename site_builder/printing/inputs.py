@@ -29,7 +29,7 @@ def channels(settings: Settings) -> tuple[Channel, ...]:
 
 
 def scan_distances(settings: Settings) -> dict[str, float]:
-    """The scan distances that are numbers (rules.scan_problems reports the others, before anything is drawn)."""
+    """The scan distances that are numbers (the settings' validation reports the others, before any stage runs)."""
     return {k: float(v) for k, v in dict(settings.print.scan_distance_cm).items()
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
 

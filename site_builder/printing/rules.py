@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Callable
 
 from ..problems import InputError, Problem
 from . import inputs, symbol
-from .layout import check_bleed, invoice_layout, poster_layout, printable_modules
+from .layout import invoice_layout, poster_layout, printable_modules
 from .logo import _looks_svg, logo_ratio
-from .model import (KEY_CHANNELS, KEY_EC, KEY_QR_LOGO, KEY_SCAN, PAPER_FORMATS, QR_LOGO_COVERAGE, PrintSet,
-                    paper_format, problem)
+from .model import KEY_CHANNELS, KEY_QR_LOGO, QR_LOGO_COVERAGE, PrintSet, problem
 from .texts import missing_problems
 
 if TYPE_CHECKING:
@@ -24,8 +23,9 @@ if TYPE_CHECKING:
 
 def print_problems(settings: Settings) -> list[Problem]:
     """Every problem the print files would stop at, all at once (empty when they can be made)."""
+    # bleed, paper formats, error correction and scan distances are values of the settings: config checks them
+    # once, before any stage runs, so the print rules start from settings that hold
     problems = missing_problems(inputs.wording(settings), settings.languages)
-    problems += scan_problems(dict(settings.print.scan_distance_cm), str(settings.path))
     if problems:
         return problems
     texts = inputs.poster_texts(settings, problems)
@@ -40,18 +40,6 @@ def print_problems(settings: Settings) -> list[Problem]:
     return problems
 
 
-def scan_problems(scan: dict[str, object], source: str) -> list[Problem]:
-    known = [*PAPER_FORMATS, "invoice"]
-    problems = []
-    for key, value in scan.items():
-        if key not in known:
-            problems.append(problem(source, f"{KEY_SCAN}.{key}", "print.scan_unknown",
-                                    known=", ".join(PAPER_FORMATS) + " or invoice"))
-        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            problems.append(problem(source, f"{KEY_SCAN}.{key}", "print.scan_positive"))
-    return problems
-
-
 def set_problems(ps: PrintSet) -> list[Problem]:
     """Every problem of a print set: the settings' rules first, the layouts once those hold."""
     found: list[Problem] = []
@@ -63,12 +51,6 @@ def set_problems(ps: PrintSet) -> list[Problem]:
             found.extend(error.problems)
             return None
 
-    collect(lambda: check_bleed(ps.bleed_mm, ps.source))
-    for name in ps.formats:
-        collect(lambda name=name: paper_format(name, ps.source))
-    if str(ps.error_correction).upper() not in symbol.LEVELS:
-        found.append(problem(ps.source, KEY_EC, "print.error_correction", value=ps.error_correction))
-        return _unique(found)
     if not ps.channels:
         found.append(problem(ps.source, KEY_CHANNELS, "print.no_channel"))
         return _unique(found)
