@@ -53,6 +53,15 @@ def chat_links(purposes: Sequence[Mapping[str, Any]], template: str, business: s
     return links
 
 
+def language_chat_links(settings: Any, lang: str, message: str, consent_id: str) -> list[ChatLink]:
+    """The chat links of one language (its consent.md `message`, the settings' purposes and number).
+
+    The pipeline computes them once per language; the page, the length check and the records use that."""
+    s = settings.for_lang(lang)
+    return chat_links(s.purposes, str(message), s.business.short_name or s.business.name, consent_id,
+                      settings.whatsapp_digits)
+
+
 def check_message_length(links: Sequence[ChatLink], file: str) -> list[Problem]:
     """The longest default-language message must fit the 140-character limit (with a source code)."""
     longest = max(links, key=lambda link: len(link.message))

@@ -13,11 +13,13 @@ from typing import Any, Mapping
 from urllib.parse import quote
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 import phonenumbers
 
 from .config import LANGUAGE_NAMES, Settings
-from .consent import ChatLink, Version, chat_links, version_id
-from .content import Text, bytecode_cache
+from .consent import ChatLink, Version, version_id
+from .content import Text, page_links, slugs  # noqa: F401 (page_links, slugs: their home is content)
+from .placeholders import bytecode_cache
 from .whatsapp import fill, wa_link
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
@@ -38,19 +40,6 @@ def format_date(day: dt.date, lang: str) -> str:
 def lang_dir(settings: Settings, lang: str) -> str:
     """The folder of a language inside the site: '' for the default, 'en/' for the others."""
     return "" if lang == settings.default_lang else f"{lang}/"
-
-
-def slugs(metas: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Page file names of one language, from each text's `slug` (default: its name)."""
-    return {name: str(metas.get(name, {}).get("slug", name)) + ".html" for name in ("privacy", "withdrawal", "imprint")}
-
-
-def page_links(metas: Mapping[str, Mapping[str, Any]], consent: str | None) -> dict[str, str]:
-    """Links between the pages of one language; all live in one folder, so links are file names."""
-    links = {"index": "index.html", **slugs(metas), "vcard": "contact.vcf"}
-    if consent:
-        links["consent"] = f"consent-{consent}.html"
-    return links
 
 
 def display_phone(e164: str) -> str:
@@ -114,9 +103,10 @@ def theme_environment(settings: Settings) -> jinja2.Environment:
     name = settings.theme.name
     search = [settings.root / "themes" / name / "templates", BUILTIN_THEMES / name / "templates",
               BUILTIN_THEMES / "default" / "templates"]
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
-                              autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
+    # sandboxed: a theme copied from the web is as untrusted as a text
+    return SandboxedEnvironment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+                                autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
+                                keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
 
 
 def theme_static(settings: Settings, name: str) -> str:
@@ -154,16 +144,17 @@ class LanguageSite:
 
 
 def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], consent_id: str, fragment: str,
-                    versions: list[Version], all_slugs: Mapping[str, dict[str, str]], env: jinja2.Environment,
-                    js: str) -> LanguageSite:
-    """Every page of one language."""
+                    versions: list[Version], all_links: Mapping[str, Mapping[str, str]], chat: list[ChatLink],
+                    env: jinja2.Environment, js: str) -> LanguageSite:
+    """Every page of one language. all_links: each language's page links (content.page_links, computed once
+    by the pipeline); chat: this language's chat links (consent.language_chat_links, computed once)."""
     s = settings.for_lang(lang)
     ui = dict(texts["index"].meta)
     ui_consent = dict(texts["consent"].meta)
     business_short = s.business.short_name or s.business.name
-    links = chat_links(s.purposes, ui_consent["message"], business_short, consent_id, settings.whatsapp_digits)
+    links = chat
     base = lang_dir(settings, lang)
-    page_link = page_links({k: t.meta for k, t in texts.items()}, consent_id)
+    page_link = all_links[lang]
     primary = settings.theme.primary
     css = env.get_template("style.css").render(primary=primary, primary_dark=settings.theme.primary_dark,
                                                gate_css=gate_css(s.purposes, links))
@@ -174,7 +165,7 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
     def alternates(page: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         alts, switch = [], []
         for other in settings.languages:
-            target = lang_dir(settings, other) + all_slugs[other].get(page, page + ".html")
+            target = lang_dir(settings, other) + all_links[other].get(page, page + ".html")
             href = posixpath.relpath(target, base or ".") if base else target
             entry = {"lang": other, "href": href, "name": LANGUAGE_NAMES.get(other, other)}
             alts.append({**entry, "href": settings.base_url + target})
