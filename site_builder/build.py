@@ -14,7 +14,8 @@ from .config import Settings, load_settings
 from .consent import Version, archive_entry, check_message_length, read_archive
 from .consent import ChatLink, language_chat_links
 from .content import REQUIRED_META, Text, read_language_texts  # noqa: F401 (REQUIRED_META: moved to content)
-from .pages import LanguageSite, consent_for, render_language, text_context, theme_environment, theme_static, vcard
+from .pages import (LanguageSite, consent_for, logo_file, render_language, text_context, theme_environment,
+                    theme_static, vcard)
 from .problems import InputError, Problem, errors
 
 MARKER = ".site-builder-output"
@@ -141,8 +142,8 @@ def plan_build(config: Path, settings_read: Callable[[Settings], None] | None = 
     plan.files["site/contact.vcf"] = vcard(settings)
     for lang in settings.languages[1:]:
         plan.files[f"site/{lang}/contact.vcf"] = vcard(settings)
-    if settings.logo_path:
-        plan.files["site/logo" + settings.logo_path.suffix.lower()] = settings.logo_path.read_bytes()
+    if (logo := logo_file(settings, plan.problems)) is not None:  # an SVG without anything that could run
+        plan.files["site/" + logo[0]] = logo[1]
     return plan
 
 
