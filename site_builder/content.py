@@ -166,7 +166,7 @@ def render_text(source: Source, lang: str, context: Mapping[str, Any], problems:
     filled = render_placeholders(source.body, context, file, source.body_line, problems)
     if filled is None or len(problems) > before:
         return None
-    filled = _http_links(filled, file, source.body_line, problems)
+    filled = _http_links(filled, source.body, file, source.body_line, problems)
     return Text(source.name, lang, meta, markdown_to_html(filled), source.path)
 
 
@@ -176,14 +176,19 @@ def read_text(path: Path, lang: str, context: Mapping[str, Any], problems: list[
     return render_text(source, lang, context, problems) if source is not None else None
 
 
-def _http_links(body: str, file: str, first_line: int, problems: list[Problem]) -> str:
-    """Warn of each http:// link (the HTML cleaner drops its target) and keep an inline one's URL as text."""
-    found = [(m.start(), m.group(2)) for m in HTTP_INLINE.finditer(body)]
-    found += [(m.start(), m.group(1) or m.group(2) or m.group(3)) for m in HTTP_OTHER.finditer(body)]
-    for start, url in sorted(found):
-        problems.append(report(file, f"line {first_line + body[:start].count(chr(10))}", "content.http_link",
-                               warning=True, url=url))
-    return HTTP_INLINE.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(1) else m.group(2), body)
+def _http_links(filled: str, source: str, file: str, first_line: int, problems: list[Problem]) -> str:
+    """Warn of each http:// link (the HTML cleaner drops its target) and keep an inline one's URL as text.
+
+    Found in the filled body, located in the source body (placeholders and {% if %} change line counts)."""
+    found = [m.group(2) for m in HTTP_INLINE.finditer(filled)]
+    found += [m.group(1) or m.group(2) or m.group(3) for m in HTTP_OTHER.finditer(filled)]
+    start = 0
+    for url in sorted(found, key=filled.find):
+        at = source.find(url, start)
+        start = at + 1 if at >= 0 else start
+        line = first_line + source[:at].count("\n") if at >= 0 else first_line
+        problems.append(report(file, f"line {line}", "content.http_link", warning=True, url=url))
+    return HTTP_INLINE.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(1) else m.group(2), filled)
 
 
 # --- page names and links ---------------------------------------------------------------------
