@@ -170,12 +170,6 @@ def render_text(source: Source, lang: str, context: Mapping[str, Any], problems:
     return Text(source.name, lang, meta, markdown_to_html(filled), source.path)
 
 
-def read_text(path: Path, lang: str, context: Mapping[str, Any], problems: list[Problem]) -> Text | None:
-    """Read and render one content file (for a single text; a language is read by read_language_texts)."""
-    source = read_source(path, problems)
-    return render_text(source, lang, context, problems) if source is not None else None
-
-
 def _http_links(filled: str, source: str, file: str, first_line: int, problems: list[Problem]) -> str:
     """Warn of each http:// link (the HTML cleaner drops its target) and keep an inline one's URL as text.
 

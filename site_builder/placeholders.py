@@ -218,8 +218,14 @@ def _describe(undefined: _Noted, context: Mapping[str, Any], names: dict[int, st
         full = f"{parent}.{name}" if parent else str(name)
         keys = [str(k) for k in obj] if isinstance(obj, Mapping) else []
         candidates = [f"{parent}.{k}" if parent else k for k in keys]
-    close = difflib.get_close_matches(full, candidates, n=3, cutoff=0.6)
-    return "content.placeholder_unknown", full, ", ".join(close)
+    return "content.placeholder_unknown", full, ", ".join(_closest(full, candidates))
+
+
+def _closest(name: str, candidates: list[str]) -> list[str]:
+    """The known keys nearest to a typo: the best match, and any about as near (at most three)."""
+    scored = sorted(((difflib.SequenceMatcher(None, name, c).ratio(), c) for c in candidates), reverse=True)
+    best = scored[0][0] if scored else 0.0
+    return [c for score, c in scored[:3] if score >= 0.6 and score >= best - 0.03]
 
 
 # --- rendering ----------------------------------------------------------------------------------
