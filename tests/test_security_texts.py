@@ -85,6 +85,18 @@ def test_every_bad_placeholder_of_every_text_is_listed_at_once(site):
     assert "object' has no attribute" not in result.stderr and "Section" not in result.stderr
 
 
+def test_a_broken_index_hides_no_other_text(site):
+    replace_in(site / "content/de/index.md", 'title = "WhatsApp-Kontakt"', 'title = "WhatsApp-Kontakt')
+    replace_in(site / "content/de/consent.md", "{{ business.name }}", "{{ business.nme }}")
+    replace_in(site / "content/de/imprint.md", "{{ business.street }}", "{{ business.stret }}")
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1
+    assert re.search(r"^content/de/index\.md: line 2, column \d+: front matter is not valid TOML", result.stderr, re.M)
+    assert "content/de/consent.md: line 9: unknown placeholder: business.nme" in result.stderr
+    line = line_of(site / "content/de/imprint.md", "business.stret")
+    assert f"content/de/imprint.md: line {line}: unknown placeholder: business.stret" in result.stderr, result.stderr
+
+
 def test_an_unknown_placeholder_in_front_matter_names_its_own_line(site):
     withdrawal = site / "content/de/withdrawal.md"
     replace_in(withdrawal, 'email_button = "Per E-Mail widerrufen"', 'email_button = "{{ busness.email }}"')
