@@ -29,32 +29,46 @@ from .problems import Problem, report
 # --- the bytecode cache: opt-in, so that `check` writes nothing anywhere ----------------------
 
 _CACHE_WANTED = False
-_CACHE: list[jinja2.BytecodeCache | None] = []  # [] until first asked for while wanted
+
+
+class _ReadOnlyCache(jinja2.FileSystemBytecodeCache):
+    """Uses what earlier builds compiled, never writes: what `check` (which writes nothing) gets."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        pass
 
 
 def use_bytecode_cache(on: bool = True) -> None:
-    """Keep compiled templates in ~/.cache between runs (the build asks for it; `check` never does)."""
+    """Keep compiled templates in ~/.cache between runs (the build asks for it; `check` only reads it)."""
     global _CACHE_WANTED
     _CACHE_WANTED = on
     for env in (_ENV, _PLAIN):
         env.bytecode_cache = bytecode_cache()
 
 
+# Jinja keys cached bytecode by template name and source only, not by the options it was compiled with:
+# a new tag whenever those change (sandbox, finalize, no constant folding), or old code would be loaded.
+COMPILE_TAG = "sandbox-1"
+
+
+def _cache_folder() -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "site-builder" / f"jinja-{jinja2.__version__}-{COMPILE_TAG}"
+
+
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (compiling is most of a small rebuild's time).
 
-    None unless `use_bytecode_cache(True)` was called, or when the cache folder cannot be written."""
+    Written only after `use_bytecode_cache(True)`; otherwise read if an earlier build left one. None when
+    there is none, or when the cache folder cannot be made."""
+    folder = _cache_folder()
     if not _CACHE_WANTED:
+        return _ReadOnlyCache(str(folder)) if folder.is_dir() else None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
         return None
-    if not _CACHE:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-        folder = base / "site-builder" / f"jinja-{jinja2.__version__}"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            _CACHE.append(jinja2.FileSystemBytecodeCache(str(folder)))
-        except OSError:
-            _CACHE.append(None)
-    return _CACHE[0]
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 # --- sources by digest, bounded -----------------------------------------------------------------
@@ -237,7 +251,8 @@ def render_placeholders(source: str, context: Mapping[str, Any], file: str, firs
 
     autoescape=False for plain-text values (front matter), which the page template escapes itself."""
     env = _ENV if autoescape else _PLAIN
-    name = hashlib.sha256(source.encode("utf-8")).hexdigest()
+    # the same source compiles differently with and without escaping: two names, two cache entries
+    name = hashlib.sha256(source.encode("utf-8")).hexdigest() + ("" if autoescape else "-plain")
     _remember(name, source)
     try:
         template = env.get_template(name)

@@ -190,7 +190,12 @@ def test_check_writes_nothing_into_the_cache(site, tmp_path):
     assert list(home.rglob("*")) == [] and list(cache.rglob("*")) == []
     built = run_cli("build", cwd=site, env={"HOME": str(home), "XDG_CACHE_HOME": str(cache)})
     assert built.returncode == 0, built.stderr
-    assert list((cache / "site-builder").rglob("*.cache")), "the build keeps compiled templates"
+    cached = sorted((cache / "site-builder").rglob("*"))
+    assert [p for p in cached if p.suffix == ".cache"], "the build keeps compiled templates"
+    replace_in(site / "content/de/imprint.md", "## Kontakt", "Neu: {{ business.city }}\n\n## Kontakt")
+    again = run_cli("check", cwd=site, env={"HOME": str(home), "XDG_CACHE_HOME": str(cache)})
+    assert again.returncode == 0, again.stderr
+    assert sorted((cache / "site-builder").rglob("*")) == cached, "check reads the cache, never writes it"
 
 
 def test_placeholder_sources_do_not_pile_up():
