@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .problems import Problem
+from .problems import Problem, report
 from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
 
 ARCHIVE_DIR = "consent-versions"
@@ -68,9 +68,8 @@ def check_message_length(links: Sequence[ChatLink], file: str) -> list[Problem]:
     # leave room for "/" + a source code of up to 8 characters, added when a QR channel is used
     limit = MAX_MESSAGE_CHARS - 9
     if len(longest.message) > limit:
-        return [Problem(file, "message", f"the WhatsApp message has {len(longest.message)} characters, "
-                        f"more than {limit}: {longest.message!r}",
-                        "shorten business.short_name, the purposes' short labels, or the message in this file")]
+        return [report(file, "message", "content.message_too_long", length=len(longest.message), limit=limit,
+                       message=repr(longest.message))]
     return []
 
 
@@ -97,17 +96,18 @@ def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version
     folder = root / ARCHIVE_DIR / lang
     versions = []
     for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # a folder named x.html, a file that is not UTF-8
+            text = ""
         match = ARCHIVE_HEAD.match(text)
         if not match:
-            problems.append(Problem(str(path), "line 1", "not a consent version file",
-                                    f"restore it from your backup or remove it from {ARCHIVE_DIR}/{lang}/"))
+            problems.append(report(str(path), "line 1", "content.archive_not_version", archive=ARCHIVE_DIR, lang=lang))
             continue
         vid, vlang, date = match.groups()
         html = text[match.end():].rstrip("\n")
         if version_id(html) != vid or path.stem != vid or vlang != lang:
-            problems.append(Problem(str(path), "text", f"the text no longer matches its id {vid}",
-                                    "archived consent texts must not be edited: restore the original from your backup"))
+            problems.append(report(str(path), "text", "content.archive_changed", id=vid))
             continue
         versions.append(Version(vid, lang, date, html))
     return sorted(versions, key=lambda v: (v.date, v.id))
