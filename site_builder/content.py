@@ -221,7 +221,9 @@ def check_slugs(sources: Mapping[str, Source], problems: list[Problem]) -> dict[
             problems.append(report(file, where, "content.slug_twice", value=_shown(value), other=taken[value.lower()]))
         else:
             slug = value
-        taken.setdefault(slug.lower(), f"{name}.md")
+        while slug.lower() in taken:  # a refused slug's stand-in (the build stops): never a valid slug's twin
+            slug += "~"
+        taken[slug.lower()] = f"{name}.md"
         chosen[name] = {"slug": slug}
     return chosen
 

@@ -283,3 +283,51 @@ def test_static_files_get_a_policy_without_script_in_every_config():
         in netlify_headers(settings, ["index.html", "logo.svg"])
     assert f'add_header Content-Security-Policy "{STATIC_CSP}" always;' in nginx_conf(settings)
     assert f'header @asset Content-Security-Policy "{STATIC_CSP}"' in caddyfile(settings)
+
+
+# --- properties: any text, any slug ------------------------------------------------------------
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+from site_builder.content import GENERATED, SLUG, Source, check_slugs  # noqa: E402
+
+TOKENS = ["{{", "}}", "{%", "%}", "{#", "#}", " ", "business", ".", "name", "city", "__class__", "__globals__",
+          "cycler", "lipsum", "range", "(", ")", "[", "]", "'", '"', "|", "attr", "for", "in", "endfor", "if",
+          "endif", "\n", "purposes", "p", "short", "+", "1", "~", "mro", "__subclasses__", "os", "popen", "&"]
+CONTEXT = {"business": {"name": "Müller & Söhne", "city": "Fürth"}, "purposes": [{"short": "Termine"}]}
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS) | st.text(max_size=3), max_size=40).map("".join))
+def test_any_text_renders_or_names_its_problems(source):
+    problems: list = []
+    out = placeholders.render_placeholders(source, CONTEXT, "f.md", 5, problems)
+    assert (out is None) == bool(problems)
+    for problem in problems:
+        assert re.fullmatch(r"line \d+", problem.where) and int(problem.where.split()[1]) >= 5
+        assert "Traceback" not in problem.what and "object at 0x" not in problem.what
+    if out is not None:
+        assert "<class" not in out and "function" not in out and "built-in" not in out
+
+
+SLUG_VALUES = st.one_of(st.text(max_size=20), st.sampled_from(["index", "datenschutz", "Consent-x", "../x", "logo"]),
+                        st.integers(), st.lists(st.integers(), max_size=2), st.booleans())
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.fixed_dictionaries({name: SLUG_VALUES for name in ("privacy", "withdrawal", "imprint")}))
+def test_any_slug_gives_a_plain_free_distinct_page_name(values):
+    sources = {name: Source(name, Path(f"{name}.md"), {"slug": value}, {"slug": 3}, "", 5)
+               for name, value in values.items()}
+    problems: list = []
+    chosen = check_slugs(sources, problems)
+    names = [entry["slug"].lower() for entry in chosen.values()]
+    assert len(set(names)) == 3
+    refused = {p.file for p in problems}
+    for name, value in values.items():
+        slug = chosen[name]["slug"]
+        if f"{name}.md" in refused:
+            assert slug != value and slug.rstrip("~") == name  # a stand-in; the build stops
+        else:
+            assert slug == value or ("slug" not in sources[name].meta and slug == name)
+            assert SLUG.fullmatch(slug) and slug.lower() not in GENERATED and not slug.lower().startswith("consent-")
