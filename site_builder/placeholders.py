@@ -221,18 +221,32 @@ def _known_keys(context: Mapping[str, Any]) -> list[str]:
 
 def _describe(undefined: _Noted, context: Mapping[str, Any], names: dict[int, str]) -> tuple[str, str, str]:
     """(catalogue key, the placeholder's name, a hint) for a noted value."""
-    name = undefined._undefined_name
+    name = str(undefined._undefined_name)
     obj = undefined._undefined_obj
+    parent = _label(obj, names)
+    full = f"{parent}.{name}" if parent else name
     if undefined._undefined_exception is SecurityError:
-        return "content.placeholder_forbidden", str(name), ""
+        return "content.placeholder_forbidden", full, ""
     if obj is jinja2.utils.missing:
-        full, candidates = str(name), _known_keys(context)
+        candidates = _known_keys(context)
     else:
-        parent = names.get(id(obj), "")
-        full = f"{parent}.{name}" if parent else str(name)
         keys = [str(k) for k in obj] if isinstance(obj, Mapping) else []
         candidates = [f"{parent}.{k}" if parent else k for k in keys]
     return "content.placeholder_unknown", full, ", ".join(_closest(full, candidates))
+
+
+def _label(obj: Any, names: dict[int, str]) -> str:
+    """How the text named the value a placeholder reached into ('' when it cannot be said)."""
+    if obj is jinja2.utils.missing:
+        return ""
+    if isinstance(obj, _Noted):  # `cycler.__init__`: the unknown `cycler` first
+        inner = _label(obj._undefined_obj, names)
+        return f"{inner}.{obj._undefined_name}" if inner else str(obj._undefined_name)
+    if id(obj) in names:
+        return names[id(obj)]
+    if isinstance(obj, (str, int, float)) and len(repr(obj)) <= 20:
+        return repr(obj)
+    return ""
 
 
 def _closest(name: str, candidates: list[str]) -> list[str]:
