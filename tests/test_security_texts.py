@@ -331,3 +331,12 @@ def test_any_slug_gives_a_plain_free_distinct_page_name(values):
         else:
             assert slug == value or ("slug" not in sources[name].meta and slug == name)
             assert SLUG.fullmatch(slug) and slug.lower() not in GENERATED and not slug.lower().startswith("consent-")
+
+
+def test_a_base_url_that_would_inject_a_server_block_stops_the_build(site):
+    replace_in(site / "site.toml", 'base_url = "https://www.schreinerei-muster.de/whatsapp/"',
+               'base_url = "https://www.schreinerei-muster.de/wa;}server{listen 81;}/"')
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 1
+    assert re.search(r"^site\.toml: site\.base_url: ", result.stderr, re.M), result.stderr
+    assert "Traceback" not in result.stderr and not (site / "output").exists()
