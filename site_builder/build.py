@@ -11,9 +11,8 @@ from typing import Any, Callable, Collection
 
 from . import consent as consent_mod
 from .config import Settings, load_settings
-from .consent import Version, archive_entry, check_message_length, read_archive
-from .consent import ChatLink, language_chat_links
-from .content import REQUIRED_META, Text, read_language_texts  # noqa: F401 (REQUIRED_META: moved to content)
+from .consent import ChatLink, Version, archive_entry, check_message_length, language_chat_links, read_archive
+from .content import Text, read_language_texts
 from .pages import (LanguageSite, consent_for, logo_file, render_language, text_context, theme_environment,
                     theme_static, vcard)
 from .problems import InputError, Problem, errors
