@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .config import Settings
-from .pages import display_phone, page_links
+from .pages import display_phone
 from .messages import t
 from .problems import Problem, report
 from .records.html_blocks import html_sections
@@ -149,6 +149,5 @@ def completeness_problems(settings: Settings, languages: Mapping[str, Any]) -> l
         privacy = language.texts.get("privacy")
         if privacy is None:
             continue  # a missing text is already reported where it is read
-        links = page_links({k: t.meta for k, t in language.texts.items()}, language.consent_id)
-        problems += check_privacy(settings, lang, privacy.html, links["withdrawal"])
+        problems += check_privacy(settings, lang, privacy.html, language.links["withdrawal"])
     return problems + check_records_settings(settings)

@@ -58,7 +58,10 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
     if digest and not preview and previous.inputs == digest and previous.intact(out):
         return _unchanged(result, previous, strict, write)
 
+    from .placeholders import use_bytecode_cache
     from .reading import read_site  # settings and texts: the first import of the text libraries
+
+    use_bytecode_cache(write)  # compiled templates kept in ~/.cache; `check` writes nothing anywhere
 
     site = read_site(config)
     result.problems += site.problems

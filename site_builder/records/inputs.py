@@ -12,8 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
-from ..consent import chat_links
-from ..pages import display_phone, format_date, lang_dir, page_links
+from ..pages import display_phone, format_date, lang_dir
 from .words import Words
 
 if TYPE_CHECKING:
@@ -39,7 +38,7 @@ class VersionLike(Protocol):
 
 
 class LanguageTexts(Protocol):
-    """One language as the build read it (build.Language)."""
+    """One language as the build read it (reading.Language)."""
 
     @property
     def texts(self) -> Mapping[str, TextLike]: ...
@@ -49,6 +48,10 @@ class LanguageTexts(Protocol):
     def fragment(self) -> str: ...  # the consent text a customer agrees to, as HTML
     @property
     def versions(self) -> Sequence[VersionLike]: ...
+    @property
+    def links(self) -> Mapping[str, str]: ...  # page links (content.page_links), computed once by the build
+    @property
+    def chat_links(self) -> Sequence[Any]: ...  # consent.ChatLink of each purpose combination, computed once
 
 
 @dataclass(frozen=True)
@@ -81,20 +84,17 @@ def records_input(settings: Settings, languages: Mapping[str, LanguageTexts]) ->
         language = languages.get(lang)
         if language is None:
             continue
-        s = settings.for_lang(lang)
         texts = language.texts
         withdrawal = texts["withdrawal"].meta
         message = str(texts["consent"].meta["message"])
-        links = chat_links(s.purposes, message, s.business.short_name or s.business.name, language.consent_id,
-                           settings.whatsapp_digits)
         out.append(RecordsLanguage(
             lang=lang, consent_id=language.consent_id, fragment=language.fragment,
             versions=tuple((v.id, v.date) for v in language.versions),
             privacy_html=texts["privacy"].html, consent_message=message,
             withdrawal_message=str(withdrawal["message"]),
             marketing_message=str(withdrawal.get("marketing_message", "")),
-            pages=tuple(page_links({k: t.meta for k, t in texts.items()}, language.consent_id).items()),
-            messages=tuple((link.purposes, link.message) for link in links)))
+            pages=tuple(language.links.items()),
+            messages=tuple((link.purposes, link.message) for link in language.chat_links)))
     return RecordsInput(tuple(out))
 
 
