@@ -9,25 +9,35 @@ import time
 
 from PIL import ImageFilter
 
-from site_builder.posters import (
-    PAPER_FORMATS,
-    TEXTS_DE,
-    TEXTS_EN,
-    Channel,
-    PosterSpec,
-    PrintSet,
-    make_print_set,
-    poster_layout,
-    render_pdf,
-)
-from site_builder.qr import MIN_MODULE_MM, decode, module_size_mm, qr_matrix, qr_pdf
+from pathlib import Path
+
+from site_builder.printing.model import PAPER_FORMATS, Channel, PosterSpec, PrintSet
+from site_builder.printing.posters import poster_layout, render_pdf
+from site_builder.printing.qr import MIN_MODULE_MM, decode, module_size_mm, qr_matrix, qr_pdf
+from site_builder.printing.texts import poster_texts
+from site_builder.printing.units import print_set_files
+from site_builder.wording import Wording
+
+SHIPPED = Wording(Path(__file__).parent / "no-site", "default")  # the built-in wording only
 
 BASE = "https://www.schreinerei-muster.de/whatsapp/"
 INVOICE_URL = BASE + "?s=r"
 POSTER_URL = BASE + "?s=p"
 
 
+def shipped_texts(lang: str):
+    problems: list = []
+    found = poster_texts(SHIPPED, lang, {}, problems)
+    assert found is not None, problems
+    return found
+
+
+def make_print_set(print_set: PrintSet) -> dict[str, bytes]:
+    return print_set_files(print_set, SHIPPED)
+
+
 def main() -> None:
+    TEXTS_DE, TEXTS_EN = shipped_texts("de"), shipped_texts("en")
     print_set = PrintSet(
         business_name="Schreinerei Muster – Möbel nach Maß",
         display_url="schreinerei-muster.de/whatsapp",
@@ -47,7 +57,8 @@ def main() -> None:
     print("module sizes")
     print(f"  invoice code  20.0 mm  module {module_size_mm(matrix, 20):.3f} mm")
     for name, paper in PAPER_FORMATS.items():
-        layout = poster_layout(PosterSpec(print_set.business_name, POSTER_URL, print_set.display_url, paper=name))
+        layout = poster_layout(PosterSpec(print_set.business_name, POSTER_URL, print_set.display_url, TEXTS_DE,
+                                           paper=name))
         print(
             f"  poster {name}     {layout.qr_size_mm:5.1f} mm  module {layout.module_mm:.3f} mm"
             f"  (scan distance {paper.scan_distance_cm:g} cm)"

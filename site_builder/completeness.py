@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .config import Settings
-from .pages import display_phone, page_links
-from .problems import Problem
-from .records import Bullets, Checklist, Facts, Para, Section, Table, html_sections, section_text
+from .pages import display_phone
+from .messages import t
+from .problems import Problem, report
+from .records.html_blocks import html_sections
+from .records.model import section_hrefs, section_text
 
 # (settings key, value that must appear in the section); key "" for a fixed name
 Needles = list[tuple[str, str]]
@@ -21,13 +23,27 @@ Needles = list[tuple[str, str]]
 
 @dataclass(frozen=True)
 class Item:
-    """One Art. 13 item: where it lives in the privacy notice and which settings fill it."""
+    """One Art. 13 item: where it lives in the privacy notice and which settings fill it; its article, name and
+    keys are worded by the message catalogue (records.art13_<item>_*)."""
 
     id: str
-    article: str
-    name: str
-    keys: str  # the settings that fill it, as the owner finds them in site.toml
     needles: Callable[[Settings, Any], Needles] = lambda settings, s: []
+
+    def _words(self, part: str) -> str:
+        return t(f"records.{self.id.replace('-', '_')}_{part}")
+
+    @property
+    def article(self) -> str:
+        return self._words("article")
+
+    @property
+    def name(self) -> str:
+        return self._words("name")
+
+    @property
+    def keys(self) -> str:
+        """The settings that fill it, as the owner finds them in site.toml."""
+        return self._words("keys")
 
 
 def _controller(settings: Settings, s: Any) -> Needles:
@@ -63,29 +79,19 @@ def _transfer(settings: Settings, s: Any) -> Needles:
 
 
 ITEMS: tuple[Item, ...] = (
-    Item("art13-1a", "Art. 13(1)(a) GDPR", "identity and contact details of the controller",
-         "[business] name, street, postal_code, city, email, phone", _controller),
-    Item("art13-1b", "Art. 13(1)(b) GDPR", "contact details of the data protection officer, or that none is "
-         "appointed", "[dpo] name, email (only if you have one)", _dpo),
-    Item("art13-1c", "Art. 13(1)(c) GDPR", "purposes and the legal basis of each",
-         "[[purposes]] description, legal_basis", _purposes),
-    Item("art13-1d", "Art. 13(1)(d) GDPR", "legitimate interests where Art. 6(1)(f) is relied on",
-         "the text of this section"),
-    Item("art13-1e", "Art. 13(1)(e) GDPR", "recipients (WhatsApp Ireland Limited, Meta, the web host)",
-         "site.hosting_provider (optional)", _recipients),
-    Item("art13-1f", "Art. 13(1)(f) GDPR", "transfer to a third country and its safeguards",
-         "[transfer] basis, safeguards, reviewed", _transfer),
-    Item("art13-2a", "Art. 13(2)(a) GDPR", "storage period", "[retention] chat_months, note",
-         lambda settings, s: [("retention.chat_months", str(s.retention.chat_months))]),
-    Item("art13-2b", "Art. 13(2)(b) GDPR", "rights of access, rectification, erasure, restriction, objection, "
-         "portability", "the text of this section"),
-    Item("art13-2c", "Art. 13(2)(c) GDPR", "right to withdraw consent at any time", "{{ links.withdrawal }}"),
-    Item("art13-2d", "Art. 13(2)(d) GDPR", "right to complain to a supervisory authority",
-         "[authority] name, address, url",
-         lambda settings, s: [("authority.name", s.authority.name), ("authority.address", s.authority.address)]),
-    Item("art13-2e", "Art. 13(2)(e) GDPR", "whether providing the data is required, and what happens if not",
-         "the text of this section"),
-    Item("art13-2f", "Art. 13(2)(f) GDPR", "automated decision-making and profiling", "the text of this section"),
+    Item("art13-1a", _controller),
+    Item("art13-1b", _dpo),
+    Item("art13-1c", _purposes),
+    Item("art13-1d"),
+    Item("art13-1e", _recipients),
+    Item("art13-1f", _transfer),
+    Item("art13-2a", lambda settings, s: [("retention.chat_months", str(s.retention.chat_months))]),
+    Item("art13-2b"),
+    Item("art13-2c"),
+    Item("art13-2d", lambda settings, s: [("authority.name", s.authority.name),
+                                          ("authority.address", s.authority.address)]),
+    Item("art13-2e"),
+    Item("art13-2f"),
 )
 
 
@@ -93,20 +99,23 @@ def _squash(text: str) -> str:
     return " ".join(str(text).split()).casefold()
 
 
-def _hrefs(section: Section) -> list[str]:
-    out: list[str] = []
-    for block in section.blocks:
-        groups: list[Any] = []
-        if isinstance(block, Para):
-            groups = [block.runs]
-        elif isinstance(block, (Bullets, Checklist)):
-            groups = list(block.items)
-        elif isinstance(block, Facts):
-            groups = [v for _, v in block.rows]
-        elif isinstance(block, Table):
-            groups = [cell for row in block.rows for cell in row]
-        out += [run.href for runs in groups for run in runs if run.href]
-    return out
+def _check_item(settings: Settings, s: Any, item: Item, section: Any, file: str,
+                withdrawal_page: str) -> list[Problem]:
+    fields = dict(article=item.article, name=item.name, item=item.id, keys=item.keys)
+    text = section_text(section)
+    if not text.strip():
+        return [report(file, item.id, "records.art13_empty", **fields)]
+    squashed = _squash(text)
+    problems = []
+    for key, value in item.needles(settings, s):
+        if not str(value or "").strip():
+            problems.append(report(str(settings.path), key, "records.art13_value_empty", **fields, key=key))
+        elif _squash(value) not in squashed:
+            problems.append(report(file, item.id, "records.art13_value_absent" if key else "records.art13_name_absent",
+                                   **fields, key=key, value=value, excerpt=str(value)[:60]))
+    if item.id == "art13-2c" and not any(h.split("#")[0].endswith(withdrawal_page) for h in section_hrefs(section)):
+        problems.append(report(file, item.id, "records.art13_no_withdrawal_link", **fields, page=withdrawal_page))
+    return problems
 
 
 def check_privacy(settings: Settings, lang: str, privacy_html: str, withdrawal_page: str) -> list[Problem]:
@@ -118,43 +127,19 @@ def check_privacy(settings: Settings, lang: str, privacy_html: str, withdrawal_p
     problems: list[Problem] = []
     for item in ITEMS:
         section = by_id.get(item.id)
-        how = f"add a section \"## <heading> {{: #{item.id} }}\" on the {item.name}; it is filled from {item.keys}"
         if section is None:
-            problems.append(Problem(file, item.id, f"{item.article} ({item.name}) is missing: no section with id "
-                                    f"{item.id}", how))
-            continue
-        text = section_text(section)
-        if not text.strip():
-            problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section is empty", how))
-            continue
-        squashed = _squash(text)
-        for key, value in item.needles(settings, s):
-            if not str(value or "").strip():
-                problems.append(Problem(str(settings.path), key, f"{item.article} ({item.name}) needs it, but it is "
-                                        "empty", f"set {key} in site.toml"))
-            elif _squash(value) not in squashed:
-                fix = (f"write {{{{ {key} }}}} into the section {item.id}" if key
-                       else f"name {value} in the section {item.id}")
-                problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section does not give "
-                                        f"{key or value} ({str(value)[:60]!r})", fix))
-        if item.id == "art13-2c" and not any(h.split("#")[0].endswith(withdrawal_page) for h in _hrefs(section)):
-            problems.append(Problem(file, item.id, f"{item.article} ({item.name}): the section does not link the "
-                                    f"withdrawal page ({withdrawal_page})",
-                                    "link it as [withdraw]({{ links.withdrawal }})"))
+            problems.append(report(file, item.id, "records.art13_missing", article=item.article, name=item.name,
+                                   item=item.id, keys=item.keys))
+        else:
+            problems += _check_item(settings, s, item, section, file, withdrawal_page)
     return problems
 
 
 def check_records_settings(settings: Settings) -> list[Problem]:
     """Warnings for records that can be made but will show an open item."""
-    file = str(settings.path)
-    records = settings.records
-    problems = []
-    if not records.terms_accepted:
-        problems.append(Problem(file, "records.terms_accepted", "not set: the processor record (Art. 28 GDPR) shows "
-                                "the acceptance of WhatsApp's Business Terms as open",
-                                "enter the day you accepted them in the WhatsApp Business app, e.g. 2026-10-01",
-                                "warning"))
-    return problems
+    if settings.records.terms_accepted:
+        return []
+    return [report(str(settings.path), "records.terms_accepted", "records.terms_not_set", warning=True)]
 
 
 def completeness_problems(settings: Settings, languages: Mapping[str, Any]) -> list[Problem]:
@@ -164,6 +149,5 @@ def completeness_problems(settings: Settings, languages: Mapping[str, Any]) -> l
         privacy = language.texts.get("privacy")
         if privacy is None:
             continue  # a missing text is already reported where it is read
-        links = page_links({k: t.meta for k, t in language.texts.items()}, language.consent_id)
-        problems += check_privacy(settings, lang, privacy.html, links["withdrawal"])
+        problems += check_privacy(settings, lang, privacy.html, language.links["withdrawal"])
     return problems + check_records_settings(settings)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from .problems import Problem
+from .problems import Problem, report
 from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
 
 ARCHIVE_DIR = "consent-versions"
@@ -53,15 +53,23 @@ def chat_links(purposes: Sequence[Mapping[str, Any]], template: str, business: s
     return links
 
 
+def language_chat_links(settings: Any, lang: str, message: str, consent_id: str) -> list[ChatLink]:
+    """The chat links of one language (its consent.md `message`, the settings' purposes and number).
+
+    The pipeline computes them once per language; the page, the length check and the records use that."""
+    s = settings.for_lang(lang)
+    return chat_links(s.purposes, str(message), s.business.short_name or s.business.name, consent_id,
+                      settings.whatsapp_digits)
+
+
 def check_message_length(links: Sequence[ChatLink], file: str) -> list[Problem]:
     """The longest default-language message must fit the 140-character limit (with a source code)."""
     longest = max(links, key=lambda link: len(link.message))
     # leave room for "/" + a source code of up to 8 characters, added when a QR channel is used
     limit = MAX_MESSAGE_CHARS - 9
     if len(longest.message) > limit:
-        return [Problem(file, "message", f"the WhatsApp message has {len(longest.message)} characters, "
-                        f"more than {limit}: {longest.message!r}",
-                        "shorten business.short_name, the purposes' short labels, or the message in this file")]
+        return [report(file, "message", "content.message_too_long", length=len(longest.message), limit=limit,
+                       message=repr(longest.message))]
     return []
 
 
@@ -88,17 +96,18 @@ def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version
     folder = root / ARCHIVE_DIR / lang
     versions = []
     for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # a folder named x.html, a file that is not UTF-8
+            text = ""
         match = ARCHIVE_HEAD.match(text)
         if not match:
-            problems.append(Problem(str(path), "line 1", "not a consent version file",
-                                    f"restore it from your backup or remove it from {ARCHIVE_DIR}/{lang}/"))
+            problems.append(report(str(path), "line 1", "content.archive_not_version", archive=ARCHIVE_DIR, lang=lang))
             continue
         vid, vlang, date = match.groups()
         html = text[match.end():].rstrip("\n")
         if version_id(html) != vid or path.stem != vid or vlang != lang:
-            problems.append(Problem(str(path), "text", f"the text no longer matches its id {vid}",
-                                    "archived consent texts must not be edited: restore the original from your backup"))
+            problems.append(report(str(path), "text", "content.archive_changed", id=vid))
             continue
         versions.append(Version(vid, lang, date, html))
     return sorted(versions, key=lambda v: (v.date, v.id))

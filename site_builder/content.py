@@ -1,4 +1,9 @@
-"""Read content/<lang>/*.md: TOML front matter, {{ placeholders }} from the settings, Markdown to safe HTML."""
+"""Read content/<lang>/*.md: TOML front matter, {{ placeholders }} from the settings, Markdown to safe HTML.
+
+One language is read by `read_language_texts`, which reports every problem of every text at once
+(an error in index.md hides nothing else). Each file is read and its front matter parsed once
+(`read_source`); the page file names (`slug`) are checked and turned into links once (`page_links`).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import threading
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 import markdown
 from markdown.extensions.attr_list import AttrListExtension
@@ -16,12 +21,35 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 import nh3
 
-from .placeholders import bytecode_cache, render_placeholders  # noqa: F401 (bytecode_cache: pages)
-from .problems import Problem
+from .placeholders import render_placeholders
+from .problems import Problem, errors, report
 
 # Every language ships these texts; the pages are built from them.
 REQUIRED_TEXTS = ("index", "consent", "privacy", "withdrawal", "imprint")
+# Texts whose page file name a `slug` in the front matter may choose.
+PAGES = ("privacy", "withdrawal", "imprint")
+# Front matter keys the theme reads from each text.
+REQUIRED_META = {
+    "index": ("title", "heading", "intro", "consent_legend", "required_note", "optional_note", "chat_button",
+              "gate_hint", "after_chat", "alternatives_heading", "alternatives_text", "call_label", "email_label",
+              "save_contact", "privacy_link", "withdrawal_link", "imprint_link", "consent_text_link",
+              "language_label", "skip_link"),
+    "consent": ("message", "version_title", "version_intro", "versions_heading", "purposes_heading",
+                "current_label"),
+    "withdrawal": ("title", "message", "withdraw_button", "email_button", "call_button"),
+    "privacy": ("title",),
+    "imprint": ("title",),
+}
+# Names of files the build writes into a language's folder itself (a slug must not take one; compared
+# in lower case, as on the case-insensitive disks of Windows and macOS).
+GENERATED = ("index", "contact", "logo", "robots", "404", "sitemap", "favicon", "_headers", "records", "print",
+             "hosting")
+SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# Placeholder for the consent id while index.md or consent.md has errors: the other texts are still checked.
+NO_CONSENT_YET = "00000000"
+
 FRONT = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*\r?$\n?", re.S | re.M)
+FRONT_KEY = re.compile(r"^[ \t]*(?:([A-Za-z0-9_-]+)|\"([^\"]+)\")[ \t]*=", re.M)
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h2", "h3", "h4",
@@ -30,6 +58,10 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "td": {"colspan"},
                       "*": {"id"}}
+# http:// links: an inline link becomes "text (url)"; autolinks, references and raw HTML links keep their text.
+HTTP_INLINE = re.compile(r"\[([^\]\n]*)\]\(\s*<?(http://[^\s)>]*)>?(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)", re.I)
+HTTP_OTHER = re.compile(r"<(http://[^\s>]+)>|^[ \t]*\[[^\]\n]+\]:[ \t]*<?(http://\S+?)>?[ \t]*$|"
+                        r"href\s*=\s*[\"']?(http://[^\s\"'>]+)", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -45,6 +77,18 @@ class Text:
     @property
     def title(self) -> str:
         return str(self.meta.get("title", self.name))
+
+
+@dataclass(frozen=True)
+class Source:
+    """One text as read from disk: front matter parsed (once), body not yet filled in."""
+
+    name: str
+    path: Path
+    meta: Mapping[str, Any]
+    key_lines: Mapping[str, int]  # front matter key -> its line in the file
+    body: str
+    body_line: int
 
 
 def split_front_matter(source: str) -> tuple[str, str, int]:
@@ -75,18 +119,22 @@ def markdown_to_html(body: str) -> str:
                      url_schemes={"https", "mailto", "tel"}, link_rel="noopener noreferrer")
 
 
-def read_text(path: Path, lang: str, context: Mapping[str, Any], problems: list[Problem]) -> Text | None:
-    """Read one content file; append problems rather than raising."""
+# --- reading: one file, front matter parsed once ----------------------------------------------
+
+
+def read_source(path: Path, problems: list[Problem]) -> Source | None:
+    """Read one content file and parse its front matter; append problems rather than raising."""
     file = str(path)
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(file, "file", f"cannot be read ({exc.__class__.__name__})", "save it as UTF-8 text"))
+        problems.append(report(file, "file", "content.unreadable", error=exc.__class__.__name__))
         return None
+    if source.startswith("\ufeff"):  # editors on Windows save UTF-8 with a byte order mark
+        source = source[1:]
     front, body, body_line = split_front_matter(source)
-    if not front and re.match(r"\A\+\+\+[ \t]*\r?$", source, re.M):
-        problems.append(Problem(file, "line 1", "the front matter opened with +++ is never closed",
-                                "end it with a line of +++ before the text begins"))
+    if not front and re.match(r"\A\+\+\+[ \t]*\r?$", source, re.M) and not FRONT.match(source):
+        problems.append(report(file, "line 1", "content.front_not_closed"))
         return None
     meta: dict[str, Any] = {}
     if front:
@@ -95,32 +143,160 @@ def read_text(path: Path, lang: str, context: Mapping[str, Any], problems: list[
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+), column (\d+)", str(exc))
             where = f"line {int(match.group(1)) + 1}, column {match.group(2)}" if match else "front matter"
-            problems.append(Problem(file, where, f"front matter is not valid TOML: {str(exc).split(' (at')[0]}",
-                                    'write keys as title = "..." between the +++ lines'))
+            problems.append(report(file, where, "content.front_invalid", error=str(exc).split(" (at")[0]))
             return None
-    rendered_meta: dict[str, Any] = {}
-    for key, value in meta.items():
-        # message templates keep their {fields}; other strings may hold placeholders too
-        if isinstance(value, str) and "{{" in value:
-            value = render_placeholders(value, context, file, 2, problems) or value
-        rendered_meta[key] = value
-    filled = render_placeholders(body, context, file, body_line, problems)
-    if filled is None:
+    key_lines: dict[str, int] = {}
+    for match in FRONT_KEY.finditer(front):
+        key = match.group(1) or match.group(2)
+        key_lines.setdefault(key, 2 + front[:match.start()].count("\n"))  # line 1 is the opening +++
+    return Source(path.stem, path, meta, key_lines, body, body_line)
+
+
+def render_text(source: Source, lang: str, context: Mapping[str, Any], problems: list[Problem]) -> Text | None:
+    """Fill the placeholders of front matter and body, turn the body into safe HTML; every problem reported."""
+    file = str(source.path)
+    before = len(problems)
+    meta: dict[str, Any] = {}
+    for key, value in source.meta.items():
+        if isinstance(value, str) and ("{{" in value or "{%" in value):
+            # plain text: the page template escapes it (escaping here too showed "&amp;" on the page)
+            value = render_placeholders(value, context, file, source.key_lines.get(key, 2), problems,
+                                        autoescape=False)
+        meta[key] = value
+    filled = render_placeholders(source.body, context, file, source.body_line, problems)
+    if filled is None or len(problems) > before:
         return None
-    return Text(path.stem, lang, rendered_meta, markdown_to_html(filled), path)
+    filled = _http_links(filled, source.body, file, source.body_line, problems)
+    return Text(source.name, lang, meta, markdown_to_html(filled), source.path)
 
 
-def read_texts(content_dir: Path, lang: str, context: Mapping[str, Any],
-               problems: list[Problem]) -> dict[str, Text]:
-    """All texts of one language, keyed by name; missing required texts are problems."""
-    folder = content_dir / lang
-    texts: dict[str, Text] = {}
+def _http_links(filled: str, source: str, file: str, first_line: int, problems: list[Problem]) -> str:
+    """Warn of each http:// link (the HTML cleaner drops its target) and keep an inline one's URL as text.
+
+    Found in the filled body, located in the source body (placeholders and {% if %} change line counts)."""
+    found = [m.group(2) for m in HTTP_INLINE.finditer(filled)]
+    found += [m.group(1) or m.group(2) or m.group(3) for m in HTTP_OTHER.finditer(filled)]
+    start = 0
+    for url in sorted(found, key=filled.find):
+        at = source.find(url, start)
+        start = at + 1 if at >= 0 else start
+        line = first_line + source[:at].count("\n") if at >= 0 else first_line
+        problems.append(report(file, f"line {line}", "content.http_link", warning=True, url=url))
+    return HTTP_INLINE.sub(lambda m: f"{m.group(1)} ({m.group(2)})" if m.group(1) else m.group(2), filled)
+
+
+# --- page names and links ---------------------------------------------------------------------
+
+
+def slugs(metas: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """Page file names of one language, from each text's `slug` (default: its name)."""
+    return {name: str(metas.get(name, {}).get("slug", name)) + ".html" for name in PAGES}
+
+
+def page_links(metas: Mapping[str, Mapping[str, Any]], consent: str | None) -> dict[str, str]:
+    """Links between the pages of one language; all live in one folder, so links are file names."""
+    links = {"index": "index.html", **slugs(metas), "vcard": "contact.vcf"}
+    if consent:
+        links["consent"] = f"consent-{consent}.html"
+    return links
+
+
+def check_slugs(sources: Mapping[str, Source], problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """The valid slugs as {name: {"slug": slug}}; a bad, reserved or repeated one is a problem (then: the name)."""
+    chosen: dict[str, dict[str, str]] = {}
+    taken: dict[str, str] = {}
+    for name in PAGES:
+        source = sources.get(name)
+        value = source.meta.get("slug", name) if source is not None else name
+        where = f"line {source.key_lines.get('slug', 2)}: slug" if source is not None else "slug"
+        file = str(source.path) if source is not None else name
+        slug = name
+        if not isinstance(value, str):
+            problems.append(report(file, where, "content.slug_type", value=_shown(value)))
+        elif not SLUG.fullmatch(value):
+            problems.append(report(file, where, "content.slug_invalid", value=_shown(value)))
+        elif (reserved := _generated(value)) is not None:
+            problems.append(report(file, where, "content.slug_reserved", value=_shown(value), taken=reserved))
+        elif value.lower() in taken:
+            problems.append(report(file, where, "content.slug_twice", value=_shown(value), other=taken[value.lower()]))
+        else:
+            slug = value
+        while slug.lower() in taken:  # a refused slug's stand-in (the build stops): never a valid slug's twin
+            slug += "~"
+        taken[slug.lower()] = f"{name}.md"
+        chosen[name] = {"slug": slug}
+    return chosen
+
+
+def _generated(slug: str) -> str | None:
+    low = slug.lower()
+    if low.startswith("consent-"):
+        return "consent-<id>.html"
+    if low in GENERATED:
+        return {"contact": "contact.vcf", "logo": "logo.*", "robots": "robots.txt", "_headers": "_headers",
+                "records": "records/", "print": "print/", "hosting": "hosting/"}.get(low, f"{low}.html")
+    return None
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- one language, every problem at once ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LanguageTexts:
+    """The texts of one language, the links between its pages, and its consent (id, fragment)."""
+
+    texts: dict[str, Text]
+    links: dict[str, str]
+    consent: tuple[str, str] | None
+
+
+Context = Callable[[Mapping[str, str], "str | None"], Mapping[str, Any]]
+
+
+def read_language_texts(folder: Path, lang: str, context: Context,
+                        consent_of: Callable[[Mapping[str, Text]], tuple[str, str]]
+                        ) -> tuple[LanguageTexts, list[Problem]]:
+    """Read every text of one language and report every problem of every text.
+
+    context(links, consent_id) gives the placeholders; consent_of(texts) the consent (id, fragment) made
+    from index and consent, which the other texts cite. While those two have errors the others are still
+    read and checked, with a stand-in id; `consent` is then None."""
+    problems: list[Problem] = []
+    sources: dict[str, Source] = {}
     for name in REQUIRED_TEXTS:
-        if not (folder / f"{name}.md").is_file():
-            problems.append(Problem(str(folder / f"{name}.md"), "file", "missing",
-                                    f"copy it from content/de/{name}.md (or run `site-builder init`) and adapt it"))
-    for path in sorted(folder.glob("*.md")):
-        text = read_text(path, lang, context, problems)
-        if text is not None:
-            texts[text.name] = text
-    return texts
+        path = folder / f"{name}.md"
+        if not path.is_file():
+            problems.append(report(str(path), "file", "content.missing_text", name=name))
+        elif (source := read_source(path, problems)) is not None:
+            sources[name] = source
+    metas = check_slugs(sources, problems)
+    texts: dict[str, Text] = {}
+    first = context(page_links(metas, None), None)
+    for name in ("index", "consent"):
+        if name in sources and (text := render_text(sources[name], lang, first, problems)) is not None:
+            texts[name] = text
+    _missing_meta(sources, problems)
+    consent = consent_of(texts) if len(texts) == 2 and not errors(problems) else None
+    consent_id = consent[0] if consent else NO_CONSENT_YET
+    links = page_links(metas, consent_id)
+    later = context(links, consent_id)
+    for name in PAGES:
+        if name in sources and (text := render_text(sources[name], lang, later, problems)) is not None:
+            texts[name] = text
+    return LanguageTexts(texts, links, consent if not errors(problems) else None), problems
+
+
+def _missing_meta(sources: Mapping[str, Source], problems: list[Problem]) -> None:
+    for name, source in sources.items():
+        file = str(source.path)
+        if not source.meta and REQUIRED_META.get(name):
+            problems.append(report(file, "front matter", "content.front_missing", name=name))
+            continue
+        for key in REQUIRED_META.get(name, ()):
+            if not str(source.meta.get(key, "")).strip():
+                problems.append(report(file, f"front matter: {key}", "content.front_key_missing", key=key, name=name))

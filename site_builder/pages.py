@@ -7,17 +7,22 @@ import datetime as dt
 import hashlib
 import html
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import jinja2
+from jinja2.sandbox import SandboxedEnvironment
 import phonenumbers
 
 from .config import LANGUAGE_NAMES, Settings
-from .consent import ChatLink, Version, chat_links, version_id
-from .content import Text, bytecode_cache
+from .consent import ChatLink, Version, version_id
+from .content import Text, page_links, slugs  # noqa: F401 (page_links, slugs: their home is content)
+from .placeholders import bytecode_cache
+from .problems import Problem, report
 from .social import card_name, head_files
 from .typography import nbsp, with_contents
 from .whatsapp import fill, wa_link
@@ -42,19 +47,6 @@ def format_date(day: dt.date, lang: str) -> str:
 def lang_dir(settings: Settings, lang: str) -> str:
     """The folder of a language inside the site: '' for the default, 'en/' for the others."""
     return "" if lang == settings.default_lang else f"{lang}/"
-
-
-def slugs(metas: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    """Page file names of one language, from each text's `slug` (default: its name)."""
-    return {name: str(metas.get(name, {}).get("slug", name)) + ".html" for name in ("privacy", "withdrawal", "imprint")}
-
-
-def page_links(metas: Mapping[str, Mapping[str, Any]], consent: str | None) -> dict[str, str]:
-    """Links between the pages of one language; all live in one folder, so links are file names."""
-    links = {"index": "index.html", **slugs(metas), "vcard": "contact.vcf"}
-    if consent:
-        links["consent"] = f"consent-{consent}.html"
-    return links
 
 
 def display_phone(e164: str) -> str:
@@ -123,9 +115,10 @@ def theme_environment(settings: Settings) -> jinja2.Environment:
     name = settings.theme.name
     search = [settings.root / "themes" / name / "templates", BUILTIN_THEMES / name / "templates",
               BUILTIN_THEMES / "default" / "templates"]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
-                             autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
+    # sandboxed: a theme copied from the web is as untrusted as a text
+    env = SandboxedEnvironment(loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+                               autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
+                               keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
     env.filters["nbsp"] = _nbsp_filter
     return env
 
@@ -181,16 +174,18 @@ def ui_defaults(settings: Settings, lang: str) -> dict[str, Any]:
 
 
 def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], consent_id: str, fragment: str,
-                    versions: list[Version], all_slugs: Mapping[str, dict[str, str]], env: jinja2.Environment,
-                    js: str, greeting: str | None = None) -> LanguageSite:
-    """Every page of one language."""
+                    versions: list[Version], all_links: Mapping[str, Mapping[str, str]], chat: list[ChatLink],
+                    env: jinja2.Environment, js: str, greeting: str | None = None) -> LanguageSite:
+    """Every page of one language. all_links: each language's page links (content.page_links, computed once
+    by the pipeline); chat: this language's chat links (consent.language_chat_links, computed once);
+    greeting: the business's automatic answer shown in the chat preview."""
     s = settings.for_lang(lang)
     ui = {**ui_defaults(settings, lang), **texts["index"].meta}
     ui_consent = dict(texts["consent"].meta)
     business_short = s.business.short_name or s.business.name
-    links = chat_links(s.purposes, ui_consent["message"], business_short, consent_id, settings.whatsapp_digits)
+    links = chat
     base = lang_dir(settings, lang)
-    page_link = page_links({k: t.meta for k, t in texts.items()}, consent_id)
+    page_link = all_links[lang]
     primary = settings.theme.primary
     css = env.get_template("style.css").render(primary=primary, primary_dark=settings.theme.primary_dark,
                                                gate_css=gate_css(s.purposes, links))
@@ -201,7 +196,7 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
     def alternates(page: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
         alts, switch = [], []
         for other in settings.languages:
-            target = lang_dir(settings, other) + all_slugs[other].get(page, page + ".html")
+            target = lang_dir(settings, other) + all_links[other].get(page, page + ".html")
             href = posixpath.relpath(target, base or ".") if base else target
             entry = {"lang": other, "href": href, "name": LANGUAGE_NAMES.get(other, other)}
             alts.append({**entry, "href": settings.base_url + target})
@@ -258,3 +253,73 @@ def consent_for(settings: Settings, lang: str, texts: Mapping[str, Text]) -> tup
     s = settings.for_lang(lang)
     fragment = consent_fragment(texts, s.purposes, texts["index"].meta)
     return version_id(fragment), fragment
+
+
+# --- the logo, published only without anything that could run ---------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+# Elements that run script, embed other documents or rewrite attributes (animate `href` to javascript:).
+SVG_DROP = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "set", "animate",
+            "animateMotion", "animateTransform", "discard"}
+RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.I)
+EXTERNAL_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import|javascript:|expression\(", re.I)
+
+
+def logo_file(settings: Settings, problems: list[Problem]) -> tuple[str, bytes] | None:
+    """The logo as published in site/: an SVG without scripts, event handlers, foreign objects, links to
+    other files or entity declarations (a removed part is a warning; a broken SVG an error)."""
+    logo = settings.logo_path
+    if logo is None:
+        return None
+    name = "logo" + logo.suffix.lower()
+    data = logo.read_bytes()
+    if logo.suffix.lower() != ".svg":
+        return name, data
+    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
+        problems.append(report(str(settings.path), "theme.logo", "content.logo_entities", name=logo.name))
+        return None
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError as exc:
+        problems.append(report(str(settings.path), "theme.logo", "content.logo_unreadable", name=logo.name,
+                               error=str(exc)))
+        return None
+    removed = _clean_svg(root)
+    if not removed:
+        return name, data  # published byte for byte: nothing in it could run
+    problems.append(report(str(settings.path), "theme.logo", "content.logo_cleaned", warning=True, name=logo.name,
+                           removed=", ".join(sorted(removed))))
+    ElementTree.register_namespace("", SVG_NS)
+    ElementTree.register_namespace("xlink", XLINK_NS)
+    return name, b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
+                                                                                   xml_declaration=False)
+
+
+def _local(tag: str) -> tuple[str, str]:
+    namespace, _, local = tag.rpartition("}")
+    return namespace.lstrip("{"), local
+
+
+def _clean_svg(element: ElementTree.Element) -> set[str]:
+    """Remove in place what could run or load something; return what was removed."""
+    removed: set[str] = set()
+    for child in list(element):
+        if not isinstance(child.tag, str):  # comments and processing instructions
+            element.remove(child)
+            continue
+        namespace, local = _local(child.tag)
+        text = "".join(child.itertext()) if local == "style" else ""
+        if namespace != SVG_NS or local in SVG_DROP or EXTERNAL_URL.search(text):
+            element.remove(child)
+            removed.add(f"<{local}>")
+            continue
+        removed |= _clean_svg(child)
+    for attribute, value in list(element.attrib.items()):
+        _, local = _local(attribute)
+        bad = (local.lower().startswith("on") or EXTERNAL_URL.search(value)
+               or (local == "href" and not value.startswith("#") and not RASTER_DATA.match(value)))
+        if bad:
+            del element.attrib[attribute]
+            removed.add(local if not local.lower().startswith("on") else "on...")
+    return removed

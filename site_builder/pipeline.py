@@ -58,7 +58,10 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
     if digest and not preview and previous.inputs == digest and previous.intact(out):
         return _unchanged(result, previous, strict, write)
 
+    from .placeholders import use_bytecode_cache
     from .reading import read_site  # settings and texts: the first import of the text libraries
+
+    use_bytecode_cache(write)  # compiled templates kept in ~/.cache; `check` writes nothing anywhere
 
     site = read_site(config)
     result.problems += site.problems
@@ -66,7 +69,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
         return result
     from . import stages
 
-    units, stage_problems = stages.site_units(site, render_checks=not write)
+    units, stage_problems = stages.site_units(site)
     result.problems += stage_problems
     result.consent_ids = {lang: language.consent_id for lang, language in site.languages.items()}
     result.default_lang = site.settings.default_lang

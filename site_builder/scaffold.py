@@ -1,75 +1,157 @@
-"""`site-builder init`: a new site folder from the example, with every business value marked to fill in."""
+"""`site-builder init`: a new site folder whose site.toml is written from the settings schema.
+
+The schema's docs become the comments (in the language of the messages), every value the owner must
+give is a <<marker>> with a note on where to find it, and nothing of the example business is copied
+except texts that are not its own (the purposes' wording, the legal basis of the US transfer).
+"""
 
 from __future__ import annotations
 
-import re
+import datetime as dt
+import errno
 import shutil
+import sys
+import textwrap
+import tomllib
 from pathlib import Path
+from typing import Any, Mapping
+
+from .config import SCHEMA, Opt, today
+from .messages import current_language, t
+from .problems import report
 
 EXAMPLE = Path(__file__).parent / "example"
-
-# (table, key) -> what the owner must write there. Everything else keeps the example's value.
-FILL_IN = {
-    ("site", "base_url"): "https address where you upload output/site/",
-    ("business", "name"): "name of your business as registered",
-    ("business", "short_name"): "short name for the WhatsApp message",
-    ("business", "legal_form"): "legal form, e.g. Einzelunternehmen or GmbH",
-    ("business", "representative"): "owner or managing director",
-    ("business", "street"): "street and number",
-    ("business", "postal_code"): "postal code",
-    ("business", "city"): "city",
-    ("business", "state"): "your Land, e.g. Bayern, or delete this line",
-    ("business", "email"): "e-mail address for customers",
-    ("business", "phone"): "phone number for customers",
-    ("business", "opening_hours"): "when you answer the phone, or delete this line",
-    ("business", "vat_id"): "VAT ID, or delete this line",
-    ("business", "chamber"): "your chamber (e.g. Handwerkskammer), or delete this line",
-    ("business", "trade_register"): "trade register entry, or delete this line",
-    ("business", "professional_title"): "professional title and where it was awarded, or delete this line",
-    ("whatsapp", "number"): "your WhatsApp Business number",
-    ("authority", "name"): "data protection authority of your Land",
-    ("authority", "address"): "its postal address",
-    ("authority", "url"): "its website (https)",
-    ("transfer", "reviewed"): "YYYY-MM-DD, the day you checked the US transfer basis",
-    ("records", "terms_accepted"): "YYYY-MM-DD, the day you accepted the WhatsApp Business terms",
-    ("records", "withdrawal_handler"): "who carries out withdrawals",
-    ("records", "withdrawal_deputy"): "who stands in, or delete this line",
-    ("records", "device"): "the phone WhatsApp Business runs on, e.g. a business phone with a work profile",
-}
-DROP = {("theme", "logo")}
-# The example's own extra risks and measures are the carpenter's, not the new business's.
-DROP_TABLES = {"records.risks", "records.measures"}
-TABLE = re.compile(r"^\s*\[+\s*([A-Za-z0-9_.-]+)\s*\]+")
-KEY = re.compile(r"^(\s*)([A-Za-z0-9_-]+)(\s*=\s*)(.*)$")
+WIDTH = 100
 
 
-def scaffold_settings(example: str) -> str:
-    """The example settings with each business value replaced by a <<marker>>."""
-    table, out = "", []
-    for line in example.splitlines():
-        if match := TABLE.match(line):
-            table = match.group(1)
-        if table in DROP_TABLES:
-            continue
-        if TABLE.match(line):
-            pass
-        elif (match := KEY.match(line)) and (table, match.group(2)) in FILL_IN:
-            indent, key, eq, _ = match.groups()
-            line = f'{indent}{key}{eq}"<<{FILL_IN[(table, key)]}>>"'
-        elif (match := KEY.match(line)) and (table, match.group(2)) in DROP:
-            line = f"# {line.strip()}"
-        out.append(line)
+def toml_value(value: Any) -> str:
+    """A value written as TOML (strings, numbers, booleans, dates, lists, inline tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float, dt.date)):
+        return value.isoformat() if isinstance(value, dt.date) else repr(value)
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return f'"{escaped}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"no TOML form for {type(value).__name__}")
+
+
+def _comment(text: str) -> list[str]:
+    return [f"# {line}" for line in textwrap.wrap(text, WIDTH - 2, break_on_hyphens=False)] if text else []
+
+
+def _marker(opt: Opt, lang: str) -> str:
+    inner = t("init.date_marker") if opt.kind == "date" else opt.help(lang)
+    if not opt.required:
+        inner += f"; {t('init.or_delete')}"
+    inner = inner.replace('"', "'")
+    # a date is written without quotes, so its marker is too (the loader reads it as a fill-in)
+    return f"<<{inner}>>" if opt.kind == "date" else f'"<<{inner}>>"'
+
+
+def _option(key: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[str]:
+    if not opt.init or opt.init == "example" and example is None:
+        return []
+    lines = _comment(opt.help(lang))
+    if opt.find:
+        lines += _comment(t("init.find", where=opt.where_to_find(lang)))
+    value = {"fill": lambda: _marker(opt, lang), "today": lambda: now.isoformat(),
+             "example": lambda: toml_value(example),
+             "value": lambda: opt.sample or toml_value(opt.default),
+             "comment": lambda: opt.sample}[opt.init]()
+    lines.append(f"{'# ' if opt.init == 'comment' else ''}{key} = {value}")
+    return lines
+
+
+def _placeholder(opt: Opt) -> str:
+    if opt.default is not None:
+        return toml_value(opt.default)
+    return {"date": "2026-01-31", "int": "1", "bool": "false"}.get(opt.kind, '"..."')
+
+
+def _commented_block(name: str, opt: Opt, lang: str) -> list[str]:
+    """An optional table the owner adds when it applies, as a commented-out block with each key's doc."""
+    header = f"[[{name}]]" if opt.kind == "tables" else f"[{name}]"
+    lines = [""] + _comment(opt.help(lang)) + [f"# {header}"]
+    for key, child in (opt.children or {}).items():
+        lines.append(f"# {key} = {_placeholder(child)}  # {child.help(lang)}")
+    return lines
+
+
+def _table(name: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[str]:
+    children: Mapping[str, Opt] = opt.children or {}
+    if opt.kind == "tables":  # the example's entries, e.g. its purposes
+        lines = _comment(opt.help(lang)) + _comment(t("init.starting_point"))
+        for entry in example or []:
+            lines += ["", f"[[{name}]]"] + [f"{k} = {toml_value(v)}" for k, v in entry.items()]
+        return lines
+    if opt.init == "example":  # a table of free keys, e.g. channels
+        return [f"[{name}]"] + _comment(opt.help(lang)) + [f"{k} = {toml_value(v)}" for k, v in (example or {}).items()]
+    body: list[str] = []
+    blocks: list[str] = []
+    for key, child in children.items():
+        if child.init == "doc":
+            blocks += _commented_block(f"{name}.{key}", child, lang)
+        else:
+            body += _option(key, child, (example or {}).get(key), lang, now)
+    return [f"[{name}]"] + _comment(opt.help(lang)) + body + blocks if body else []
+
+
+def settings_template(now: dt.date | None = None) -> str:
+    """The text of a new site.toml: every key from the schema, its doc as the comment, in the messages' language."""
+    lang = current_language()
+    now = now or today()
+    with (EXAMPLE / "site.toml").open("rb") as f:
+        example = tomllib.load(f)
+    out = [f"# {line}".rstrip() for line in t("init.header").strip().splitlines()]
+    for name, opt in SCHEMA.items():
+        if opt.init == "doc":
+            out += _commented_block(name, opt, lang)
+        elif opt.init:
+            block = _table(name, opt, example.get(name), lang, now)
+            if block:
+                out += [""] + block
     return "\n".join(out) + "\n"
 
 
 def init_site(target: Path) -> list[Path]:
-    """Create site.toml and content/ in `target`; refuse to overwrite anything."""
+    """Create site.toml and content/ in `target`; refuse to overwrite anything (also a dangling symlink)."""
     settings, content = target / "site.toml", target / "content"
-    existing = [p for p in (settings, content) if p.exists()]
+    existing = [p for p in (settings, content) if p.exists() or p.is_symlink()]
     if existing:
         raise FileExistsError(", ".join(str(p) for p in existing))
+    if target.exists() and not target.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
     target.mkdir(parents=True, exist_ok=True)
-    text = scaffold_settings((EXAMPLE / "site.toml").read_text(encoding="utf-8"))
-    settings.write_text(text, encoding="utf-8")
-    shutil.copytree(EXAMPLE / "content", content)
+    text = settings_template()
+    with settings.open("x", encoding="utf-8") as f:  # "x": never follows a symlink planted meanwhile
+        f.write(text)
+    try:
+        shutil.copytree(EXAMPLE / "content", content)
+    except BaseException:
+        settings.unlink()  # leave the folder as it was
+        if not content.is_symlink():
+            shutil.rmtree(content, ignore_errors=True)
+        raise
     return [settings, content]
+
+
+def init_command(target: Path) -> int:
+    """`site-builder init DIR`: create the site, print what was made, or one line saying why not (exit 1)."""
+    try:
+        created = init_site(target)
+    except FileExistsError as exc:
+        print(report(str(exc), t("config.where_file"), "init.exists"), file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(report(str(exc.filename or target), t("config.where_file"), "init.cannot_write",
+                     reason=exc.strerror or exc.__class__.__name__), file=sys.stderr)
+        return 1
+    for path in created:
+        print(t("init.created", path=path))
+    print(t("init.next"))
+    return 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from . import consent as consent_mod
 from .consent import archive_entry
-from .problems import InputError, Problem
+from .problems import Problem, errors
 from .reading import Site
 from .units import Unit, digest
 
@@ -52,43 +52,27 @@ def hosting_unit(site: Site) -> Unit:
     return Unit("hosting", digest(sorted((k, v) for k, v in files.items())), lambda: files, tuple(files))
 
 
-def print_units(site: Site, check_only: bool) -> tuple[list[Unit], list[Problem]]:
-    from .printing import draw, print_inputs  # interim: one unit for the whole print folder
+def print_units(site: Site) -> tuple[list[Unit], list[Problem]]:
+    """QR codes, posters, invoice blocks and the print shop's notes (units know their files before drawing)."""
+    from .printing import print_problems, print_units as units_of
 
-    inputs = print_inputs(site.settings)
-    if check_only:
-        try:
-            draw(inputs, write=False)
-        except InputError as exc:
-            return [], exc.problems
-        return [], []
-    return [Unit("print", inputs.key, lambda: draw(inputs))], []
+    problems = print_problems(site.settings)
+    return ([] if errors(problems) else units_of(site.settings)), problems
 
 
-def records_units(site: Site, check_only: bool) -> tuple[list[Unit], list[Problem]]:
-    from .records import build_records, records_files  # interim: one unit for the whole records folder
-    from .problems import errors
+def records_units(site: Site) -> tuple[list[Unit], list[Problem]]:
+    """The internal records, one unit per record; making the units draws nothing."""
+    from .records.stage import records_input, records_units as units_of
 
-    records, problems = build_records(site.settings, site)
-    if errors(problems) or check_only:
-        return [], problems
-    key = digest([(path, repr(record)) for path, record in records])
-
-    def render() -> dict[str, bytes]:
-        files, found = records_files(site.settings, site, None)
-        if errors(found):
-            raise InputError(errors(found))
-        return files
-
-    return [Unit("records", key, render)], problems
+    return units_of(site.settings, records_input(site.settings, site.languages))
 
 
-def site_units(site: Site, *, render_checks: bool = False) -> tuple[list[Unit], list[Problem]]:
-    """Every unit of the build in order: pages, print, records, hosting. render_checks: `check`, which
-    validates what the later stages would draw without drawing it."""
+def site_units(site: Site) -> tuple[list[Unit], list[Problem]]:
+    """Every unit of the build in order: pages, print, records, media, hosting. Nothing is drawn here:
+    `check` stops after this, `build` renders (or reuses) each unit."""
     units, problems = [pages_unit(site)], []
     for stage in (print_units, records_units):
-        more, found = stage(site, render_checks)
+        more, found = stage(site)
         units += more
         problems += found
     units += [media_unit(site), hosting_unit(site)]

@@ -1,6 +1,7 @@
 """The shipped TrueType fonts (Bitstream Vera) for every PDF: posters, invoice blocks and records.
 
-Kept apart from qr.py so that drawing the records needs ReportLab's PDF core only, not QR codes or Pillow.
+Kept apart from printing/qr.py so that drawing the records needs ReportLab's PDF core only, not QR codes or Pillow.
+The same widths without ReportLab, for layouts and checks: printing/metrics.py (fonts/widths.json).
 """
 
 from __future__ import annotations

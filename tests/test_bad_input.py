@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
-from conftest import copy_example, run_cli, tree_digest
+from conftest import EXAMPLE, copy_example, run_cli, tree_digest
+
+from site_builder.config import load_settings
+from site_builder.placeholders import render_placeholders
 
 
 def edit(old: str, new: str) -> Callable[[Path], None]:
@@ -93,6 +98,8 @@ CASES = [
     ("empty-languages", edit('languages = ["de", "en"]', "languages = []"), "site.toml", "site.languages", "is empty"),
     ("unknown-placeholder", edit_text("content/de/imprint.md", "{{ business.name }}", "{{ business.nam }}"),
      "content/de/imprint.md", r"line \d+", "unknown placeholder"),
+    ("unknown-key-in-placeholder", edit_text("content/de/imprint.md", "{{ business.name }}", "{{ business.fax }}"),
+     "content/de/imprint.md", r"line \d+", "unknown placeholder: business.fax (use a key"),
     ("placeholder-syntax", edit_text("content/en/privacy.md", "{{ business.name }}", "{{ business.name }"),
      "content/en/privacy.md", r"line \d+", "placeholder syntax error"),
     ("missing-text", remove("content/en/imprint.md"), "content/en/imprint.md", "file", "missing"),
@@ -163,3 +170,39 @@ def test_missing_settings_file(tmp_path):
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 1
     assert "site.toml: file: not found" in result.stderr
+
+
+def test_messages_follow_a_german_locale(site):
+    edit('phone = "0911 1234567"', 'phone = "call me"')(site)
+    result = run_cli("check", cwd=site, env={"LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""})
+    assert result.returncode == 1
+    assert ("site.toml: business.phone: 'call me' ist keine gültige Telefonnummer (schreiben Sie sie mit Vorwahl, "
+            'z. B. "0170 1234567", oder international, z. B. "+49 170 1234567")') in result.stderr.splitlines()
+
+
+def test_a_huge_settings_file_is_refused_quickly(site):
+    with (site / "site.toml").open("a", encoding="utf-8") as f:
+        f.write("# " + "x" * 2_000_000 + "\n")
+    started = time.monotonic()
+    result = run_cli("check", cwd=site, env={"LANG": "C", "LC_ALL": "", "LANGUAGE": ""})
+    assert time.monotonic() - started < 20
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == ("site.toml: file: is larger than 1000 KB, too large for a settings file "
+                                             "(check that -c names your site.toml)")
+
+
+def test_a_fifo_as_settings_file_does_not_hang(tmp_path):
+    os.mkfifo(tmp_path / "site.toml")
+    result = run_cli("check", cwd=tmp_path, env={"LANG": "C", "LC_ALL": "", "LANGUAGE": ""})
+    assert result.returncode == 1
+    assert "site.toml: file: is not a regular file" in result.stderr
+
+
+def test_a_placeholder_naming_an_unknown_key_names_the_key(tmp_path):
+    settings, problems = load_settings(EXAMPLE / "site.toml")
+    assert settings is not None, problems
+    found: list = []
+    render_placeholders("Fax: {{ business.fax }}\n", settings.for_lang("de"), "imprint.md", 3, found)
+    assert [str(p) for p in found] == ["imprint.md: line 3: unknown placeholder: business.fax (use a key from "
+                                       "site.toml, e.g. {{ business.name }}, or remove the braces)"]
+    assert settings.business.get("fax") is None and "fax" not in settings.business

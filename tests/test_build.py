@@ -179,7 +179,7 @@ def test_filled_in_scaffold_builds(tmp_path):
     for line in text.splitlines():
         if m := re.match(r"^\[+([\w.]+)\]+", line):
             table = m.group(1)
-        if m := re.match(r'^(\w+) = "<<.*>>"$', line):
+        if m := re.match(r'^(\w+) = "?<<.*>>"?$', line):  # a date's marker is unquoted
             key = f"{table}.{m.group(1)}"
             default = '"Bäckerei Beispiel"'
             line = f"{m.group(1)} = {values.get(key, default)}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from site_builder.build import plan_build
+from site_builder.reading import read_site as plan_build
 from site_builder.completeness import ITEMS, check_privacy, completeness_problems
 from site_builder.pages import page_links
 

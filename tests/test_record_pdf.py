@@ -1,4 +1,4 @@
-"""The records' own PDF layout (record_pdf.py): text stays inside the margins, long words and very tall
+"""The records' own PDF layout (records/render_pdf.py): text stays inside the margins, long words and very tall
 table rows break, headers repeat, links work, every word of the record is in the PDF in reading order."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from site_builder.record_pdf import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, render_pdf
-from site_builder.records import Bullets, Facts, Heading, Para, Quote, Record, Section, Table, link, rich
+from site_builder.records.model import Bullets, Facts, Heading, Para, Quote, Record, Section, Table, link, rich
+from site_builder.records.render_pdf import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, render_pdf
 
 LONG_URL = "https://www.example.de/" + "/".join(f"verzeichnis-{i}" for i in range(30)) + "/ende.html"
 
@@ -21,7 +21,7 @@ def record(*sections: Section, intro=()) -> Record:
     return Record(slug="test", lang="de", title="Prüfdokument", business="Betrieb Test",
                   facts=(("Stand", rich("1. November 2026")), ("Fassung", rich("c0ffee00"))), intro=tuple(intro),
                   sections=sections, footer="Betrieb Test – Stand: 1. November 2026", internal="Intern.",
-                  as_of=dt.date(2026, 11, 1))
+                  as_of=dt.date(2026, 11, 1), page_label="Seite")
 
 
 def pages_text(pdf: bytes) -> list[tuple[str, list[tuple[float, float, float, float]]]]:
@@ -106,7 +106,7 @@ def test_blocks_of_every_kind_and_a_heading_never_ends_a_page():
 @pytest.mark.parametrize("lang, word", [("de", "Seite"), ("en", "Page")])
 def test_every_page_has_the_footer_with_its_number(lang, word):
     rec = record(Section("s", "Abschnitt", (Para(rich("Wort " * 1500)),)))
-    rec = Record(**{**rec.__dict__, "lang": lang})
+    rec = Record(**{**rec.__dict__, "lang": lang, "page_label": word})
     pages = pages_text(render_pdf(rec))
     assert len(pages) >= 2
     for number, (text, _) in enumerate(pages, 1):
@@ -142,7 +142,7 @@ def test_a_table_with_fewer_headings_than_columns_draws_every_cell():
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from site_builder.records import Checklist, FillIn, Run  # noqa: E402
+from site_builder.records.model import Checklist, FillIn, Run  # noqa: E402
 
 WORDS = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzäöüßÄÖÜ–„“€§/.-_ ")), min_size=0, max_size=60)
 LONG_WORD = st.text(alphabet=st.sampled_from(list("abcdefghij/.-")), min_size=80, max_size=200)

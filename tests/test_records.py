@@ -11,10 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_example, run_cli
-from site_builder.build import plan_build
+from site_builder.reading import read_site as plan_build
 from site_builder.config import load_settings
 from site_builder.pages import format_date
-from site_builder.records import CACHE_FILE, ORDER, REQUIRED_ITEMS, records_files
+from site_builder.records.checks import REQUIRED_ITEMS
+from site_builder.records.overview import ORDER
+from site_builder.records.stage import records_input, records_units
 
 LANGS = ("de", "en")
 A4 = (595.28, 841.89)
@@ -99,6 +101,15 @@ def example(built_example: Path):
         env.setenv("SOURCE_DATE_EPOCH", "1790000000")  # as the build ran (a new consent version takes its date)
         settings, _ = load_settings(config)
         return built_example, settings, plan_build(config)
+
+
+def records_files(settings, plan) -> tuple[dict[str, bytes], list]:
+    """Every records file as the build writes it (all units rendered), and the problems."""
+    units, problems = records_units(settings, records_input(settings, plan.languages))
+    files: dict[str, bytes] = {}
+    for unit in units:
+        files.update(unit.render())
+    return files, problems
 
 
 # --- every record, every item -----------------------------------------------------------------
@@ -281,17 +292,28 @@ def test_pdfs_are_a4_with_embedded_fonts_and_extractable_text(example):
         assert plan.languages[lang].consent_id in text, path
 
 
-def test_records_are_deterministic_and_reused_when_unchanged(example, tmp_path):
+def test_records_are_deterministic_and_units_are_digested_by_their_data(example, tmp_path):
     out, settings, plan = example
     first, problems = records_files(settings, plan)
     again, _ = records_files(settings, plan)
     assert not problems and first == again
-    for path, data in first.items():  # what the build wrote is what the function makes
+    for path, data in first.items():  # what the build wrote is what the units make
         assert (out / path).read_bytes() == data, path
-    started = time.perf_counter()
-    cached, _ = records_files(settings, plan, out)
-    assert cached == first and time.perf_counter() - started < 2
-    assert CACHE_FILE in first
+    assert not (out / "records" / ".inputs.json").exists()  # no cache file of its own any more
+    units, _ = records_units(settings, records_input(settings, plan.languages))
+    assert len(units) == 2 * 7 + 2 and len({u.name for u in units}) == len(units)
+    digests = {u.name: u.digest for u in units}
+    # a DPO appointed: the record of processing changes, records that do not show the DPO keep their digest
+    site = copy_example(tmp_path / "site")
+    with open(site / "site.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[dpo]\nname = "Dr. Daten Schutz"\nemail = "dsb@example.de"\n')
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("SOURCE_DATE_EPOCH", "1790000000")
+        plan2 = plan_build(site / "site.toml")
+    units2, _ = records_units(plan2.settings, records_input(plan2.settings, plan2.languages))
+    changed = {u.name for u in units2 if digests[u.name] != u.digest}
+    assert "records/de/record-of-processing" in changed and "records/en/record-of-processing" in changed
+    assert "records/de/consent" not in changed and "records/whatsapp-app" not in changed
 
 
 def test_records_stage_time(example, capsys):
@@ -387,3 +409,20 @@ def test_dpo_when_appointed_appears_in_the_record(tmp_path):
     files, _ = records_files(plan.settings, plan)
     html = files["records/de/record-of-processing.html"].decode()
     assert "dsb@example.de" in html and "Dr. Daten Schutz" in html
+
+
+def test_check_draws_no_record(site, monkeypatch):
+    """`check` asks the records for their problems only: drawing a PDF there would be work thrown away."""
+    import site_builder.records.render_html as render_html
+    import site_builder.records.render_pdf as render_pdf
+    from site_builder.pipeline import build
+    from site_builder.problems import errors
+
+    def refuse(record):
+        raise AssertionError(f"check rendered {record.slug}")
+
+    monkeypatch.setattr(render_pdf, "render_pdf", refuse)
+    monkeypatch.setattr(render_html, "render_html", refuse)
+    result = build(site / "site.toml", site / "output", write=False)
+    assert not errors(result.problems) and not result.written
+    assert any(path.startswith("records/") for path in result.files)  # counted, not drawn

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..messages import t
@@ -16,18 +15,6 @@ def add(verbs: argparse._SubParsersAction, common, lang) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..scaffold import init_site
+    from ..scaffold import init_command
 
-    try:
-        created = init_site(args.dir)
-    except FileExistsError as exc:
-        print(t("cli.init_exists", path=exc), file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(t("cli.init_unwritable", path=args.dir, reason=exc.strerror or exc.__class__.__name__),
-              file=sys.stderr)
-        return 1
-    for path in created:
-        print(t("cli.created", path=path))
-    print(t("cli.init_next"))
-    return 0
+    return init_command(args.dir)

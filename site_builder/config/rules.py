@@ -1,0 +1,166 @@
+"""Rules that span keys, each checked once, after the schema walk (which checked kinds and single values)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Callable
+
+from .checker import Checker, key_name
+from .checks import HEX_COLOUR, PAPER_FORMATS
+from .settings import LANGUAGE_NAMES
+
+SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+SOURCE_CODE = re.compile(r"^[a-z0-9]{1,8}$")
+MAX_OPTIONAL_PURPOSES = 4
+LOGO_WARN_BYTES = 20_000  # one round trip of a phone's first page load
+LOGO_MAX_BYTES = 5_000_000
+LOGO_MAX_PIXELS = 4096 * 4096  # larger logos take minutes and gigabytes to place on posters
+
+Rule = Callable[[Checker, dict[str, Any], Path, dt.date], None]
+
+
+def languages(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    langs = (data.get("site") or {}).get("languages")
+    if not isinstance(langs, list):
+        return
+    if not langs:
+        checker.error("site.languages", "config.languages_empty")
+    for i, lang in enumerate(langs):
+        if not isinstance(lang, str) or lang not in LANGUAGE_NAMES:
+            checker.error(f"site.languages[{i}]", "config.language_unknown", lang=lang,
+                          known=", ".join(list(LANGUAGE_NAMES)[:6]))
+        elif not (path.parent / "content" / lang).is_dir():
+            checker.error(f"site.languages[{i}]", "config.language_without_texts", lang=lang)
+    if len(set(map(str, langs))) != len(langs):
+        checker.error("site.languages", "config.language_twice")
+
+
+def base_url(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    site = data.get("site") or {}
+    if isinstance(site.get("base_url"), str) and not site["base_url"].endswith("/"):
+        site["base_url"] += "/"  # pages link relative to the folder
+
+
+def purposes(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    items = data.get("purposes")
+    if not isinstance(items, list):
+        return
+    if not items:
+        checker.error("purposes", "config.purposes_none")
+        return
+    ids = [p.get("id") for p in items]
+    for i, pid in enumerate(ids):
+        if isinstance(pid, str) and not SLUG.match(pid):
+            checker.error(f"purposes[{i}].id", "config.purpose_id", value=pid)
+        if pid is not None and ids.count(pid) > 1:
+            checker.error(f"purposes[{i}].id", "config.purpose_twice", value=pid)
+    if not any(p.get("required") for p in items):
+        checker.error("purposes", "config.purposes_no_required")
+    for i, p in enumerate(items):
+        if p.get("id") == "marketing" and p.get("required"):
+            checker.error(f"purposes[{i}].required", "config.marketing_required")
+    optional = [p for p in items if not p.get("required")]
+    if len(optional) > MAX_OPTIONAL_PURPOSES:
+        checker.error("purposes", "config.purposes_too_many", count=len(optional), limit=MAX_OPTIONAL_PURPOSES)
+
+
+def channels(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    table = data.get("channels")
+    if not isinstance(table, dict):
+        return
+    for name, code in table.items():
+        if not SLUG.match(str(name)):
+            checker.error(f"channels.{key_name(name)}", "config.channel_name")
+        if not isinstance(code, str) or not SOURCE_CODE.match(code):
+            checker.error(f"channels.{key_name(name)}", "config.channel_code", value=code)
+    codes = [c for c in table.values() if isinstance(c, str)]
+    if len(set(codes)) != len(codes):
+        checker.error("channels", "config.channel_code_twice")
+
+
+def colours(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    theme = data.get("theme") or {}
+    for key, text, rule in (("primary", "#ffffff", "config.contrast_light"), ("primary_dark", "#111111",
+                                                                             "config.contrast_dark")):
+        value = theme.get(key)
+        if isinstance(value, str) and HEX_COLOUR.match(value) and (ratio := contrast(value, text)) < 4.5:
+            checker.error(f"theme.{key}", rule, colour=value, ratio=f"{ratio:.1f}")
+
+
+def logo(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    name = (data.get("theme") or {}).get("logo")
+    if not name:
+        return
+    file = path.parent / name
+    if not file.is_file():
+        checker.error("theme.logo", "config.logo_not_found", name=name)
+        return
+    size = file.stat().st_size
+    if size > LOGO_MAX_BYTES:
+        checker.error("theme.logo", "config.logo_too_big", name=name, size=size // 1_000_000,
+                      limit=LOGO_MAX_BYTES // 1_000_000)
+        return
+    with file.open("rb") as f:
+        head = f.read(4096)
+    raster = head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
+    if not (raster or file.suffix.lower() == ".svg" and b"<svg" in head):
+        checker.error("theme.logo", "config.logo_not_image", name=name)
+        return
+    if raster and (pixels := _pixels(file)) is not None and (pixels <= 0 or pixels > LOGO_MAX_PIXELS):
+        checker.error("theme.logo", "config.logo_too_many_pixels", name=name, side=math.isqrt(LOGO_MAX_PIXELS))
+    elif size > LOGO_WARN_BYTES:
+        checker.warn("theme.logo", "config.logo_large", name=name, size=size // 1024)
+
+
+def _pixels(file: Path) -> int | None:
+    """Width x height from the image header (Pillow reads only the header here); -1 if it cannot be read."""
+    from PIL import Image  # imported only for a raster logo
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:
+        return LOGO_MAX_PIXELS + 1
+    except (OSError, SyntaxError, ValueError):
+        return -1
+    return width * height
+
+
+def transfer(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    reviewed = (data.get("transfer") or {}).get("reviewed")
+    if isinstance(reviewed, dt.date) and (now - reviewed).days > 365:
+        checker.warn("transfer.reviewed", "config.transfer_old", date=reviewed.isoformat())
+
+
+def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    # a print rule; the print helper moves it next to the posters' own checks
+    scan = (data.get("print") or {}).get("scan_distance_cm")
+    if not isinstance(scan, dict):
+        return
+    for key, value in scan.items():
+        where = f"print.scan_distance_cm.{key_name(key)}"
+        if key not in (*PAPER_FORMATS, "invoice"):
+            checker.error(where, "config.scan_format", known=", ".join(PAPER_FORMATS))
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10_000:
+            checker.error(where, "config.scan_distance", value=value)
+
+
+RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, transfer, scan_distances)
+
+
+def _channel(rgb: str) -> list[float]:
+    values = [int(rgb[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in values]
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG 2.1 contrast ratio of two #rrggbb colours."""
+    la, lb = (0.2126 * r + 0.7152 * g + 0.0722 * bl for r, g, bl in (_channel(a), _channel(b)))
+    hi, lo = max(la, lb), min(la, lb)
+    return (hi + 0.05) / (lo + 0.05)

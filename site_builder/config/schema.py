@@ -1,0 +1,293 @@
+"""Every settings key, declared once: its kind, doc (English and German), default, checks, limits.
+
+The docs are the single source of what a key means: `check`'s messages quote them and `init` writes
+them as the comments of a new site.toml (in the language of the messages). `find` says where an
+owner finds the value; `init` says how the new site.toml shows the key:
+"fill" (a <<marker>> to replace), "value" (the `sample` or default, ready to use), "comment" (a
+commented-out line), "doc" (a table shown as a commented-out block), "example" (copied from the
+example site: texts that are not the business's own, such as the legal basis of the transfer), "" (left out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from . import checks
+from .checks import PAPER_FORMATS
+
+
+@dataclass(frozen=True)
+class Opt:
+    """One settings key."""
+
+    kind: str  # str, int, float, bool, date, list, text (per language), table, tables
+    doc: str = ""  # English
+    de: str = ""  # German
+    required: bool = True
+    default: Any = None
+    children: Mapping[str, "Opt"] | None = None
+    check: Callable[[Any], checks.Fault | None] | None = None
+    find: tuple[str, str] | None = None  # where to find the value: (English, German)
+    init: str = "value"
+    sample: str = ""  # the TOML value init writes for "value" and "comment"
+    max_len: int = 300  # characters, for str and text values
+    max_items: int = 50  # entries, for list and tables values
+
+    def help(self, lang: str) -> str:
+        return self.de if lang == "de" and self.de else self.doc
+
+    def where_to_find(self, lang: str) -> str:
+        if not self.find:
+            return ""
+        return self.find[1] if lang == "de" else self.find[0]
+
+
+S = Opt
+_AUTHORITY_FIND = (
+    "the data protection authority of the Land your business is in (Bavaria: BayLDA in Ansbach; elsewhere the "
+    "Land's data protection commissioner); name and address are on its website",
+    "die Datenschutzaufsicht des Landes, in dem Ihr Betrieb sitzt (Bayern: BayLDA in Ansbach; sonst die oder der "
+    "Landesbeauftragte für Datenschutz); Name und Anschrift stehen auf deren Website")
+_ADDRESS_FIND = ("your trade registration (Gewerbeanmeldung) or register entry", "Ihre Gewerbeanmeldung oder Ihr Registereintrag")
+
+SITE = {
+    "base_url": S("str", "absolute https address of the folder where output/site/ is uploaded",
+                  "vollständige https-Adresse des Ordners, in den output/site/ hochgeladen wird",
+                  check=checks.https_url, init="fill", max_len=500,
+                  find=("ask your web host or agency; e.g. https://www.example.de/whatsapp/",
+                        "fragen Sie Ihren Webhoster oder Ihre Agentur; z. B. https://www.beispiel.de/whatsapp/")),
+    "languages": S("list", "language codes of the page, the default first", "Sprachen der Seite, die erste ist die "
+                   "Standardsprache", default=["de"], sample='["de", "en"]'),
+    "as_of": S("date", 'the "Stand" date of the texts and records, YYYY-MM-DD (no quotes)',
+               'das Datum „Stand“ der Texte und Unterlagen, JJJJ-MM-TT (ohne Anführungszeichen)',
+               find=("today's date; change it whenever you revise the texts",
+                     "das heutige Datum; ändern Sie es, wenn Sie die Texte überarbeiten"), init="today"),
+    "title": S("text", "page title; defaults to the business name", "Seitentitel; ohne Angabe der Name des "
+               "Betriebs", required=False, init=""),
+    "hosting_provider": S("str", "name and address of your web host", "Name und Anschrift Ihres Webhosters",
+                          required=False, init="fill",
+                          find=("your hosting contract or invoice", "Ihr Hosting-Vertrag oder Ihre Rechnung")),
+}
+
+BUSINESS = {
+    "name": S("str", "full name of the business as registered", "vollständiger Name des Betriebs wie eingetragen",
+              init="fill", max_len=120, find=_ADDRESS_FIND),
+    "short_name": S("str", "short name used in the WhatsApp message", "Kurzname für die WhatsApp-Nachricht",
+                    required=False, init="comment", sample='"..."', max_len=80),
+    "legal_form": S("str", "legal form, e.g. Einzelunternehmen, GmbH, e.K.", "Rechtsform, z. B. Einzelunternehmen, "
+                    "GmbH, e.K.", init="fill", max_len=80, find=_ADDRESS_FIND),
+    "representative": S("str", "owner or managing director(s)", "Inhaber/in oder Geschäftsführung",
+                        init="fill", max_len=200, find=_ADDRESS_FIND),
+    "street": S("str", "street and number (no PO box, § 5 DDG)", "Straße und Hausnummer (kein Postfach, § 5 DDG)",
+                init="fill", max_len=120, find=_ADDRESS_FIND),
+    "postal_code": S("str", "postal code", "Postleitzahl", init="fill", max_len=20, find=_ADDRESS_FIND),
+    "city": S("str", "city", "Ort", init="fill", max_len=80, find=_ADDRESS_FIND),
+    "country": S("str", "two-letter country code, also the default region for phone numbers",
+                 "Ländercode mit zwei Buchstaben, auch die Vorwahl-Region für Telefonnummern", default="DE",
+                 sample='"DE"', max_len=40),
+    "state": S("str", "German Land, e.g. Bayern", "Bundesland, z. B. Bayern", required=False, init="fill",
+               max_len=40, find=("the Land your business is in", "das Bundesland Ihres Betriebssitzes")),
+    "email": S("str", "e-mail address for customers", "E-Mail-Adresse für Kundinnen und Kunden",
+               check=checks.email, init="fill", max_len=120,
+               find=("an address you read every working day", "eine Adresse, die Sie jeden Arbeitstag lesen")),
+    "phone": S("str", 'phone for customers, e.g. "0123 456789" or "+49 123 456789"',
+               'Telefon für Kundinnen und Kunden, z. B. "0123 456789" oder "+49 123 456789"', init="fill",
+               max_len=40, find=("the number customers can call instead of using WhatsApp",
+                                 "die Nummer, die Kunden statt WhatsApp anrufen können")),
+    "opening_hours": S("text", "when the phone is answered", "wann das Telefon besetzt ist", required=False,
+                       init="fill", max_len=200, find=("your opening hours", "Ihre Öffnungszeiten")),
+    "register": S("str", "register court, e.g. Amtsgericht Köln", "Registergericht, z. B. Amtsgericht Köln", required=False, init="comment", sample='"..."', max_len=120),
+    "register_number": S("str", "e.g. HRB 12345", "z. B. HRB 12345", required=False, init="comment",
+                         sample='"..."', max_len=40),
+    "vat_id": S("str", "VAT ID (USt-IdNr.)", "Umsatzsteuer-Identifikationsnummer (USt-IdNr.)", required=False,
+                init="comment", sample='"DE..."', max_len=20),
+    "chamber": S("str", "e.g. Handwerkskammer zu Köln", "z. B. Handwerkskammer zu Köln", required=False,
+                 init="comment", sample='"..."', max_len=200),
+    "professional_title": S("text", "e.g. Bäckermeister, awarded in Germany", "z. B. Bäckermeister, verliehen in "
+                            "Deutschland", required=False, init="comment", sample='"..."', max_len=200),
+    "trade_register": S("str", "e.g. Handwerksrolle der Handwerkskammer", "z. B. Handwerksrolle der "
+                        "Handwerkskammer", required=False, init="comment", sample='"..."', max_len=200),
+    "supervisory_authority": S("str", "authority for licensed trades (§ 5 DDG)", "Aufsichtsbehörde bei "
+                               "erlaubnispflichtigen Tätigkeiten (§ 5 DDG)", required=False, init="comment",
+                               sample='"..."', max_len=200),
+}
+
+PURPOSE = {
+    "id": S("str", "short id, e.g. service or marketing", "kurze Kennung, z. B. service oder marketing", max_len=32),
+    "required": S("bool", "true: needed to start the chat at all", "true: nötig, um den Chat überhaupt zu beginnen",
+                  default=False),
+    "label": S("text", "what the box says", "was neben dem Kästchen steht", max_len=400),
+    "short": S("text", "a word or two for the WhatsApp message", "ein, zwei Wörter für die WhatsApp-Nachricht",
+               max_len=40),
+    "description": S("text", "one sentence: what you do with it", "ein Satz: was Sie damit tun", max_len=600),
+    "legal_basis": S("text", "e.g. Art. 6 Abs. 1 lit. a DSGVO", "z. B. Art. 6 Abs. 1 lit. a DSGVO", max_len=300),
+}
+
+RISK = {
+    "title": S("text", "the risk in a few words", "das Risiko in wenigen Worten", max_len=200),
+    "description": S("text", "what could happen to the people concerned", "was den Betroffenen passieren könnte",
+                     max_len=1000),
+    "assessment": S("text", "likelihood and severity, e.g. possible; severity low", "Eintrittswahrscheinlichkeit und "
+                    "Schwere, z. B. möglich; Schwere gering", required=False, max_len=500),
+    "measures": S("text", "what you do about it, e.g. M3 or your own words", "was Sie dagegen tun, z. B. M3 oder "
+                  "eigene Worte", required=False, max_len=1000),
+}
+
+MEASURE = {
+    "title": S("text", "the measure in a few words", "die Maßnahme in wenigen Worten", max_len=200),
+    "description": S("text", "how it is done, and by whom", "wie und von wem sie umgesetzt wird", max_len=1000),
+}
+
+_APP_LIMITS = {
+    "greeting": (500, "greeting message", "Begrüßungsnachricht"),
+    "away": (500, "away message", "Abwesenheitsnachricht"),
+    "quick_reply": (500, "each quick reply", "jede Schnellantwort"),
+    "shortcut": (25, "a quick-reply shortcut", "Kürzel einer Schnellantwort"),
+    "profile_description": (256, "business profile description", "Beschreibung im Unternehmensprofil"),
+    "website": (256, "business profile website", "Website im Unternehmensprofil"),
+}
+_APP_TEXTS = ("greeting", "away", "privacy", "withdrawal", "stop_confirmed", "marketing_stopped",
+              "profile_description")
+_TERMS = "https://www.whatsapp.com/legal/"
+
+RECORDS = {
+    "terms_accepted": S("date", "the day you accepted WhatsApp's Business Terms with their data processing terms "
+                        "in the app, YYYY-MM-DD (no quotes)", "der Tag, an dem Sie in der App die "
+                        "WhatsApp-Business-Nutzungsbedingungen mit den Auftragsverarbeitungsbedingungen akzeptiert "
+                        "haben, JJJJ-MM-TT (ohne Anführungszeichen)", required=False, init="fill",
+                        find=("the e-mail WhatsApp sent you, or the date you set up WhatsApp Business",
+                              "die E-Mail von WhatsApp oder das Datum, an dem Sie WhatsApp Business eingerichtet "
+                              "haben")),
+    "terms_url": S("str", "WhatsApp Business Terms of Service", "Nutzungsbedingungen von WhatsApp Business",
+                   check=checks.https_url, default=_TERMS + "business-terms", init=""),
+    "processing_terms_url": S("str", "WhatsApp Business Data Processing Terms", "Auftragsverarbeitungsbedingungen "
+                              "von WhatsApp Business", check=checks.https_url,
+                              default=_TERMS + "business-data-processing-terms", init=""),
+    "security_terms_url": S("str", "WhatsApp Business Data Security Terms", "Datensicherheitsbedingungen von "
+                            "WhatsApp Business", check=checks.https_url,
+                            default=_TERMS + "business-data-security-terms", init=""),
+    "transfer_addendum_url": S("str", "WhatsApp Business Data Transfer Addendum", "Zusatz zur Datenübermittlung "
+                               "von WhatsApp Business", check=checks.https_url,
+                               default=_TERMS + "business-data-transfer-addendum", init=""),
+    "terms_clauses": S("table", "where the data processing terms cover Art. 28(3)(a)-(h), once you checked",
+                       "wo die Auftragsverarbeitungsbedingungen Art. 28 Abs. 3 lit. a-h abdecken, sobald geprüft",
+                       required=False, init="doc", children={
+                           lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
+                                  required=False) for lit in "abcdefgh"}),
+    "withdrawal_handler": S("str", "who carries out withdrawals (default: business.representative)",
+                            "wer Widerrufe umsetzt (ohne Angabe: business.representative)", required=False,
+                            init="fill", max_len=200,
+                            find=("the person who reads the WhatsApp chats", "die Person, die die WhatsApp-Chats liest")),
+    "withdrawal_deputy": S("str", "who stands in for them", "wer vertritt", required=False, init="comment",
+                           sample='"..."', max_len=200),
+    "withdrawal_days": S("int", "working days within which a withdrawal is carried out",
+                         "Arbeitstage, binnen derer ein Widerruf umgesetzt wird", default=2, check=checks.workdays),
+    "review_months": S("int", "review the records every ... months", "Unterlagen alle ... Monate prüfen",
+                       default=12, check=checks.review_months),
+    "device": S("text", "the phone WhatsApp Business runs on, e.g. a business phone",
+                "das Telefon, auf dem WhatsApp Business läuft, z. B. ein Firmen-Smartphone", required=False,
+                init="fill", max_len=300, find=("the phone you use for the business's WhatsApp",
+                                                "das Telefon, das Sie für das WhatsApp des Betriebs nutzen")),
+    "special_categories": S("bool", "true if customers regularly send health or other Art. 9 data",
+                            "true, wenn Kunden regelmäßig Gesundheits- oder andere Daten nach Art. 9 DSGVO senden",
+                            default=False),
+    "risks": S("tables", "your own further risks", "Ihre eigenen weiteren Risiken", required=False, default=[],
+               children=RISK, init="doc"),
+    "measures": S("tables", "your own further measures", "Ihre eigenen weiteren Maßnahmen", required=False,
+                  default=[], children=MEASURE, init="doc"),
+    "app_limits": S("table", "length limits of the WhatsApp Business app, in characters", "Längengrenzen der "
+                    "WhatsApp-Business-App in Zeichen", required=False, default={}, init="doc", children={
+                        key: S("int", en, de, default=limit, check=checks.app_limit)
+                        for key, (limit, en, de) in _APP_LIMITS.items()}),
+    "app_texts": S("table", "your own wording for the app (placeholders: {business}, {landing_url}, {privacy_url}, "
+                   "{withdrawal_url}, {phone}, {email}, {opening_hours}, {city})", "eigene Texte für die App "
+                   "(Platzhalter wie links)", required=False, default={}, init="doc", children={
+                       key: S("text", f"your own {key.replace('_', ' ')} text", f"eigener Text: {key}",
+                              required=False, max_len=4096) for key in _APP_TEXTS}),
+}
+
+SCHEMA: dict[str, Opt] = {
+    "site": S("table", "where and in which languages the page is published", "wo und in welchen Sprachen die Seite "
+              "erscheint", children=SITE),
+    "business": S("table", "imprint data (§ 5 DDG); leave out optional keys that do not apply",
+                  "Angaben für das Impressum (§ 5 DDG); nicht zutreffende optionale Schlüssel weglassen",
+                  children=BUSINESS),
+    "whatsapp": S("table", "your WhatsApp Business account", "Ihr WhatsApp-Business-Konto", children={
+        "number": S("str", "the WhatsApp Business number, e.g. 0170 1234567", "die WhatsApp-Business-Nummer, z. B. "
+                    "0170 1234567", init="fill", max_len=40,
+                    find=("the number of the phone your WhatsApp Business app runs on",
+                          "die Nummer des Telefons, auf dem Ihre WhatsApp-Business-App läuft")),
+    }),
+    "purposes": S("tables", "one table per purpose; each gets its own unticked box; advertising is never required",
+                  "eine Tabelle je Zweck; jeder bekommt ein eigenes, leeres Kästchen; Werbung ist nie Pflicht",
+                  children=PURPOSE, init="example"),
+    "channels": S("table", "where the QR codes are: name = short code put into the link (?s=code)",
+                  "wo die QR-Codes hängen: Name = kurzes Kürzel im Link (?s=Kürzel)", required=False,
+                  default={"invoice": "r", "poster": "p"}, init="example"),
+    "retention": S("table", "how long chats are kept", "wie lange Chats aufbewahrt werden", children={
+        "chat_months": S("int", "months after the last contact before chats are deleted", "Monate nach dem letzten "
+                         "Kontakt, bis Chats gelöscht werden", check=checks.months, sample="12"),
+        "note": S("text", "any other rule, e.g. invoices kept 10 years", "weitere Regeln, z. B. Rechnungen zehn Jahre",
+                  required=False, init="example", max_len=1000),
+    }),
+    "authority": S("table", "the data protection supervisory authority for businesses in your Land",
+                   "die Datenschutzaufsicht für Unternehmen in Ihrem Bundesland", children={
+                       "name": S("str", "name of the authority", "Name der Behörde", init="fill", max_len=200,
+                                 find=_AUTHORITY_FIND),
+                       "address": S("str", "its postal address", "ihre Postanschrift", init="fill", max_len=300,
+                                    find=_AUTHORITY_FIND),
+                       "url": S("str", "its website (https)", "ihre Website (https)", check=checks.https_url,
+                                init="fill", max_len=300, find=_AUTHORITY_FIND),
+                   }),
+    "dpo": S("table", "data protection officer, only if you have one", "Datenschutzbeauftragte/r, nur falls "
+             "benannt", required=False, init="doc", children={
+                 "name": S("str", "name", "Name", max_len=200),
+                 "email": S("str", "e-mail", "E-Mail", check=checks.email, max_len=120),
+                 "phone": S("str", "phone", "Telefon", required=False, max_len=40),
+             }),
+    "transfer": S("table", "legal basis of the transfer to the USA; check it once a year and update `reviewed`",
+                  "Rechtsgrundlage der Übermittlung in die USA; einmal im Jahr prüfen und `reviewed` anpassen",
+                  children={
+                      "basis": S("text", "legal basis of the transfer to the USA", "Rechtsgrundlage der Übermittlung "
+                                 "in die USA", init="example", max_len=1000),
+                      "safeguards": S("text", "fallback safeguards", "zusätzliche Garantien", required=False,
+                                      init="example", max_len=1000),
+                      "reviewed": S("date", "when you last checked the basis, YYYY-MM-DD (no quotes)",
+                                    "wann Sie die Grundlage zuletzt geprüft haben, JJJJ-MM-TT (ohne "
+                                    "Anführungszeichen)", init="fill",
+                                    find=("the day you checked that the EU-US Data Privacy Framework still applies "
+                                          "(dataprivacyframework.gov lists Meta Platforms, Inc.)",
+                                          "der Tag, an dem Sie geprüft haben, dass das EU-US Data Privacy Framework "
+                                          "noch gilt (dataprivacyframework.gov führt Meta Platforms, Inc.)")),
+                  }),
+    "theme": S("table", "colours and logo of the page", "Farben und Logo der Seite", required=False, default={},
+               children={
+        "name": S("str", "theme folder", "Ordner des Designs", default="default", init=""),
+        "primary": S("str", "button colour, light mode (#rrggbb)", "Farbe der Schaltfläche, helles Design (#rrggbb)",
+                     default="#8a4b0f", check=checks.colour),
+        "primary_dark": S("str", "button colour, dark mode (#rrggbb)", "Farbe der Schaltfläche, dunkles Design "
+                          "(#rrggbb)", default="#f4b26b", check=checks.colour),
+        "logo": S("str", "logo file next to site.toml (SVG, PNG, JPEG or WebP)", "Logo-Datei neben site.toml (SVG, "
+                  "PNG, JPEG oder WebP)", required=False, init="comment", sample='"logo.svg"'),
+    }),
+    "print": S("table", "posters and QR codes for the print shop", "Plakate und QR-Codes für die Druckerei",
+               required=False, default={}, children={
+        "formats": S("list", "poster sizes", "Plakatgrößen", default=list(PAPER_FORMATS), check=checks.formats),
+        "bleed_mm": S("float", "bleed in mm (0-5); ask your print shop", "Beschnittzugabe in mm (0-5); fragen Sie "
+                      "Ihre Druckerei", default=3.0, check=checks.bleed, sample="3"),
+        "crop_marks": S("bool", "also write posters with crop marks", "zusätzlich Plakate mit Schnittmarken",
+                        default=False),
+        "error_correction": S("str", "QR error correction L, M, Q or H", "QR-Fehlerkorrektur L, M, Q oder H",
+                              default="M", check=checks.error_correction),
+        "qr_logo": S("bool", "put the logo into the centre of the code (needs H)", "Logo in die Mitte des Codes "
+                     "(braucht H)", default=False),
+        "scan_distance_cm": S("table", "how far people stand from each format (cm)", "aus welcher Entfernung "
+                              "gescannt wird, je Format (cm)", default={"A4": 150, "A5": 100, "A6": 60, "invoice": 20},
+                              sample="{ A4 = 150, A5 = 100, A6 = 60, invoice = 20 }"),
+    }),
+    "records": S("table", "internal records in output/records/ (never uploaded)", "interne Unterlagen in "
+                 "output/records/ (werden nie hochgeladen)", required=False, default={}, children=RECORDS),
+    # validated by the WhatsApp bot's own schema; only its presence is accepted here
+    "bot": S("table", "the WhatsApp bot", "der WhatsApp-Bot", required=False, init=""),
+}

@@ -1,0 +1,270 @@
+"""Where everything goes on a poster and an invoice block: pure geometry from the texts' widths.
+
+The same function lays out a poster for `check` (to find every problem) and for drawing it, so both agree;
+it measures text with metrics.py, not ReportLab, and sizes the code with symbol.py, not qrcode.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import symbol
+from .metrics import FONT, FONT_BOLD, string_width
+from .model import (CROP_SLUG_MM, KEY_BLEED, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM,
+                    InvoiceBlockSpec, PaperFormat, PosterSpec, fail, paper_format)
+
+# ReportLab's millimetre, computed as reportlab.lib.units does, so layouts agree with it to the last bit.
+MM = 72.0 / 2.54 * 0.1
+PRINT_DPI = 300
+
+
+# --------------------------------------------------------------------------- text
+
+
+def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy word wrap; a word wider than a line is broken between characters."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if string_width(candidate, font, size) <= max_width:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        current = ""
+        while string_width(word, font, size) > max_width:
+            cut = max(1, max(i for i in range(1, len(word) + 1)
+                             if string_width(word[:i], font, size) <= max_width or i == 1))
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def fit_text(text: str, font: str, size: float, max_width: float, max_lines: int,
+             min_size: float) -> tuple[float, list[str]]:
+    """Largest size (0.5 pt steps, >= min_size) whose whole-word wrap fits in max_lines."""
+    trial = size
+    while trial >= min_size - 1e-9:
+        words_fit = all(string_width(w, font, trial) <= max_width for w in text.split())
+        lines = wrap(text, font, trial, max_width)
+        if words_fit and len(lines) <= max_lines:
+            return trial, lines
+        trial -= 0.5
+    return min_size, wrap(text, font, min_size, max_width)
+
+
+def fit_url(url: str, size: float, max_width: float, min_size: float) -> tuple[float, list[str]]:
+    """A URL on one line if it fits at >= min_size, else broken after '/' or '.'."""
+    trial = size
+    while trial >= min_size - 1e-9:
+        if string_width(url, FONT, trial) <= max_width:
+            return trial, [url]
+        trial -= 0.5
+    lines, current = [], ""
+    for piece in re.findall(r"[^/.]*[/.]?", url):
+        if current and string_width(current + piece, FONT, min_size) > max_width:
+            lines.append(current)
+            current = ""
+        current += piece
+    if current:
+        lines.append(current)
+    return min_size, [part for line in lines for part in wrap(line, FONT, min_size, max_width)]
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    lines: tuple[str, ...]
+    font: str
+    size: float  # pt
+
+    @property
+    def leading_mm(self) -> float:
+        return self.size * 1.22 / MM
+
+    @property
+    def height_mm(self) -> float:
+        # cap height of the first line + leading of the rest + descent of the last
+        return (len(self.lines) - 1) * self.leading_mm + self.size * 0.95 / MM
+
+    def draw(self, page: Any, x_mm: float, top_mm: float, *, centred: bool = True) -> None:
+        """On a ReportLab canvas: centred on x_mm, or starting at x_mm; top_mm is the top of the capitals."""
+        page.setFont(self.font, self.size)
+        baseline = top_mm - self.size * 0.74 / MM
+        for line in self.lines:
+            if centred:
+                page.drawCentredString(x_mm * MM, baseline * MM, line)
+            else:
+                page.drawString(x_mm * MM, baseline * MM, line)
+            baseline -= self.leading_mm
+
+
+def block(text: str, font: str, size: float, width_mm: float, max_lines: int, min_ratio: float = 0.6) -> TextBlock:
+    fitted, lines = fit_text(text, font, size, width_mm * MM, max_lines, size * min_ratio)
+    return TextBlock(tuple(lines), font, fitted)
+
+
+# --------------------------------------------------------------------------- the code
+
+
+def printable_modules(url: str, size_mm: float, error_correction: str, source: str, code: str, /,
+                      **code_fields: object) -> int:
+    """Modules per side of the code for `url`; a problem naming site.base_url if it cannot be printed at size_mm.
+
+    code: the catalogue key naming the code in the message (e.g. print.code_poster), with its fields."""
+    version = symbol.version(url, error_correction)
+    if version is None:
+        fail(source, KEY_URL, "print.url_too_long", chars=len(url))
+    modules = symbol.modules(version)
+    module, minimum = symbol.module_mm(modules, size_mm), symbol.min_module_mm(PRINT_DPI)
+    if module + 1e-9 < minimum:
+        fail(source, KEY_URL, "print.code_too_dense", code=_label(code, **code_fields), size=f"{size_mm:g}",
+             chars=len(url), module=f"{module:.3f}", dots=symbol.MIN_DOTS_PER_MODULE, dpi=PRINT_DPI,
+             minimum=f"{minimum:.3f}")
+    return modules
+
+
+def check_bleed(bleed_mm: float, source: str) -> None:
+    if not isinstance(bleed_mm, (int, float)) or not 0 <= bleed_mm <= MAX_BLEED_MM:
+        fail(source, KEY_BLEED, "print.bleed", value=bleed_mm, maximum=f"{MAX_BLEED_MM:g}")
+
+
+# --------------------------------------------------------------------------- posters
+
+
+@dataclass(frozen=True)
+class PosterLayout:
+    """Where things go, in mm from the trim box's lower-left corner."""
+
+    paper: PaperFormat
+    bleed_mm: float
+    slug_mm: float
+    qr_size_mm: float
+    qr_x_mm: float
+    qr_y_mm: float
+    module_mm: float
+    logo_mm: tuple[float, float, float, float] | None = None
+    """The box the logo is fitted into (x, y, width, height), or None without a logo."""
+    band_mm: float = 0.0
+    """Height of the colour band at the foot (0: none); it runs into the bleed."""
+    texts: tuple[tuple[TextBlock, float], ...] = ()
+    """Each text block with the top of its capitals, centred on the page; drawn in this order."""
+
+
+@dataclass(frozen=True)
+class _Blocks:
+    name: TextBlock
+    cta: TextBlock
+    url: TextBlock
+    note: TextBlock
+    logo_h: float
+    available: float  # mm left for the code once texts, logo and minimal gaps are placed
+
+    @property
+    def height(self) -> float:
+        return self.name.height_mm + self.cta.height_mm + self.url.height_mm + self.note.height_mm + self.logo_h
+
+
+def _fit_blocks(spec: PosterSpec, w: float, h: float, room: float, text_w: float, logo_ratio: float | None,
+                gaps: int, qr_min: float) -> _Blocks:
+    # the QR code's size is a rule, the texts' and the logo's are taste: shrink those first
+    for scale in (1.0, 0.85, 0.7):
+        logo_h = 0.0 if logo_ratio is None else min(0.10 * h * scale, text_w * logo_ratio)
+        url_size, url_lines = fit_url(spec.display_url, 0.10 * w * scale, text_w * MM, 0.06 * w)
+        blocks = _Blocks(block(spec.business_name, FONT_BOLD, 0.22 * w * scale, text_w, 3, 0.45),
+                         block(spec.texts.call_to_action, FONT_BOLD, 0.13 * w * scale, text_w, 2),
+                         TextBlock(tuple(url_lines), FONT, url_size),
+                         block(spec.texts.consent_note, FONT, 0.085 * w * scale, text_w, 3), logo_h, 0.0)
+        available = room - blocks.height - gaps * 0.02 * h
+        blocks = _Blocks(blocks.name, blocks.cta, blocks.url, blocks.note, logo_h, available)
+        if available >= qr_min:
+            break
+    return blocks
+
+
+def _code_size(spec: PosterSpec, paper: PaperFormat, text_w: float, blocks: _Blocks, qr_min: float,
+               scan_cm: float) -> float:
+    size = min(max(qr_min, 0.6 * paper.width_mm), text_w, blocks.available)
+    if size + 1e-9 < qr_min:
+        if qr_min > text_w or blocks.available >= MIN_CODE_MM:
+            fail(spec.source, f"{KEY_SCAN}.{paper.name}", "print.scan_distance", scan=f"{scan_cm:g}",
+                 needed=f"{qr_min:g}", paper=paper.name, room=f"{max(0.0, min(text_w, blocks.available)):.0f}")
+        fail(spec.source, KEY_FORMATS, "print.texts_too_long", needed=f"{qr_min:g}", paper=paper.name)
+    return math.floor(size * 10) / 10  # a round number for the README
+
+
+@functools.lru_cache(maxsize=64)  # the rules, the notes and the drawing all ask for the same few layouts
+def poster_layout(spec: PosterSpec, logo_ratio: float | None = None) -> PosterLayout:
+    """The poster's geometry; a problem (InputError) when the rules cannot be met.
+
+    logo_ratio: the logo's height / width (logo.logo_ratio), None without a logo."""
+    paper = paper_format(spec.paper, spec.source)
+    check_bleed(spec.bleed_mm, spec.source)
+    w, h, bleed = paper.width_mm, paper.height_mm, float(spec.bleed_mm)
+    safe = max(5.0, 0.07 * w)
+    band = max(4.0, 0.03 * h) if spec.primary_color else 0.0
+    left, bottom, top = safe, band + safe, h - safe
+    text_w = w - 2 * safe
+    scan_cm = spec.scan_distance_cm if spec.scan_distance_cm is not None else paper.scan_distance_cm
+    qr_min = max(MIN_CODE_MM, scan_cm * 10 / 10)  # scan distance / 10, cm -> mm
+    gaps = 4 + (1 if logo_ratio is not None else 0)
+    blocks = _fit_blocks(spec, w, h, top - bottom, text_w, logo_ratio, gaps, qr_min)
+    qr_size = _code_size(spec, paper, text_w, blocks, qr_min, scan_cm)
+    modules = printable_modules(spec.qr_url, qr_size, spec.error_correction, spec.source, "print.code_poster",
+                                paper=paper.name)
+    gap = ((top - bottom) - blocks.height - qr_size) / gaps
+    y, placed, logo_box = top, [], None
+    if logo_ratio is not None:
+        logo_box = (left, y - blocks.logo_h, text_w, blocks.logo_h)
+        y -= blocks.logo_h + gap
+    for text in (blocks.name, blocks.cta):
+        placed.append((text, y))
+        y -= text.height_mm + gap
+    qr_x, qr_y = (w - qr_size) / 2, y - qr_size
+    y -= qr_size + gap
+    for text in (blocks.url, blocks.note):
+        placed.append((text, y))
+        y -= text.height_mm + gap
+    slug = CROP_SLUG_MM if spec.crop_marks else 0.0
+    return PosterLayout(paper, bleed, slug, qr_size, qr_x, qr_y, symbol.module_mm(modules, qr_size), logo_box,
+                        band, tuple(placed))
+
+
+def _label(key: str, **fields: object) -> str:
+    from ..messages import t
+
+    return t(key, **fields)
+
+
+# --------------------------------------------------------------------------- invoice block
+
+
+@dataclass(frozen=True)
+class InvoiceLayout:
+    width_mm: float
+    height_mm: float
+    qr_x_mm: float
+    qr_y_mm: float
+    qr_size_mm: float
+    modules: int  # per side, without the quiet zone
+    text: TextBlock
+    text_x_mm: float  # left edge of the text column
+    text_top_mm: float  # from the bottom edge
+
+
+def invoice_layout(spec: InvoiceBlockSpec) -> InvoiceLayout:
+    """The block's geometry: the code at left, the text (up to four lines) in a column at its right."""
+    size = spec.qr_size_mm
+    modules = printable_modules(spec.qr_url, size, spec.error_correction, spec.source, "print.code_invoice")
+    width, height = size + 25.0, size + 5.0
+    column_left, column_right = size + 2.0, width - 1.0
+    fitted, lines = fit_text(spec.text, FONT, 8.0, (column_right - column_left) * MM, 4, 5.5)
+    text = TextBlock(tuple(lines), FONT, fitted)
+    return InvoiceLayout(width, height, 0.5, 2.5, size, modules, text, column_left, height / 2 + text.height_mm / 2)

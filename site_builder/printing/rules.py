@@ -1,0 +1,93 @@
+"""The print rules, checked in one place for `check` and `build` alike: bleed, paper formats, error
+correction, scan distances, code size against scan distance and printer dots, the logo, the wording.
+
+Pure: no drawing library is imported (layout.py measures text with metrics.py, symbol.py sizes the codes),
+so `check` finds every print problem in a few milliseconds. What only drawing can show (an SVG that svglib
+cannot draw, a code with a logo that does not decode after blurring) is reported by the units' render.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from ..problems import InputError, Problem
+from . import inputs, symbol
+from .layout import invoice_layout, poster_layout, printable_modules
+from .logo import _looks_svg, logo_ratio
+from .model import KEY_CHANNELS, KEY_QR_LOGO, QR_LOGO_COVERAGE, PrintSet, problem
+from .texts import missing_problems
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+
+def print_problems(settings: Settings) -> list[Problem]:
+    """Every problem the print files would stop at, all at once (empty when they can be made)."""
+    # bleed, paper formats, error correction and scan distances are values of the settings: config checks them
+    # once, before any stage runs, so the print rules start from settings that hold
+    problems = missing_problems(inputs.wording(settings), settings.languages)
+    if problems:
+        return problems
+    texts = inputs.poster_texts(settings, problems)
+    if texts is None:
+        return problems
+    ps = inputs.print_set(settings, texts)
+    problems += set_problems(ps)
+    if not problems:
+        from .readme import readmes  # the notes' placeholders: only once the layouts they describe are right
+
+        readmes(inputs.wording(settings), settings.languages, ps, problems)
+    return problems
+
+
+def set_problems(ps: PrintSet) -> list[Problem]:
+    """Every problem of a print set: the settings' rules first, the layouts once those hold."""
+    found: list[Problem] = []
+
+    def collect(check: Callable[[], object]) -> object:
+        try:
+            return check()
+        except InputError as error:
+            found.extend(error.problems)
+            return None
+
+    if not ps.channels:
+        found.append(problem(ps.source, KEY_CHANNELS, "print.no_channel"))
+        return _unique(found)
+    for c in ps.channels:
+        collect(lambda c=c: printable_modules(c.url, c.size_mm, ps.error_correction, ps.source,
+                                              "print.code_channel", name=c.name))
+    ratio = collect(lambda: logo_ratio(ps.logo_path, ps.source)) if ps.logo_path is not None else None
+    found += _qr_logo_problems(ps)
+    if not found:  # layout problems (scan distance, texts too long) only show once the basics are right
+        for spec in ps.poster_specs():
+            collect(lambda spec=spec: poster_layout(spec, ratio))  # type: ignore[arg-type]
+        for texts in ps.texts:
+            collect(lambda texts=texts: invoice_layout(ps.invoice_spec(texts)))
+    return _unique(found)
+
+
+def _qr_logo_problems(ps: PrintSet) -> list[Problem]:
+    if ps.qr_logo_path is None:
+        return []
+    if str(ps.error_correction).upper() != "H":
+        return [problem(ps.source, KEY_QR_LOGO, "print.qr_logo_needs_h", level=ps.error_correction)]
+    try:
+        data = ps.qr_logo_path.read_bytes()
+    except OSError as error:
+        return [problem(ps.source, KEY_QR_LOGO, "print.logo_unreadable", path=ps.qr_logo_path, reason=error.strerror)]
+    if _looks_svg(ps.qr_logo_path, data):
+        return [problem(ps.source, KEY_QR_LOGO, "print.logo_svg_in_code", name=ps.qr_logo_path.name)]
+    found = []
+    for c in ps.channels:
+        version = symbol.version(c.url, "H")
+        modules = symbol.modules(version) if version else 0
+        if version and symbol.logo_square(modules, QR_LOGO_COVERAGE) is None:
+            found.append(problem(ps.source, KEY_QR_LOGO, "print.qr_logo_no_room",
+                                 coverage=f"{QR_LOGO_COVERAGE:.0%}", modules=modules))
+    return found
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    # the same problem can come from several channels, or from a poster in each language
+    return list({str(p): p for p in problems}.values())

@@ -1,0 +1,110 @@
+"""The print wording: poster and invoice-block labels (print/<lang>/poster.toml) and the print shop's notes
+(print/<lang>/README.txt), looked up site override first, then the built-in theme (site_builder.wording).
+
+Reading the files is cheap and is all the units' digests need; filling their {{ placeholders }} (Jinja, in
+the sandbox of site_builder.placeholders) happens only where a text is used, and only if it has any.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from ..problems import Problem
+from ..wording import Wording
+from .model import PosterTexts
+
+POSTER = "print/{lang}/poster.toml"
+README = "print/{lang}/README.txt"
+LABELS = ("call_to_action", "consent_note", "invoice_text")
+
+
+def wording_files(wording: Wording, lang: str) -> dict[str, str]:
+    """The text of each print wording file of `lang` that a theme has (for digests), by relative path."""
+    found = {}
+    for rel in (POSTER.format(lang=lang), README.format(lang=lang)):
+        path = wording.locate(rel)
+        if path is not None:
+            try:
+                found[rel] = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                found[rel] = ""  # reported with its file when the texts are read
+    return found
+
+
+def missing_problems(wording: Wording, languages: tuple[str, ...]) -> list[Problem]:
+    """One problem per language without print wording: never a silent fallback to another language."""
+    from .model import problem
+
+    problems = []
+    for lang in languages:
+        missing = wording.missing([POSTER.format(lang=lang), README.format(lang=lang)])
+        if missing:
+            where = wording.root / "themes" / wording.theme
+            problems.append(problem(str(where / missing[0]), "file", "print.wording_missing", lang=lang,
+                                    files=", ".join(missing)))
+    return problems
+
+
+def plain(value: Any) -> Any:
+    """Values for placeholders in plain text: marked safe, so that `&` stays `&` (the sandbox escapes HTML)."""
+    from markupsafe import Markup
+
+    if isinstance(value, str):
+        return Markup(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    return value
+
+
+def fill(text: str, context: Mapping[str, Any], file: str, line: int, problems: list[Problem]) -> str | None:
+    """`text` with its placeholders filled; the text itself if it has none (Jinja is not even imported)."""
+    if "{{" not in text and "{%" not in text and "{#" not in text:
+        return text
+    from ..placeholders import render_placeholders
+
+    filled = render_placeholders(text, plain(context), file, line, problems)
+    return None if filled is None else str(filled)
+
+
+def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
+                 problems: list[Problem]) -> PosterTexts | None:
+    """The labels of `lang`, placeholders filled; None with problems naming the file and line."""
+    rel = POSTER.format(lang=lang)
+    data = wording.toml(rel, problems)
+    if data is None:
+        return None
+    path = str(wording.locate(rel))
+    source, _ = wording.read(rel)
+    values = {}
+    for key in LABELS:
+        value = data.get(key)
+        if not isinstance(value, str) or not value.strip():
+            from .model import problem
+
+            problems.append(problem(path, key, "print.label_missing", key=key))
+            continue
+        values[key] = fill(value, context, path, _line_of(source, key), problems)
+    if len(values) < len(LABELS) or any(v is None for v in values.values()):
+        return None
+    return PosterTexts(lang, **values)
+
+
+def _line_of(source: str, key: str) -> int:
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return 1
+
+
+def readme(wording: Wording, lang: str, context: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """The print shop's notes in `lang`, placeholders filled; None with problems naming the file and line."""
+    rel = README.format(lang=lang)
+    try:
+        source, path = wording.read(rel)
+    except (OSError, UnicodeDecodeError):
+        problems.extend(missing_problems(wording, (lang,)))
+        return None
+    return fill(source, context, str(path), 1, problems)

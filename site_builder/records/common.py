@@ -1,0 +1,43 @@
+"""What several records share: the header every record carries, and the measures of Art. 32 GDPR."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from .inputs import Site
+from .model import Block, Record, Rich, Section, rich
+
+
+def make_record(site: Site, slug: str, title: str, intro: Sequence[Block], sections: Sequence[Section],
+                extra_facts: Sequence[tuple[str, Rich]] = ()) -> Record:
+    """A record with the usual facts under its title (controller, Stand, consent version) and footer."""
+    c = site.words["common"]
+    name = site.s.business.name
+    facts = ((c("controller"), rich(name)), (c("stand"), rich(site.stand)),
+             (c("version"), rich(site.consent_id)), *extra_facts)
+    footer = f"{name} – {c('stand')}: {site.stand} – {c('version')} {site.consent_id}"
+    return Record(slug, site.lang, title, name, tuple(facts), tuple(intro), tuple(sections), footer, c("internal"),
+                  site.s.site.as_of, c("page"))
+
+
+def channel_names(site: Site) -> list[str]:
+    names = site.words["consent"].table("channel_names")
+    return [names.get(name, name) for name in site.s.channels]
+
+
+def not_set(site: Site, key: str) -> str:
+    return site.words["common"]("not_set", key=key)
+
+
+def host(site: Site) -> str:
+    return site.s.site.hosting_provider or site.words["common"]("web_host_unknown")
+
+
+def measures(site: Site) -> list[tuple[str, str, str]]:
+    """(id, title, implementation) of every measure: the built-in ones (ids as in the wording, which the
+    risks refer to), then the owner's from records.measures."""
+    fields = dict(device=site.device, handler=site.handler)
+    out = [(m.id, m("title"), m("text", **fields)) for m in site.words["risk-assessment"].entries("measures")]
+    for extra in site.records.measures or ():
+        out.append((f"M{len(out) + 1}", extra.title, extra.description))
+    return out

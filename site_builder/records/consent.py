@@ -1,0 +1,73 @@
+"""4. The consent record (Art. 7(1) GDPR): the wording as published, the prepared messages, the purposes,
+the ways in (QR codes), how consent is collected and proven, and every version of the consent text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..whatsapp import fill
+from .common import make_record
+from .html_blocks import html_blocks
+from .inputs import Site
+from .model import Bullets, Facts, Heading, Para, Record, Run, Section, Table, link, rich
+
+
+def _token(site: Site, suffix: str = "") -> str:
+    """The consent token as it appears in the message, e.g. "(Einwilligung 3f2a9c1b/r)"."""
+    match = re.search(r"\(([^()]*\{version\}[^()]*)\)", site.language.consent_message)
+    token = match.group(0) if match else "{version}"
+    return fill(token, version=site.consent_id + suffix)
+
+
+def _wording(site: Site) -> tuple:
+    w, s, language = site.words["consent"], site.s, site.language
+    shorts = {p.id: p.short for p in s.purposes}
+    messages = tuple((rich(", ".join(shorts[pid] for pid in ids)), rich(message)) for ids, message in language.messages)
+    business = s.business.short_name or s.business.name
+    stops = [(w("withdraw_message"), rich(fill(language.withdrawal_message, business=business)))]
+    if any(not p.required for p in s.purposes) and language.marketing_message:
+        stops.append((w("optout_message"), rich(fill(language.marketing_message, business=business))))
+    return (*html_blocks(language.fragment, site.urls["landing"]),
+            Heading(w("messages")), Table((w("ticked"), w("message")), messages, (0.3, 0.7)),
+            Heading(w("stop_messages")), Facts(tuple(stops)))
+
+
+def _channels(site: Site) -> tuple[Table, Para]:
+    w = site.words["consent"]
+    names = w.table("channel_names")
+    rows = [(rich(names.get(name, name)), rich(code), rich(link(f"{site.settings.base_url}?s={code}")),
+             rich(_token(site, "/" + code))) for name, code in site.s.channels.items()]
+    rows.append((rich(w("direct")), rich("–"), rich(link(site.urls["landing"])), rich(_token(site))))
+    return (Table((w("channel"), w("code"), w("url"), w("token")), tuple(rows), (0.22, 0.1, 0.4, 0.28)),
+            Para(rich(w("channels_note")), small=True))
+
+
+def _versions(site: Site) -> tuple[Table, Para]:
+    w, c = site.words["consent"], site.words["common"]
+    versions = sorted(site.language.versions, key=lambda v: (v[1], v[0]))
+    rows = tuple(
+        (rich(Run(vid, bold=vid == site.consent_id)), rich(site.date(dt.date.fromisoformat(date))),
+         rich(link(f"{site.folder}consent-{vid}.html")), rich(w("current") if vid == site.consent_id else w("earlier")))
+        for vid, date in versions)
+    return (Table((w("version"), w("since"), c("published_at"), w("status")), rows, (0.15, 0.2, 0.47, 0.18),
+                  tuple(f"version-{vid}" for vid, _ in versions)),
+            Para(rich(w("archive_note")), small=True))
+
+
+def consent_record(site: Site) -> Record:
+    w, c = site.words["consent"], site.words["common"]
+    purposes = tuple((rich(p.id), rich(p.label), rich(p.short), rich(c("required") if p.required else c("optional")),
+                      rich(p.legal_basis)) for p in site.s.purposes)
+    legal_basis = site.words["record-of-processing"]("legal_basis")
+    purpose_head = (w("id"), w("label"), w("short"), w("required_col"), legal_basis)
+    sections = (
+        Section("wording", w("wording"), _wording(site), w("wording_ref")),
+        Section("purposes", w("purposes"), (Table(purpose_head, purposes, (0.12, 0.36, 0.17, 0.13, 0.22)),),
+                w("purposes_ref")),
+        Section("channels", w("channels"), _channels(site), w("channels_ref")),
+        Section("collection", w("collection"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),),
+                w("collection_ref")),
+        Section("versions", w("versions"), _versions(site), w("versions_ref")),
+    )
+    return make_record(site, "consent", w("title"), (Para(rich(w("intro"))),), sections)

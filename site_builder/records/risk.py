@@ -1,0 +1,77 @@
+"""2. The risk assessment: the DPIA threshold check (Art. 35(1), (3), (4) GDPR; WP 248 rev.01), then
+Art. 35(7)(a)-(d) GDPR."""
+
+from __future__ import annotations
+
+from .common import channel_names, make_record, measures
+from .inputs import Site
+from .model import Bullets, Facts, FillIn, Heading, Para, Record, Run, Section, Table, rich
+
+SPECIAL_CRITERION = "special-categories"  # answered "yes" when records.special_categories is set
+
+
+def _threshold(site: Site) -> tuple[Table, Para]:
+    w, c = site.words["risk-assessment"], site.words["common"]
+    special = bool(site.records.special_categories)
+    labels = {"yes": c("yes"), "no": c("no"), "partly": w("partly")}
+    rows, met, partly = [], 0, 0
+    for criterion in w.entries("criteria"):
+        state, reason = str(criterion.raw("answer", "no")), criterion("reason")
+        if criterion.id == SPECIAL_CRITERION and special:
+            state, reason = "yes", w("special_reason")
+        met += state == "yes"
+        partly += state == "partly"
+        rows.append((rich(criterion("criterion")), rich(Run(labels.get(state, state), bold=True)), rich(reason)))
+    dpia = met + partly >= 2  # WP 248: two criteria make a DPIA the rule; "partly" counts, to be safe
+    result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))
+    return (Table((w("criterion"), w("met"), w("reason")), tuple(rows), (0.5, 0.12, 0.38)),
+            Para(rich(Run(result, bold=True))))
+
+
+def _description(site: Site) -> tuple[Bullets, Facts]:
+    w = site.words["risk-assessment"]
+    channels = ", ".join(channel_names(site)) or "–"
+    flow = tuple(rich(step) for step in w.texts("flow", channels=channels, device=site.device))
+    return (Bullets(flow, ordered=True), Facts((
+        (w("purposes"), rich(", ".join(p.short for p in site.s.purposes))),
+        (w("data"), rich(w("data_value"))),
+        (w("recipients"), rich(w("recipients_value"))),
+        (w("device"), rich(site.device)),
+    )))
+
+
+def _risks(site: Site) -> Table:
+    w = site.words["risk-assessment"]
+    rows, ids = [], []
+    for i, risk in enumerate(w.entries("risks"), 1):
+        refs = ", ".join(str(ref) for ref in risk.raw("measures", ()))
+        rows.append((rich(f"R{i}"), rich(Run(risk("title"), bold=True), "\n", risk("description")),
+                     rich(risk("assessment")), rich(refs)))
+        ids.append(f"risk-{i}")
+    for extra in site.records.risks or ():
+        i = len(rows) + 1
+        rows.append((rich(f"R{i}"), rich(Run(extra.title, bold=True), "\n", extra.description),
+                     rich(extra.assessment or w("own_assessment")), rich(extra.measures or "–")))
+        ids.append(f"risk-{i}")
+    return Table((w("no"), w("risk"), w("assessment"), w("measures_col")), tuple(rows), (0.08, 0.5, 0.27, 0.15),
+                 tuple(ids))
+
+
+def risk_assessment(site: Site) -> Record:
+    w, c = site.words["risk-assessment"], site.words["common"]
+    special = bool(site.records.special_categories)
+    necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))),)
+    measure_rows = tuple((rich(mid), rich(Run(title, bold=True)), rich(text)) for mid, title, text in measures(site))
+    d = (Table((w("no"), w("measure"), w("implementation")), measure_rows, (0.08, 0.3, 0.62)),
+         Para(rich(Run(w("conclusion_yes") if special else w("conclusion_no"), bold=True))),
+         Heading(w("signature")),
+         FillIn((c("sign_place_date"), c("sign", name=site.s.business.representative))))
+    sections = (
+        Section("threshold", w("threshold"), _threshold(site), w("threshold_ref")),
+        Section("art35-7a", w("a"), _description(site), w("a_ref")),
+        Section("art35-7b", w("b"), necessity, w("b_ref")),
+        Section("art35-7c", w("c"), (_risks(site),), w("c_ref")),
+        Section("art35-7d", w("d"), d, w("d_ref")),
+    )
+    return make_record(site, "risk-assessment", w("title"), (Para(rich(w("intro"))),), sections,
+                       ((c("next_review"), rich(site.date(site.next_review))),))
