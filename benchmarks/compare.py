@@ -85,7 +85,7 @@ HUGO_PAGE = """<!doctype html><html lang="{{ .Lang }}"><meta charset="utf-8"><ti
 <body><main>{{ .Content }}</main></body></html>
 """
 HUGO_HOME = """<!doctype html><html lang="{{ .Lang }}"><meta charset="utf-8"><title>{{ .Site.Title }}</title>
-<body><ul>{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>
+<body><main>{{ .Content }}</main><ul>{{ range .Site.RegularPages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></body></html>
 """
 MKDOCS_PAGE = """<!doctype html><html lang="en"><meta charset="utf-8"><title>{{ page.title }}</title>
 <body><main>{{ page.content }}</main></body></html>
@@ -108,7 +108,9 @@ def make_hugo(folder: Path, pages: dict[str, dict[str, tuple[str, str]]]) -> Pat
         for name, (front, body) in files.items():
             # Hugo reads +++ TOML front matter as is; goldmark writes heading ids as {#id}, not {: #id }
             text = f"+++\n{front}\n+++\n" + re.sub(r"\{:\s*", "{", body)
-            (folder / "content" / lang / name).write_text(text, encoding="utf-8")
+            # index.md would make the folder a leaf bundle (the other texts its resources); _index.md is the home
+            target = "_index.md" if name == "index.md" else name
+            (folder / "content" / lang / target).write_text(text, encoding="utf-8")
     return folder
 
 
@@ -294,8 +296,14 @@ def main() -> None:
             for key in order:
                 commands[key](results.setdefault(key, Figures()) if n else None)
             print(f"round {n}/{args.runs} done", file=sys.stderr, flush=True)
+        # What each wrote: the same texts as pages (ours also writes print files and records)
+        written = (f"HTML pages written: Hugo {len(list((hugo / 'public').rglob('*.html')))}, "
+                   f"MkDocs {len(list((mkdocs / 'site').rglob('*.html')))}, ours "
+                   f"{len(list((ours[0].site / 'out' / 'site').rglob('*.html')))} "
+                   f"(and {sum(1 for p in (ours[0].site / 'out').rglob('*') if p.is_file())} files in all)")
         ordered = {key: results[key] for key in ["hugo", "mkdocs"] + [k for k in results if k not in others]}
     print("\n".join(machine(load_before)))
+    print(written)
     print()
     print("\n".join(table(ordered, args.runs, bool(args.baseline))))
 
