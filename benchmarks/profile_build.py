@@ -85,6 +85,29 @@ def imports(stderr: str) -> tuple[dict[str, float], dict[str, float], float]:
     return dict(own), whole, sum(own.values())
 
 
+HEAVY = ("jinja2", "markdown", "phonenumbers", "reportlab", "PIL", "svglib", "qrcode", "nh3", "pypdfium2",
+         "zxingcpp", "lxml")
+
+
+def imported_by(stderr: str) -> dict[str, str]:
+    """{heavy package: the chain of site_builder modules that first imported it}. -X importtime prints a
+    module after the ones it imported, one indentation step deeper than itself."""
+    rows = [(len(m.group(1)), m.group(2)) for m in re.finditer(r"^import time:\s+\d+ \|\s+\d+ \| ( *)(\S+)$",
+                                                             stderr, re.M)]
+    out: dict[str, str] = {}
+    for i, (indent, name) in enumerate(rows):
+        if name not in HEAVY or name in out:
+            continue
+        chain, level = [], indent
+        for later_indent, later in rows[i + 1:]:
+            if later_indent < level:
+                level = later_indent
+                if later.startswith("site_builder."):
+                    chain.append(later.removeprefix("site_builder."))
+        out[name] = " <- ".join(chain[:4]) or "a function (imported when called)"
+    return out
+
+
 def regexes(stderr: str) -> list[tuple[float, str]]:
     return [(float(m.group(1)), m.group(2)) for m in re.finditer(r"^regex: ([\d.]+) (\S+)$", stderr, re.M)]
 
@@ -181,10 +204,12 @@ def main() -> None:
             changed = sorted(k for k in after if before.get(k) != after[k])
             gone = sorted(set(before) - set(after))
             print(f"  files written or replaced: {len(changed)} of {len(after)}"
-                  + (f" (e.g. {', '.join(changed[:4])})" if changed else "") + (f"; removed {len(gone)}" if gone else ""))
+                  + (f": {', '.join(changed[:8])}" if changed else "") + (f"; removed {len(gone)}" if gone else ""))
             print(f"  imports {total:.0f} ms in all; by package: own modules / first import with what it pulled in")
             for package, ms in sorted(own.items(), key=lambda kv: -kv[1])[:16]:
                 print(f"    {ms:7.1f} ms / {whole.get(package, 0):7.1f} ms  {package}")
+            for package, chain in imported_by(stderr).items():
+                print(f"    {package} first imported by: {chain}")
             found = regexes(stderr)
             print(f"  regular expressions compiled: {sum(ms for ms, _ in found):.0f} ms; by the module asking:")
             for ms, module in found[:8]:
