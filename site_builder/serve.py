@@ -28,7 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 from .hosting import format_csp, hidden, parse_csp, security_headers
 from .httpd import HTML, NOT_FOUND, Reply, find, handler, listen, running
-from .messages import t
+from .messages import current_language, t
 from .pages import BUILTIN_THEMES, csp_hash
 from .problems import errors
 
@@ -105,7 +105,7 @@ def inject(page: bytes, generation: int) -> bytes:
 
 
 def problems_page(problems: str, generation: int) -> bytes:
-    body = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>{t("serve.failed_title")}</title>'
+    body = (f'<!doctype html><html lang="{current_language()}"><meta charset="utf-8"><title>{t("serve.failed_title")}</title>'
             f"<h1>{t('serve.failed_heading')}</h1><p>{t('serve.failed_hint')}</p>"
             f"<pre>{html.escape(problems)}</pre></html>")
     return inject(body.encode("utf-8"), generation)
