@@ -241,7 +241,7 @@ def machine(load_before: tuple[float, float, float]) -> list[str]:
 def table(results: dict[str, Figures], runs: int, baseline: bool) -> list[str]:
     hugo_wall, hugo_cpu = results["hugo"].ms()
     lines = [f"median of {runs} rounds; ratio = our wall time / Hugo's wall time (CPU ratio in brackets)", "",
-             f"{'command':<44} {'wall ms':>8} {'CPU ms':>8} {'x Hugo':>14}  target"]
+             f"{'command':<56} {'wall ms':>8} {'CPU ms':>8} {'x Hugo':>14}  target"]
     lines.append("-" * len(lines[-1]) + "-" * 24)
     for key, figures in results.items():
         wall, cpu = figures.ms()
@@ -255,7 +255,7 @@ def table(results: dict[str, Figures], runs: int, baseline: bool) -> list[str]:
                      (", and see [baseline])" if baseline else ")")
         else:
             target = ""
-        lines.append(f"{label:<44} {wall:>8.0f} {cpu:>8.0f} {ratio:>14}  {target}")
+        lines.append(f"{label:<56} {wall:>8.0f} {cpu:>8.0f} {ratio:>14}  {target}")
     return lines
 
 
