@@ -264,10 +264,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7, help="measured rounds (default 7); the median is shown")
     parser.add_argument("--baseline", type=Path, metavar="DIR",
                         help="also time the site_builder of this checkout (e.g. the main branch) in the same rounds")
+    parser.add_argument("--only", metavar="ROWS", help="comma-separated rows to run, of " + ",".join(LABELS) +
+                        " (Hugo's build always runs: the ratios need it)")
     args = parser.parse_args()
+    wanted = set(LABELS) if not args.only else {"hugo", *args.only.split(",")}
+    if wanted - set(LABELS):
+        parser.error(f"--only: unknown rows {','.join(sorted(wanted - set(LABELS)))} (choose from {','.join(LABELS)})")
     if shutil.which("hugo") is None:
         raise SystemExit("hugo: not found (install it: apt-get install -y hugo, or run scripts/bench.sh)")
-    if version([PYTHON, "-m", "mkdocs", "--version"]) == "missing":
+    if "mkdocs" in wanted and version([PYTHON, "-m", "mkdocs", "--version"]) == "missing":
         raise SystemExit(f"mkdocs: not importable by {PYTHON} (install it: {PYTHON} -m pip install -e '.[bench]')")
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="site-builder-compare-") as tmp:
@@ -291,7 +296,7 @@ def main() -> None:
             commands = dict(others)
             for one in ours:
                 commands.update(one.commands(n))
-            order = list(commands)
+            order = [key for key in commands if key.removeprefix("base-") in wanted]
             order = order[n % len(order):] + order[:n % len(order)]
             for key in order:
                 commands[key](results.setdefault(key, Figures()) if n else None)
@@ -301,7 +306,8 @@ def main() -> None:
                    f"MkDocs {len(list((mkdocs / 'site').rglob('*.html')))}, ours "
                    f"{len(list((ours[0].site / 'out' / 'site').rglob('*.html')))} "
                    f"(and {sum(1 for p in (ours[0].site / 'out').rglob('*') if p.is_file())} files in all)")
-        ordered = {key: results[key] for key in ["hugo", "mkdocs"] + [k for k in results if k not in others]}
+        ordered = {key: results[key] for key in ["hugo", "mkdocs"] + [k for k in results if k not in others]
+                   if key in results}
     print("\n".join(machine(load_before)))
     print(written)
     print()
