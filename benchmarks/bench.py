@@ -2,7 +2,8 @@
 
 Run: python benchmarks/bench.py [--runs 5] [--sites 100] [--quick]
 Every figure is the median of --runs runs (the 100-site builds: of --site-runs runs), wall time of a
-real `python -m site_builder` process unless it says "in-process".
+real `python -m site_builder` process unless it says "in-process". Like compare.py, it measures the
+`site_builder` the running Python imports (PYTHONPATH first, else the installed one).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "site_builder" / "example"
-sys.path.insert(0, str(ROOT))
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "PYTHONUNBUFFERED": "1"}
 PYTHON = sys.executable  # the interpreter itself: a pyenv shim alone adds ~200 ms per start
 
@@ -126,6 +126,45 @@ def in_process(work: Path, runs: int) -> tuple[list[float], dict[str, list[float
     """Text-edit rebuilds inside one process (the whole build and writing), and each step's time
     without caches (what every site of a batch pays, imports already done)."""
     os.environ["SOURCE_DATE_EPOCH"] = ENV["SOURCE_DATE_EPOCH"]
+    import site_builder
+
+    # The build since issue 10 (pipeline.py: units with digests). Looked up next to the package rather
+    # than imported: an editable install elsewhere would otherwise lend its modules to an older checkout.
+    if not (Path(site_builder.__file__).parent / "pipeline.py").is_file():
+        return in_process_before_issue_10(work, runs)
+    from site_builder.pipeline import build
+    from site_builder.reading import read_site
+    from site_builder.stages import site_units
+
+    site = copy_example(work / "inproc")
+    weight = build(site / "site.toml", site / "output").page_weight
+    rebuilds = []
+    for run in range(runs):
+        edit_heading(site, f"Im Prozess {run}")
+        started = time.perf_counter()
+        build(site / "site.toml", site / "output")
+        rebuilds.append(time.perf_counter() - started)
+    steps: dict[str, list[float]] = {"pages": []}
+    for run in range(runs):
+        other = copy_example(work / f"steps-{run}", f"Betrieb Schritt {run}", run)
+        started = time.perf_counter()
+        read = read_site(other / "site.toml")
+        steps["pages"].append(time.perf_counter() - started)
+        units, _ = site_units(read)
+        spent: dict[str, float] = {}  # a step's units summed: print/..., records/...
+        for unit in units:
+            if unit.name == "site/pages":
+                continue
+            started = time.perf_counter()
+            unit.render()
+            step = unit.name.split("/")[0]
+            spent[step] = spent.get(step, 0.0) + time.perf_counter() - started
+        for step, seconds in spent.items():
+            steps.setdefault(step, []).append(seconds)
+    return rebuilds, steps, weight
+
+
+def in_process_before_issue_10(work: Path, runs: int) -> tuple[list[float], dict[str, list[float]], tuple[int, int]]:
     from site_builder.build import STAGES, build, page_weight, plan_build
 
     site = copy_example(work / "inproc")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import json
-import mimetypes
 import queue
 import re
 import signal
@@ -22,22 +21,20 @@ import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass, field, replace
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import Callable, Iterable
-from urllib.parse import unquote, urlsplit
+from typing import Callable, Iterable, Iterator
 
 from .hosting import format_csp, hidden, parse_csp, security_headers
+from .httpd import HTML, NOT_FOUND, Reply, find, handler, listen, running
+from .messages import current_language, t
 from .pages import BUILTIN_THEMES, csp_hash
 from .problems import errors
 
 EVENTS = "/__site-builder/events"
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
 META_CSP = re.compile(r'(<meta http-equiv="Content-Security-Policy" content=")([^"]*)(")', re.I)
-TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-         ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml", ".vcf": "text/vcard; charset=utf-8",
-         ".txt": "text/plain; charset=utf-8", ".json": "application/json"}
 # The injected script: reload once a newer build is live; show the problems of a failed rebuild.
 RELOAD_JS = """(function () {
   var served = %(generation)d, banner = null;
@@ -108,87 +105,45 @@ def inject(page: bytes, generation: int) -> bytes:
 
 
 def problems_page(problems: str, generation: int) -> bytes:
-    body = (f'<!doctype html><html lang="en"><meta charset="utf-8"><title>Build failed</title>'
-            f"<h1>The site could not be built</h1><p>Fix these problems and save; this page reloads.</p>"
+    body = (f'<!doctype html><html lang="{current_language()}"><meta charset="utf-8"><title>{t("serve.failed_title")}</title>'
+            f"<h1>{t('serve.failed_heading')}</h1><p>{t('serve.failed_hint')}</p>"
             f"<pre>{html.escape(problems)}</pre></html>")
     return inject(body.encode("utf-8"), generation)
 
 
-def make_handler(live: Live) -> type[BaseHTTPRequestHandler]:
-    headers = security_headers(connect="'self'")
-
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "site-builder"
-        sys_version = ""
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for build messages
-            pass
-
-        def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            for name, value in {**headers, **(extra or {})}.items():
-                self.send_header(name, value)
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def do_HEAD(self) -> None:
-            self.do_GET()
-
-        def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
-            if path == EVENTS:
-                return self._events()
-            generation, problems = live.state()
-            files = live.files
-            key = path.lstrip("/")
-            if key == "" or key.endswith("/"):
-                key += "index.html"
-            if ".." in key.split("/") or hidden(key):
-                return self._send(404, b"not found", TYPES[".txt"])
-            if key not in files:
-                if key + "/index.html" in files:
-                    return self._send(301, b"", TYPES[".txt"], {"Location": path + "/"})
-                if not files and problems:
-                    return self._send(503, problems_page(problems, generation), TYPES[".html"])
-                return self._send(404, b"not found", TYPES[".txt"])
-            suffix = Path(key).suffix.lower()
-            body = files[key]
-            if suffix == ".html":
-                body = inject(body, generation)
-            self._send(200, body, TYPES.get(suffix) or mimetypes.guess_type(key)[0] or "application/octet-stream")
-
-        def _events(self) -> None:
-            """Server-sent events: the current state now, then every change (and a ping now and then)."""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            sent = None
-            try:
-                while True:
-                    with live.changed:
-                        live.changed.wait_for(lambda: live.closed or (live.generation, live.problems) != sent, 15)
-                        if live.closed:
-                            return
-                        state = (live.generation, live.problems)
-                    if state != sent:
-                        data = json.dumps({"generation": state[0], "problems": state[1]})
-                        self.wfile.write(f"event: state\ndata: {data}\n\n".encode("utf-8"))
-                        sent = state
-                    else:
-                        self.wfile.write(b": ping\n\n")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
+def events(live: Live) -> Iterator[bytes]:
+    """Server-sent events: the current state now, then every change (and a ping now and then)."""
+    sent = None
+    while True:
+        with live.changed:
+            live.changed.wait_for(lambda: live.closed or (live.generation, live.problems) != sent, 15)
+            if live.closed:
                 return
+            state = (live.generation, live.problems)
+        if state == sent:
+            yield b": ping\n\n"
+            continue
+        data = json.dumps({"generation": state[0], "problems": state[1]})
+        yield f"event: state\ndata: {data}\n\n".encode("utf-8")
+        sent = state
 
-    return Handler
+
+def make_handler(live: Live) -> type[BaseHTTPRequestHandler]:
+    """The preview's answers: the last good build with the reload script, as the host would serve it."""
+    def answer(path: str) -> Reply:
+        if path == EVENTS:
+            return Reply(200, content_type="text/event-stream", stream=events(live))
+        generation, problems = live.state()
+        if hidden(path.lstrip("/")):  # 404 like on the real host: .htaccess, _headers, records/
+            return NOT_FOUND
+        reply = find(live.files, path)
+        if reply.status == 404 and not live.files and problems:
+            return Reply(503, problems_page(problems, generation), HTML)
+        if reply.content_type == HTML:
+            reply = replace(reply, body=inject(reply.body, generation))
+        return reply
+
+    return handler(answer, {**security_headers(connect="'self'"), "Cache-Control": "no-store"})
 
 
 def site_files(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -210,7 +165,7 @@ def rebuild(config: Path, strict: bool, live: Live, log: Callable[[str], None]) 
     try:
         plan = plan_build(config)
     except Exception as exc:  # a bug must not take the preview down with it
-        message = f"{config}: build crashed: {exc.__class__.__name__}: {exc}"
+        message = t("serve.crashed", config=config, error=f"{exc.__class__.__name__}: {exc}")
         log(message)
         live.fail(message)
         return False
@@ -221,11 +176,11 @@ def rebuild(config: Path, strict: bool, live: Live, log: Callable[[str], None]) 
     if problems or plan.settings is None:
         text = "\n".join(str(p) for p in problems)
         log(text)
-        log(f"{len(problems)} problem(s): still serving the last good build")
+        log(t("serve.still_serving", count=len(problems)))
         live.fail(text)
         return False
     live.publish(site_files(plan.files))
-    log(f"built in {(time.perf_counter() - started) * 1000:.0f} ms, browsers reload")
+    log(t("serve.built", ms=f"{(time.perf_counter() - started) * 1000:.0f}"))
     return True
 
 
@@ -292,11 +247,10 @@ def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
 
     live = Live()
     try:
-        server = ThreadingHTTPServer((host, port), make_handler(live))
+        server = listen(host, port, make_handler(live))
     except OSError as exc:
-        log(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror}; choose another port, e.g. --port 8001)")
+        log(t("serve.port_taken", port=port, host=host, reason=exc.strerror, other=port + 1))
         return 2
-    server.daemon_threads = True
     signal.signal(signal.SIGTERM, _interrupt)
     flat, deep, keep = watched(config)
     before = snapshot(flat, deep, keep)
@@ -304,7 +258,7 @@ def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
         earlier = files_on_disk(out / "site")
         if earlier:
             live.files = earlier
-            log(f"serving the earlier build in {out / 'site'}")
+            log(t("serve.earlier_build", folder=out / "site"))
     changes: queue.Queue = queue.Queue()
     stop = threading.Event()
     started = []
@@ -316,35 +270,33 @@ def serve(config: Path, out: Path, *, host: str = "127.0.0.1", port: int = 8000,
     for ready in started:
         ready.wait(10)
     if snapshot(flat, deep, keep) != before:  # edited while the first build ran: build again
-        changes.put(["(changed during start-up)"])
-    thread = threading.Thread(target=server.serve_forever, name="serve", daemon=True)
-    thread.start()
-    bound = server.server_address[1]
-    if host in ("0.0.0.0", "::", ""):
-        print(f"preview of {config} on http://127.0.0.1:{bound}/", flush=True)
-        if address := lan_address():
-            print(f"on a phone in the same network, open http://{address}:{bound}/ "
-                  "(anyone in this network can see it while it runs)", flush=True)
-    else:
-        print(f"preview of {config} on http://{host}:{bound}/", flush=True)
-    print("preview only, nothing is written: `site-builder build` writes output/ for upload", flush=True)
-    print("watching site.toml, content/ and themes/; Ctrl+C stops", flush=True)
-    try:
-        while True:
-            try:
-                paths = changes.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            while not changes.empty():  # one build for changes that arrive together
-                paths += changes.get_nowait()
-            shown = ", ".join(sorted({Path(p).name for p in paths}))
-            log(f"changed: {shown}")
-            rebuild(config, strict, live, log)
-    except KeyboardInterrupt:
-        log("stopped")
-    finally:
-        stop.set()
-        live.close()
-        server.shutdown()
-        server.server_close()
+        changes.put([t("serve.changed_at_start")])
+    with running(server):
+        announce(config, host, server.server_address[1])
+        try:
+            while True:
+                try:
+                    paths = changes.get(timeout=0.5)
+                except queue.Empty:
+                    continue
+                while not changes.empty():  # one build for changes that arrive together
+                    paths += changes.get_nowait()
+                log(t("serve.changed", names=", ".join(sorted({Path(p).name for p in paths}))))
+                rebuild(config, strict, live, log)
+        except KeyboardInterrupt:
+            log(t("serve.stopped"))
+        finally:
+            stop.set()
+            live.close()  # ends the open event streams before the server shuts down
     return 0
+
+
+def announce(config: Path, host: str, port: int) -> None:
+    if host in ("0.0.0.0", "::", ""):
+        print(t("serve.url", config=config, url=f"http://127.0.0.1:{port}/"), flush=True)
+        if address := lan_address():
+            print(t("serve.lan", url=f"http://{address}:{port}/"), flush=True)
+    else:
+        print(t("serve.url", config=config, url=f"http://{host}:{port}/"), flush=True)
+    print(t("serve.nothing_written"), flush=True)
+    print(t("serve.watching"), flush=True)

@@ -203,3 +203,21 @@ def test_a_port_in_use_is_a_clear_usage_error(tmp_path):
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert f"--port {port}" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_site_broken_from_the_start_shows_its_problems_in_the_browser(tmp_path):
+    folder = copy_example(tmp_path / "site")
+    with (folder / "site.toml").open("a", encoding="utf-8") as f:
+        f.write("\nbroken = \n")
+    server = Serve(folder)
+    try:
+        server.wait_for_line(r"still serving the last good build")
+        status, headers, page = server.get()
+        assert status == 503 and headers["content-type"] == "text/html; charset=utf-8"
+        assert "The site could not be built" in page and "site.toml: line" in page
+        assert server.get("de/")[0] == 503  # every page: there is no good build to show
+        edit(folder / "site.toml", "\nbroken = \n", "\n")
+        server.wait_for_page(heading(folder))  # fixed: the site itself, without a restart
+        assert server.get()[0] == 200
+    finally:
+        server.stop()

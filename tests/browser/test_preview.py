@@ -3,11 +3,14 @@ language, light and dark, in output/preview/, written with the rest of the build
 
 from __future__ import annotations
 
+import os
 import struct
+import subprocess
+import sys
 
 from PIL import Image, ImageStat
 
-from site_builder.preview import device_slug
+from site_builder.preview import BROWSER_ENV, device_slug
 
 from conftest import copy_example, run_cli
 from .conftest import PHONES
@@ -37,3 +40,27 @@ def test_build_preview_writes_a_png_per_phone_language_and_scheme(tmp_path, brow
                     assert image.width == width and image.height >= height  # the whole page, at least a screen
                     brightness[scheme] = ImageStat.Stat(image.convert("L")).mean[0]
         assert brightness["dark"] < 100 < brightness["light"], brightness
+
+
+def test_a_missing_chromium_names_the_command_that_installs_it(tmp_path):
+    folder = copy_example(tmp_path / "site")
+    result = run_cli("build", "--preview", cwd=folder, env={BROWSER_ENV: str(tmp_path / "no-such-chromium"),
+                                                           "LANGUAGE": "en"})
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "--preview: browser: Chromium could not be started" in result.stderr
+    assert "apt-get install chromium" in result.stderr and BROWSER_ENV in result.stderr
+    assert not (folder / "output").exists()  # a failed preview writes nothing
+
+
+def test_a_missing_playwright_names_the_command_that_installs_it(tmp_path):
+    folder = copy_example(tmp_path / "site")
+    # The same CLI in a process where `import playwright` fails, as in an install without the extra
+    blocked = ("import sys; sys.modules['playwright'] = None; sys.argv[0] = 'site-builder'; "
+               "from site_builder.cli import run; run()")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "LANGUAGE": "en"}
+    result = subprocess.run([sys.executable, "-c", blocked, "build", "--preview"], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "--preview: playwright: Playwright is not installed" in result.stderr
+    assert ".venv/bin/pip install -e '.[preview]'" in result.stderr
+    assert not (folder / "output").exists()
