@@ -159,11 +159,11 @@ def files_on_disk(folder: Path) -> dict[str, bytes]:
 
 def rebuild(config: Path, strict: bool, live: Live, log: Callable[[str], None]) -> bool:
     """Render the site once; on success make it live, on failure keep the last good one and show why."""
-    from .build import plan_build  # the slow import; the server is up before it
+    from .reading import read_site  # the slow import; the server is up before it
 
     started = time.perf_counter()
     try:
-        plan = plan_build(config)
+        plan = read_site(config)
     except Exception as exc:  # a bug must not take the preview down with it
         message = t("serve.crashed", config=config, error=f"{exc.__class__.__name__}: {exc}")
         log(message)
