@@ -16,7 +16,6 @@ from . import __version__
 from .messages import LANGUAGES, set_language, t
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
-VERBS = ("init", "check", "build", "serve", "consents", "bot")
 
 
 class Parser(argparse.ArgumentParser):
@@ -61,15 +60,19 @@ def port(value: str) -> int:
     return int(value)
 
 
-def make_parser() -> argparse.ArgumentParser:
-    from .commands import add_verbs
+def make_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser; given the arguments, only the verb they name is declared (its module imported), since
+    a rebuild with nothing to do should cost little more than starting Python. Without a known verb
+    (`--help`, a typo), every verb is declared, so that help and errors list them all."""
+    from .commands import VERBS, add_verbs
 
     parser = Parser(prog="site-builder", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     _lang(parser)
     verbs = parser.add_subparsers(dest="verb", metavar=t("cli.verb"), parser_class=Parser)
     verbs.required = True
-    add_verbs(verbs, common, _lang)
+    named = [arg for arg in argv if arg in VERBS][:1]
+    add_verbs(verbs, common, _lang, named or VERBS)
     return parser
 
 
@@ -83,11 +86,24 @@ def _language_from(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _first_word(argv: Sequence[str]) -> list[str]:
+    """The verb: the first argument that is not an option or an option's value."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--lang":
+            skip = True
+        elif not arg.startswith("-"):
+            return [arg]
+    return []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     set_language(_language_from(argv))
     try:
-        args = make_parser().parse_args(argv)
+        args = make_parser(_first_word(argv)).parse_args(argv)
         from .commands import run_verb
 
         return run_verb(args)

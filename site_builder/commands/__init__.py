@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-from typing import Callable
+from typing import Callable, Sequence
 
 VERBS = ("init", "check", "build", "serve", "consents")
 
 
-def add_verbs(verbs: argparse._SubParsersAction, common: Callable, lang: Callable) -> None:
-    for verb in VERBS:
+def add_verbs(verbs: argparse._SubParsersAction, common: Callable, lang: Callable,
+              which: Sequence[str] = VERBS) -> None:
+    for verb in which:
         importlib.import_module(f"{__name__}.{verb}").add(verbs, common, lang)
 
 

@@ -58,22 +58,32 @@ def current_language() -> str:
 
 
 @cache
-def catalogue(lang: str) -> dict[str, Any]:
-    """Every entry of one language, keyed `<area>.<name>`."""
-    entries: dict[str, Any] = {}
-    folder = HERE / lang
-    for path in sorted(folder.glob("*.toml")):
+def area(lang: str, name: str) -> dict[str, Any]:
+    """One catalogue file (messages/<lang>/<name>.toml); empty if that language has none. Read on first use:
+    a command that prints three messages reads one or two small files, not the whole catalogue."""
+    path = HERE / lang / f"{name}.toml"
+    try:
         with path.open("rb") as f:
-            for name, value in tomllib.load(f).items():
-                entries[f"{path.stem}.{name}"] = value
+            return tomllib.load(f)
+    except FileNotFoundError:
+        return {}
+
+
+def catalogue(lang: str) -> dict[str, Any]:
+    """Every entry of one language, keyed `<area>.<name>` (for tests and translators)."""
+    entries: dict[str, Any] = {}
+    for path in sorted((HERE / lang).glob("*.toml")):
+        for name, value in area(lang, path.stem).items():
+            entries[f"{path.stem}.{name}"] = value
     return entries
 
 
 def _entry(key: str, lang: str | None = None) -> Any:
     lang = lang or current_language()
-    entry = catalogue(lang).get(key)
+    file, _, name = key.partition(".")
+    entry = area(lang, file).get(name)
     if entry is None:
-        entry = catalogue(DEFAULT).get(key)
+        entry = area(DEFAULT, file).get(name)
     if entry is None:
         raise KeyError(f"no message {key!r} in the catalogue")
     return entry
