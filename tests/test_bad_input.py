@@ -99,7 +99,7 @@ CASES = [
     ("unknown-placeholder", edit_text("content/de/imprint.md", "{{ business.name }}", "{{ business.nam }}"),
      "content/de/imprint.md", r"line \d+", "unknown placeholder"),
     ("unknown-key-in-placeholder", edit_text("content/de/imprint.md", "{{ business.name }}", "{{ business.fax }}"),
-     "content/de/imprint.md", r"line \d+", "unknown placeholder: business.fax (use a key"),
+     "content/de/imprint.md", r"line \d+", "unknown placeholder: business.fax ("),
     ("placeholder-syntax", edit_text("content/en/privacy.md", "{{ business.name }}", "{{ business.name }"),
      "content/en/privacy.md", r"line \d+", "placeholder syntax error"),
     ("missing-text", remove("content/en/imprint.md"), "content/en/imprint.md", "file", "missing"),
@@ -203,6 +203,6 @@ def test_a_placeholder_naming_an_unknown_key_names_the_key(tmp_path):
     assert settings is not None, problems
     found: list = []
     render_placeholders("Fax: {{ business.fax }}\n", settings.for_lang("de"), "imprint.md", 3, found)
-    assert [str(p) for p in found] == ["imprint.md: line 3: unknown placeholder: business.fax (use a key from "
-                                       "site.toml, e.g. {{ business.name }}, or remove the braces)"]
+    assert len(found) == 1 and str(found[0]).startswith("imprint.md: line 3: unknown placeholder: business.fax (")
+    assert "Section" not in str(found[0]) and "site_builder" not in str(found[0])
     assert settings.business.get("fax") is None and "fax" not in settings.business

@@ -25,10 +25,9 @@ class Localized(dict):
 class Section(Mapping):
     """A read-only table with attribute access, for code and templates alike.
 
-    A missing key read as an attribute gives Jinja's StrictUndefined named by its full key
-    (`business.fax`), so a placeholder typo is reported as "unknown placeholder: business.fax"
-    instead of naming this class. Code reads optional keys with `.get()`; every optional key of
-    the schema is present (as None when absent), so only a key the schema does not know is missing.
+    A missing key read as an attribute raises AttributeError, so that Jinja turns it into its own
+    undefined value, which the placeholder sandbox records and reports by its full key with the known
+    keys nearest to it ("unknown placeholder: business.fax", never this class's name).
     """
 
     __slots__ = ("_data", "_path")
@@ -42,12 +41,7 @@ class Section(Mapping):
         try:
             return data[key]
         except KeyError:
-            if key.startswith("_"):  # Python's own protocols (copy, pickle) must see a plain AttributeError
-                raise AttributeError(key) from None
-            import jinja2  # only reached when a text names an unknown key
-
-            path = object.__getattribute__(self, "_path")
-            return jinja2.StrictUndefined(name=f"{path}.{key}" if path else key)
+            raise AttributeError(key) from None
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError("settings are read-only")
