@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VENV=.venv
-STAMP=$VENV/.site-builder-installed   # what was installed, for which pyproject.toml, Python and folder
+STAMP=$VENV/.site-builder-installed   # the digest of pyproject.toml installed from, then the extras
 PY=${PYTHON:-python3}
 TEST=0 BROWSER=0
 for arg in "$@"; do

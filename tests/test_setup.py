@@ -23,7 +23,13 @@ SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
 
 
 def clone(dest: Path) -> Path:
-    """What a fresh clone holds: the repository's files (tracked, plus new ones not ignored), as on disk now."""
+    """What a fresh clone holds: the repository's files (tracked, plus new ones not ignored), as on disk now.
+    Without git (an unpacked archive), everything but what .gitignore names (.venv/, output/, ...)."""
+    if not shutil.which("git") or not (REPO / ".git").exists():
+        ignored = [line.strip().rstrip("/") for line in (REPO / ".gitignore").read_text().splitlines()
+                   if line.strip() and not line.startswith("#")]
+        shutil.copytree(REPO, dest, symlinks=True, ignore=shutil.ignore_patterns(*ignored))
+        return dest
     names = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                            cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
     for name in filter(None, names):
