@@ -49,7 +49,7 @@ apt_install() {
   # unfiltered. `true`: grep finding nothing is no failure, apt-get's own status decides (pipefail).
   if ! DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "$@" |
     { grep --line-buffered -E '^(Get:|Setting up)' | sed -u 's/^/    /'; true; }; then
-    die "apt-get install $* failed (see above)"
+    die "apt-get install $* failed (see above; on Ubuntu some packages are in 'universe': add-apt-repository universe)"
   fi
 }
 
@@ -117,6 +117,8 @@ if (( BROWSER )) && [[ ! -x "${SITE_BUILDER_CHROMIUM:-/usr/bin/chromium}" ]]; th
   elif compgen -G "${PLAYWRIGHT_BROWSERS_PATH:-$HOME/.cache/ms-playwright}/chromium*" >/dev/null; then
     step "Playwright's Chromium is present"
   else
+    # Playwright's own Node.js needs libatomic, which minimal systems (Ubuntu's container image) lack.
+    "$VENV/bin/playwright" --version >/dev/null 2>&1 || apt_install libatomic1
     step "playwright install --with-deps chromium (downloads about 150 MB)"
     "$VENV/bin/playwright" install --with-deps chromium
   fi
