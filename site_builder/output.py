@@ -39,12 +39,15 @@ def check_output_dir(out: Path, config: Path) -> list[Problem]:
             return [report(str(out), "-o/--out", "output.contains_sources", source=source)]
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         return [report(str(out), "-o/--out", "output.foreign_folder")]
+    if not _existing_parent(out).is_dir():
+        return [report(str(out), "-o/--out", "output.parent_is_file", path=_existing_parent(out))]
     if not os.access(out.parent if out.parent.exists() else _existing_parent(out), os.W_OK):
         return [report(str(out), "-o/--out", "output.not_writable")]
     return []
 
 
 def _existing_parent(path: Path) -> Path:
+    """The nearest folder (or file) above `path` that exists."""
     for parent in path.parents:
         if parent.exists():
             return parent

@@ -52,7 +52,11 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
     """Validate everything, then (unless write=False, for `check`) swap the new output into `out`."""
     result = BuildResult()
     if write:
-        result.recovered = recover(out)
+        try:
+            result.recovered = recover(out)
+        except OSError as exc:
+            result.problems.append(_write_problem(out, exc))
+            return result
     digest = inputs_mod.input_digest(config)
     previous = Manifest.read(out) if out.is_dir() else Manifest()
     if digest and not preview and previous.inputs == digest and previous.intact(out):
@@ -85,10 +89,22 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
     except InputError as exc:
         result.problems += exc.problems
         return result
-    result.archived = stages.archive_versions(site)
-    if result.archived and digest:  # the archive is an input too: the next build must find it unchanged
-        Manifest.read(out).rewrite(out, inputs=inputs_mod.input_digest(config))
+    except OSError as exc:  # a full disk, a folder that cannot be written: `out` is as it was
+        result.problems.append(_write_problem(out, exc))
+        return result
+    try:
+        result.archived = stages.archive_versions(site)
+        if result.archived and digest:  # the archive is an input too: the next build must find it unchanged
+            Manifest.read(out).rewrite(out, inputs=inputs_mod.input_digest(config))
+    except OSError as exc:
+        result.problems.append(report(str(exc.filename or site.settings.root), "consent-versions",
+                                      "output.archive_failed", reason=exc.strerror or exc.__class__.__name__))
     return result
+
+
+def _write_problem(out: Path, exc: OSError) -> Problem:
+    return report(str(out), "-o/--out", "output.write_failed", reason=exc.strerror or exc.__class__.__name__,
+                  path=exc.filename or out)
 
 
 def _write(result: BuildResult, out: Path, units: list[Unit], previous: Manifest, digest: str,

@@ -106,3 +106,39 @@ def test_check_and_build_count_the_same_files(site):
     manifest = json.loads((site / "output" / ".site-builder-cache.json").read_text(encoding="utf-8"))
     listed = sum(len(unit["files"]) for unit in manifest["units"].values())
     assert counted == built == listed
+
+
+def test_a_full_disk_is_a_message_and_the_previous_output_stays(site, monkeypatch, capsys):
+    import errno
+    from pathlib import Path
+
+    from site_builder.cli import main
+
+    monkeypatch.chdir(site)
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert main(["build"]) == 0
+    (site / "content" / "de" / "privacy.md").write_text(
+        (site / "content" / "de" / "privacy.md").read_text(encoding="utf-8") + "\nNeu.\n", encoding="utf-8")
+    before = tree_digest(site / "output")
+    original = Path.write_bytes
+
+    def full(self, data):
+        if ".output.tmp-" in str(self) and self.name.endswith(".html"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return original(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    capsys.readouterr()
+    assert main(["build"]) == 1
+    err = capsys.readouterr().err
+    assert "-o/--out: the new output could not be written (No space left on device" in err
+    assert "Traceback" not in err
+    assert tree_digest(site / "output") == before
+    assert not [p for p in site.iterdir() if p.name.startswith(".output.")]
+
+
+def test_an_output_below_a_file_is_refused(site):
+    (site / "afile").write_text("x", encoding="utf-8")
+    result = run_cli("build", "-o", "afile/sub", cwd=site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "afile/sub: -o/--out:" in result.stderr and "is a file, so no folder can be made below it" in result.stderr
