@@ -122,16 +122,40 @@ def markdown_to_html(body: str) -> str:
 # --- reading: one file, front matter parsed once ----------------------------------------------
 
 
+# A privacy notice is about 15 KB; past this a file is not a text of this site (and Markdown would take long).
+MAX_TEXT_BYTES = 512 * 1024
+# Python-Markdown's link patterns take time that grows faster than the square of the number of '[' in one
+# paragraph (8,000 nested: 30 s); a real text has a few links per paragraph.
+MAX_BRACKETS = 200
+
+
+def _bracket_flood(source: str) -> int | None:
+    """The first line of a paragraph with more than MAX_BRACKETS '[' in it, or None."""
+    line = 1
+    for block in re.split(r"(\n[ \t]*\n)", source):
+        if block.count("[") > MAX_BRACKETS:
+            return line
+        line += block.count("\n")
+    return None
+
+
 def read_source(path: Path, problems: list[Problem]) -> Source | None:
     """Read one content file and parse its front matter; append problems rather than raising."""
     file = str(path)
     try:
+        if path.stat().st_size > MAX_TEXT_BYTES:
+            problems.append(report(file, "file", "content.too_large", size=path.stat().st_size // 1024,
+                                   limit=MAX_TEXT_BYTES // 1024))
+            return None
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(report(file, "file", "content.unreadable", error=exc.__class__.__name__))
         return None
     if source.startswith("\ufeff"):  # editors on Windows save UTF-8 with a byte order mark
         source = source[1:]
+    if (line := _bracket_flood(source)) is not None:
+        problems.append(report(file, f"line {line}", "content.too_many_brackets", limit=MAX_BRACKETS))
+        return None
     front, body, body_line = split_front_matter(source)
     if not front and re.match(r"\A\+\+\+[ \t]*\r?$", source, re.M) and not FRONT.match(source):
         problems.append(report(file, "line 1", "content.front_not_closed"))

@@ -142,3 +142,18 @@ def test_an_output_below_a_file_is_refused(site):
     result = run_cli("build", "-o", "afile/sub", cwd=site)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "afile/sub: -o/--out:" in result.stderr and "is a file, so no folder can be made below it" in result.stderr
+
+
+def test_huge_or_bracket_flooded_texts_are_refused_quickly(site):
+    import time
+
+    privacy = site / "content" / "de" / "privacy.md"
+    original = privacy.read_text(encoding="utf-8")
+    privacy.write_text(original + "\n" + "[" * 20000 + "x\n", encoding="utf-8")
+    started = time.monotonic()
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1 and time.monotonic() - started < 60
+    assert "privacy.md: line" in result.stderr and "more than 200 [ brackets" in result.stderr
+    privacy.write_text(original + "\n" + ("Ein Satz. " * 100 + "\n\n") * 600, encoding="utf-8")
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1 and "privacy.md: file:" in result.stderr and "too large" in result.stderr
