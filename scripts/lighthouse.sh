@@ -26,7 +26,7 @@
 # Variables: LIGHTHOUSE_VERSION, CHROME_PATH, PYTHON, PAGES, RUNS, REPORTS (default .lighthouse/reports),
 # CONTROL=1 (also audit a minimal page served without the site's headers: the host's share of the score),
 # CPU_SLOWDOWN (Lighthouse's mobile default 4; see benchmarks/LIGHTHOUSE.md for when 1 is the fair value),
-# STRICT=1 (exit 2 when a score is below 100).
+# NGINX (path; a missing one means Python's http.server), STRICT=1 (exit 2 when a score is below 100).
 # Reports: REPORTS/<page>.report.{json,html} (the median run) and <page>.run<N>.json (every run).
 # Exit code: 0 when every page ran, whatever the scores; 1 when a page had no valid run; 2 as above.
 set -euo pipefail
@@ -81,7 +81,7 @@ cat > "$work/www/lighthouse-control.html" <<'EOF'
 <title>Control page</title><meta name="description" content="A minimal page to compare the host's load against.">
 </head><body><h1>Control page</h1><p>A heading and one sentence, nothing else.</p></body></html>
 EOF
-nginx=$(command -v nginx || echo /usr/sbin/nginx)
+nginx=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
 if [[ -x $nginx ]]; then
     server="nginx with output/hosting/nginx.conf (the headers a real host sends)"
     sed -e "s|@LISTEN@|127.0.0.1:$port|" -e "s|@ROOT@|$work/www|" "$out/hosting/nginx.conf" > "$work/site.conf"
