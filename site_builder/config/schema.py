@@ -147,7 +147,7 @@ _APP_LIMITS = {
     "profile_description": (256, "business profile description", "Beschreibung im Unternehmensprofil"),
     "website": (256, "business profile website", "Website im Unternehmensprofil"),
 }
-_APP_TEXTS = ("greeting", "away", "privacy", "withdrawal", "stop_confirmed", "marketing_stopped",
+_APP_TEXTS = ("greeting", "away", "privacy", "consent_confirmed", "withdrawal", "stop_confirmed", "marketing_stopped",
               "profile_description")
 _TERMS = "https://www.whatsapp.com/legal/"
 
@@ -189,6 +189,13 @@ RECORDS = {
                 "das Telefon, auf dem WhatsApp Business läuft, z. B. ein Firmen-Smartphone", required=False,
                 init="fill", max_len=300, find=("the phone you use for the business's WhatsApp",
                                                 "das Telefon, das Sie für das WhatsApp des Betriebs nutzen")),
+    "contacts_access": S("str", 'whether the WhatsApp Business app may read the phone\'s contacts: "off" (denied, the '
+                         'default and the advice), "customers_only" (on, but only consenting customers are in that '
+                         'address book) or "all" (on, with other contacts too)', 'ob die App WhatsApp Business auf die '
+                         'Kontakte des Telefons zugreifen darf: "off" (verweigert, Standard und Empfehlung), '
+                         '"customers_only" (erlaubt, aber im Adressbuch stehen nur einwilligende Kunden) oder "all" '
+                         '(erlaubt, auch mit anderen Kontakten)', default="off", check=checks.contacts_access,
+                         init="value", sample='"off"'),
     "special_categories": S("bool", "true if customers regularly send health or other Art. 9 data",
                             "true, wenn Kunden regelmäßig Gesundheits- oder andere Daten nach Art. 9 DSGVO senden",
                             default=False),
