@@ -32,7 +32,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "common": ("key", "name"),
     "record-of-processing": ("channels",),
     "risk-assessment": ("channels", "device", "handler", "met", "partly", "total"),
-    "processor-terms": ("item",),
+    "processor-terms": ("item", "date"),
     "consent": (),
     "privacy-notice": ("para", "lit"),
     "withdrawal": ("label", "note", "kept"),
