@@ -9,7 +9,8 @@ from .common import make_record, not_set
 from .inputs import Site
 from .model import Checklist, Facts, Para, Record, Run, Section, Table, link, rich
 
-ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal")
+ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal",
+         "letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
 
 
 def owner_todo(site: Site) -> list[str]:

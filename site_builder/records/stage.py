@@ -7,6 +7,11 @@
     records/<lang>/consent.*               4. wording, purposes, ways in, proof, versions
     records/<lang>/privacy-notice.*        5. the privacy notice as published
     records/<lang>/withdrawal.*            6. form to print and sign, procedure
+    records/<lang>/letter-to-whatsapp.*    letter to WhatsApp Ireland with the clauses (a)-(h) (Art. 28)
+    records/<lang>/instructions.*          documented instructions to WhatsApp (Art. 28(3)(a))
+    records/<lang>/staff-instruction.*     one page for the staff (Art. 29, 32(4))
+    records/<lang>/access-request.*        answer template for Art. 15, built on the chat export
+    records/<lang>/lost-phone.*            lost-phone plan (Art. 33, 34: 72 hours)
     records/whatsapp-app.*                 texts for the WhatsApp Business app, every language
     records/index.html                     the way in
 
@@ -24,6 +29,7 @@ from ..wording import Wording
 from .app import app_record, app_text_set, app_texts
 from .checks import missing_items
 from .consent import consent_record
+from .documents import documents
 from .inputs import LanguageTexts, RecordsInput, Site, base_values, records_input
 from .model import Record
 from .notices import privacy_record, withdrawal_record
@@ -39,7 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["LanguageTexts", "RecordsInput", "records_input", "records_problems", "records_units"]
 
 RECORDS_DIR = "records"
-RENDER_VERSION = "4"  # bump when render_html or render_pdf change, so that no unit's old files are reused
+RENDER_VERSION = "5"  # bump when render_html or render_pdf change, so that no unit's old files are reused
 LANGUAGE_RECORDS: tuple[Callable[[Site], Record], ...] = (
     record_of_processing, risk_assessment, processor_terms, consent_record, privacy_record, withdrawal_record)
 
@@ -72,7 +78,7 @@ def build_records(settings: Settings, rinput: RecordsInput) -> tuple[list[tuple[
     out: list[tuple[str, Record]] = []
     indexes: dict[str, Record] = {}
     for lang, site in sites.items():
-        made = [make(site) for make in LANGUAGE_RECORDS]
+        made = [make(site) for make in LANGUAGE_RECORDS] + documents(site)
         indexes[lang] = index_record(site, {record.slug: record.title for record in made})
         for record in [indexes[lang], *made]:
             problems += [report(str(settings.path), f"records/{lang}/{record.slug}: {item}", "records.item_empty",
