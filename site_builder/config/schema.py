@@ -175,6 +175,10 @@ RECORDS = {
                        required=False, init="doc", children={
                            lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
                                   required=False) for lit in "abcdefgh"}),
+    "host_dpa_filed": S("date", "the day you filed the web host's data processing agreement (Art. 28), YYYY-MM-DD "
+                        "(no quotes)", "der Tag, an dem Sie den Auftragsverarbeitungsvertrag des Webhosters "
+                        "abgelegt haben (Art. 28 DSGVO), JJJJ-MM-TT (ohne Anführungszeichen)", required=False,
+                        init="comment", sample="2026-10-01"),
     "withdrawal_handler": S("str", "who carries out withdrawals (default: business.representative)",
                             "wer Widerrufe umsetzt (ohne Angabe: business.representative)", required=False,
                             init="fill", max_len=200,

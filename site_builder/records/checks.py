@@ -10,7 +10,7 @@ REQUIRED_ITEMS: dict[str, tuple[str, ...]] = {
     "record-of-processing": tuple(f"art30-1{lit}" for lit in "abcdefg"),
     "risk-assessment": ("threshold", "dsk-list") + tuple(f"art35-7{lit}" for lit in "abcd") + ("dpf-plan",),
     "processor-terms": ("terms",) + tuple(f"art28-3{lit}" for lit in "abcdefgh") + ("transfer",),
-    "consent": ("wording", "purposes", "channels", "collection", "versions"),
+    "consent": ("wording", "purposes", "channels", "collection", "fallback", "scenarios", "versions"),
     "privacy-notice": ART13_ITEMS,
     "withdrawal": ("form", "procedure"),
     "letter-to-whatsapp": ("letter", "enclosure", "filing"),

@@ -37,7 +37,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "record-of-processing": ("channels",),
     "risk-assessment": ("channels", "device", "handler", "met", "partly", "total"),
     "processor-terms": ("item", "date"),
-    "consent": (),
+    "consent": ("columns",),
     "privacy-notice": ("para", "lit"),
     "withdrawal": ("label", "note", "kept"),
     "index": ("date", "items", "handler", "deputy"),
