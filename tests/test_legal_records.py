@@ -51,7 +51,8 @@ def _set(site: Path, key: str, line: str) -> None:
 def test_greeting_is_neutral_and_a_quick_reply_confirms_consent(built_example, lang):
     texts = app_texts(built_example, lang)
     greeting = next(text for head, text in texts.items() if head.startswith(("Begrüßung", "Greeting")))
-    claims = r"(Einwilligung[^.]*(erhalten|angekommen)|received your consent|consent has arrived|unser Nachweis|our proof)"
+    claims = (r"(Einwilligung[^.]*(erhalten|angekommen)|received your consent|consent has arrived"
+              r"|unser Nachweis|our proof)")
     assert not re.search(claims, greeting, re.IGNORECASE), greeting
     assert "/?" not in greeting and re.search(r"https://\S+/(en/)?\s", greeting + " ")  # the consent page
     assert "+49" in greeting and "@" in greeting  # phone and e-mail as the alternative

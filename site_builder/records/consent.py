@@ -58,8 +58,9 @@ def _versions(site: Site) -> tuple[Table, Para]:
 
 def _scenarios(site: Site) -> tuple[Table]:
     w = site.words["consent"]
-    rows = tuple((rich(Run(s("title"), bold=True)), rich(s("text"))) for s in w.entries("scenarios_list"))
-    return (Table((w("scenario"), w("rule")), rows, (0.3, 0.7), tuple(f"scenario-{s.id}" for s in w.entries("scenarios_list"))),)
+    entries = w.entries("scenarios_list")
+    rows = tuple((rich(Run(e("title"), bold=True)), rich(e("text"))) for e in entries)
+    return (Table((w("scenario"), w("rule")), rows, (0.3, 0.7), tuple(f"scenario-{e.id}" for e in entries)),)
 
 
 def _fallback(site: Site) -> tuple[Bullets, Para]:

@@ -35,8 +35,8 @@ def _dsk_list(site: Site) -> tuple[Table, Para]:
     """The DSK's list under Art. 35(4) GDPR, item by item, as far as its wording was verified."""
     w, c = site.words["risk-assessment"], site.words["common"]
     labels = {"yes": c("yes"), "no": c("no"), "open": w("open")}
-    rows = tuple((rich(item.id), rich(item("item")), rich(Run(labels.get(state, state), bold=True)), rich(item("reason")))
-                 for item in w.entries("dsk_list") for state in (str(item.raw("answer", "open")),))
+    rows = tuple((rich(item.id), rich(item("item")), rich(Run(labels.get(state, state), bold=True)),
+                  rich(item("reason"))) for item in w.entries("dsk_list") for state in (str(item.raw("answer", "open")),))
     return (Table((w("dsk_item"), w("criterion"), w("met"), w("reason")), rows, (0.08, 0.42, 0.12, 0.38),
                   tuple(f"dsk-{item.id}" for item in w.entries("dsk_list"))),
             Para(rich(w("dsk_note")), small=True))
