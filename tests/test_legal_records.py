@@ -122,6 +122,7 @@ def test_contacts_access_all_raises_the_residual_risk_and_a_todo(site):
     assert result.returncode == 0, result.stderr
     root = dom(site / "output" / "records" / "de" / "risk-assessment.html")
     assert "Restrisiko: hoch" in " ".join(row_cells(root, "risk-3"))
+    assert "hohes Restrisiko" in section_content(root, "art35-7d")  # the conclusion follows the measures too
     checklist = section_content(dom(site / "output" / "records" / "de" / "index.html"), "checklist")
     assert 'records.contacts_access = "off"' in checklist
 

@@ -85,7 +85,8 @@ def risk_assessment(site: Site) -> Record:
     necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))), Para(rich(w("transparency"))))
     measure_rows = tuple((rich(mid), rich(Run(title, bold=True)), rich(text)) for mid, title, text in measures(site))
     d = (Table((w("no"), w("measure"), w("implementation")), measure_rows, (0.08, 0.3, 0.62)),
-         Para(rich(Run(w("conclusion_yes") if special else w("conclusion_no"), bold=True))),
+         Para(rich(Run(w("conclusion_yes") if special else w("conclusion_contacts")
+                       if site.records.contacts_access == "all" else w("conclusion_no"), bold=True))),
          Heading(w("signature")),
          FillIn((c("sign_place_date"), c("sign", name=site.s.business.representative))))
     sections = (
