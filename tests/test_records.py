@@ -272,7 +272,7 @@ def test_records_html_loads_nothing(example):
 def test_pdfs_are_a4_with_embedded_fonts_and_extractable_text(example):
     out, _, plan = example
     pdfs = sorted((out / "records").rglob("*.pdf"))
-    assert len(pdfs) == 2 * 7 + 1
+    assert len(pdfs) == 2 * (len(ORDER) + 1) + 1  # every record and the overview per language, and the app sheet
     for path in pdfs:
         reader = PdfReader(path)
         lang = path.parent.name if path.parent.name in LANGS else "de"
@@ -301,7 +301,7 @@ def test_records_are_deterministic_and_units_are_digested_by_their_data(example,
         assert (out / path).read_bytes() == data, path
     assert not (out / "records" / ".inputs.json").exists()  # no cache file of its own any more
     units, _ = records_units(settings, records_input(settings, plan.languages))
-    assert len(units) == 2 * 7 + 2 and len({u.name for u in units}) == len(units)
+    assert len(units) == 2 * (len(ORDER) + 1) + 2 and len({u.name for u in units}) == len(units)
     digests = {u.name: u.digest for u in units}
     # a DPO appointed: the record of processing changes, records that do not show the DPO keep their digest
     site = copy_example(tmp_path / "site")
@@ -365,16 +365,16 @@ def test_app_sheet_has_every_text_in_each_language_within_limits(example):
     for lang in LANGS:
         section = root.by_id(f"texts-{lang}")
         quotes = [q.text() for q in section.find(lambda n: n.tag == "pre")]
-        assert len(quotes) == 8  # greeting, away, 4 quick replies, profile description, website
+        assert len(quotes) == 9  # greeting, away, 5 quick replies, profile description, website
         greeting, away, website = quotes[0], quotes[1], quotes[-1]
         slug = plan.languages[lang].texts["privacy"].meta["slug"]
-        assert f"{slug}.html" in greeting and "STOP" in greeting
-        assert plan.languages[lang].texts["withdrawal"].meta["slug"] + ".html" in greeting
+        assert f"{slug}.html" in greeting and settings.business.email in greeting  # neutral: links, phone, e-mail
+        assert website in greeting  # the consent page: the greeting asks, it never confirms
         assert len(greeting) <= limits["greeting"] and len(away) <= limits["away"]
         assert website.startswith(settings.base_url)
         assert all(len(q) <= max(limits.values()) for q in quotes)
     shortcuts = root.by_id("texts-de").text()
-    for shortcut in ("/datenschutz", "/widerruf", "/stop-bestaetigt"):
+    for shortcut in ("/datenschutz", "/einwilligung-bestaetigt", "/widerruf", "/stop-bestaetigt"):
         assert shortcut in shortcuts
 
 

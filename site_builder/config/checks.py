@@ -82,6 +82,14 @@ def error_correction(value: str) -> Fault | None:
     return None if value in ("L", "M", "Q", "H") else ("config.bad_error_correction", {"value": value})
 
 
+CONTACTS_ACCESS = ("off", "customers_only", "all")
+
+
+def contacts_access(value: str) -> Fault | None:
+    return None if value in CONTACTS_ACCESS else ("config.bad_contacts_access",
+                                                  {"value": value, "known": ", ".join(CONTACTS_ACCESS)})
+
+
 def formats(value: list) -> Fault | None:
     bad = [v for v in value if v not in PAPER_FORMATS]
     if bad:

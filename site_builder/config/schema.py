@@ -147,7 +147,7 @@ _APP_LIMITS = {
     "profile_description": (256, "business profile description", "Beschreibung im Unternehmensprofil"),
     "website": (256, "business profile website", "Website im Unternehmensprofil"),
 }
-_APP_TEXTS = ("greeting", "away", "privacy", "withdrawal", "stop_confirmed", "marketing_stopped",
+_APP_TEXTS = ("greeting", "away", "privacy", "consent_confirmed", "withdrawal", "stop_confirmed", "marketing_stopped",
               "profile_description")
 _TERMS = "https://www.whatsapp.com/legal/"
 
@@ -175,6 +175,10 @@ RECORDS = {
                        required=False, init="doc", children={
                            lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
                                   required=False) for lit in "abcdefgh"}),
+    "host_dpa_filed": S("date", "the day you filed the web host's data processing agreement (Art. 28), YYYY-MM-DD "
+                        "(no quotes)", "der Tag, an dem Sie den Auftragsverarbeitungsvertrag des Webhosters "
+                        "abgelegt haben (Art. 28 DSGVO), JJJJ-MM-TT (ohne Anführungszeichen)", required=False,
+                        init="comment", sample="2026-10-01"),
     "withdrawal_handler": S("str", "who carries out withdrawals (default: business.representative)",
                             "wer Widerrufe umsetzt (ohne Angabe: business.representative)", required=False,
                             init="fill", max_len=200,
@@ -189,6 +193,13 @@ RECORDS = {
                 "das Telefon, auf dem WhatsApp Business läuft, z. B. ein Firmen-Smartphone", required=False,
                 init="fill", max_len=300, find=("the phone you use for the business's WhatsApp",
                                                 "das Telefon, das Sie für das WhatsApp des Betriebs nutzen")),
+    "contacts_access": S("str", 'whether the WhatsApp Business app may read the phone\'s contacts: "off" (denied, the '
+                         'default and the advice), "customers_only" (on, but only consenting customers are in that '
+                         'address book) or "all" (on, with other contacts too)', 'ob die App WhatsApp Business auf die '
+                         'Kontakte des Telefons zugreifen darf: "off" (verweigert, Standard und Empfehlung), '
+                         '"customers_only" (erlaubt, aber im Adressbuch stehen nur einwilligende Kunden) oder "all" '
+                         '(erlaubt, auch mit anderen Kontakten)', default="off", check=checks.contacts_access,
+                         init="value", sample='"off"'),
     "special_categories": S("bool", "true if customers regularly send health or other Art. 9 data",
                             "true, wenn Kunden regelmäßig Gesundheits- oder andere Daten nach Art. 9 DSGVO senden",
                             default=False),

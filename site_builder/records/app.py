@@ -24,7 +24,8 @@ DEFAULT_LIMITS = {
 }
 # Which limit each text obeys.
 LIMIT_OF = {
-    "greeting": "greeting", "away": "away", "privacy": "quick_reply", "withdrawal": "quick_reply",
+    "greeting": "greeting", "away": "away", "privacy": "quick_reply", "consent_confirmed": "quick_reply",
+    "withdrawal": "quick_reply",
     "stop_confirmed": "quick_reply", "marketing_stopped": "quick_reply",
     "profile_description": "profile_description", "website": "website",
 }

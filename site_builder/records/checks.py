@@ -8,11 +8,16 @@ from .model import Record, record_items
 ART13_ITEMS = tuple(f"art13-{p}{lit}" for p in (1, 2) for lit in "abcdef")
 REQUIRED_ITEMS: dict[str, tuple[str, ...]] = {
     "record-of-processing": tuple(f"art30-1{lit}" for lit in "abcdefg"),
-    "risk-assessment": ("threshold",) + tuple(f"art35-7{lit}" for lit in "abcd"),
+    "risk-assessment": ("threshold", "dsk-list") + tuple(f"art35-7{lit}" for lit in "abcd") + ("dpf-plan",),
     "processor-terms": ("terms",) + tuple(f"art28-3{lit}" for lit in "abcdefgh") + ("transfer",),
-    "consent": ("wording", "purposes", "channels", "collection", "versions"),
+    "consent": ("wording", "purposes", "channels", "collection", "fallback", "scenarios", "versions"),
     "privacy-notice": ART13_ITEMS,
     "withdrawal": ("form", "procedure"),
+    "letter-to-whatsapp": ("letter", "enclosure", "filing"),
+    "instructions": ("scope", "instructions"),
+    "staff-instruction": ("confidentiality", "device", "chats", "sign"),
+    "access-request": ("steps", "answer", "log"),
+    "lost-phone": ("first-hour", "assess", "log"),
     "index": ("records", "checklist", "dates"),
 }
 # Where the owner fixes an empty item (the records are otherwise filled from required keys).

@@ -6,6 +6,7 @@ from typing import Sequence
 
 from .inputs import Site
 from .model import Block, Record, Rich, Section, rich
+from .words import Entry
 
 
 def make_record(site: Site, slug: str, title: str, intro: Sequence[Block], sections: Sequence[Section],
@@ -33,11 +34,20 @@ def host(site: Site) -> str:
     return site.s.site.hosting_provider or site.words["common"]("web_host_unknown")
 
 
+def by_contacts(site: Site, entry: Entry) -> str:
+    """An entry's text for the setting records.contacts_access (its `by_contacts` table), or "" if it has none:
+    the address-book measure and its residual risk follow from what the owner set, never "low" by default."""
+    if not entry.raw("by_contacts"):
+        return ""
+    return entry(f"by_contacts.{site.records.contacts_access or 'off'}")
+
+
 def measures(site: Site) -> list[tuple[str, str, str]]:
     """(id, title, implementation) of every measure: the built-in ones (ids as in the wording, which the
     risks refer to), then the owner's from records.measures."""
     fields = dict(device=site.device, handler=site.handler)
-    out = [(m.id, m("title"), m("text", **fields)) for m in site.words["risk-assessment"].entries("measures")]
+    out = [(m.id, m("title"), by_contacts(site, m) or m("text", **fields))
+           for m in site.words["risk-assessment"].entries("measures")]
     for extra in site.records.measures or ():
         out.append((f"M{len(out) + 1}", extra.title, extra.description))
     return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..register import CSV_COLUMNS
 from ..whatsapp import fill
 from .common import make_record
 from .html_blocks import html_blocks
@@ -55,6 +56,21 @@ def _versions(site: Site) -> tuple[Table, Para]:
             Para(rich(w("archive_note")), small=True))
 
 
+def _scenarios(site: Site) -> tuple[Table]:
+    w = site.words["consent"]
+    entries = w.entries("scenarios_list")
+    rows = tuple((rich(Run(e("title"), bold=True)), rich(e("text"))) for e in entries)
+    return (Table((w("scenario"), w("rule")), rows, (0.3, 0.7), tuple(f"scenario-{e.id}" for e in entries)),)
+
+
+def _fallback(site: Site) -> tuple[Bullets, Para]:
+    """Proof when a customer blocked the export: screenshot and a manual register row (its file's columns are
+    the register's own, so that `consents` can read it)."""
+    w = site.words["consent"]
+    return (Bullets(tuple(rich(x) for x in w.texts("fallback_steps")), ordered=True),
+            Para(rich(w("fallback_columns", columns=", ".join(CSV_COLUMNS)))))
+
+
 def consent_record(site: Site) -> Record:
     w, c = site.words["consent"], site.words["common"]
     purposes = tuple((rich(p.id), rich(p.label), rich(p.short), rich(c("required") if p.required else c("optional")),
@@ -68,6 +84,8 @@ def consent_record(site: Site) -> Record:
         Section("channels", w("channels"), _channels(site), w("channels_ref")),
         Section("collection", w("collection"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),),
                 w("collection_ref")),
+        Section("fallback", w("fallback"), _fallback(site), w("fallback_ref")),
+        Section("scenarios", w("scenarios"), _scenarios(site), w("scenarios_ref")),
         Section("versions", w("versions"), _versions(site), w("versions_ref")),
     )
     return make_record(site, "consent", w("title"), (Para(rich(w("intro"))),), sections)

@@ -43,6 +43,7 @@ def withdrawal_record(site: Site) -> Record:
     kept = w("kept", note=s.retention.note.rstrip(".")) if s.retention.note else ""
     procedure = (
         Facts(((w("handler"), rich(site.handler)), (w("deputy"), rich(r.withdrawal_deputy or w("deputy_open"))),
+               (w("access"), rich(w("access_value") if r.withdrawal_deputy else w("access_none"))),
                (w("deadline"), rich(w("deadline_value"))))),
         Bullets(tuple(rich(x) for x in w.texts("steps", kept=kept)), ordered=True),
     )

@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Mapping
 
 from ..config import LANGUAGE_NAMES
+from ..facts import transfer
 from .common import make_record, not_set
-from .inputs import Site
+from .inputs import Site, add_months
 from .model import Checklist, Facts, Para, Record, Run, Section, Table, link, rich
 
-ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal")
+ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal",
+         "letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
+
+
+def open_clauses(site: Site) -> list[str]:
+    """The letters of Art. 28(3) whose clause in WhatsApp's terms the owner has not checked and entered."""
+    return [item for item in "abcdefgh" if not (site.records.terms_clauses or {}).get(item)]
+
+
+def legal_todos(site: Site, today: dt.date) -> list[str]:
+    """The open legal to-dos `check` lists apart from errors: clauses not checked, review dates passed, web host
+    unnamed, the host's DPA not filed, an address book shared without a legal basis."""
+    w, r, s = site.words["index"], site.records, site.s
+    todo = []
+    if open_clauses(site):
+        todo.append(w("todo.clauses", items=", ".join(open_clauses(site))))
+    if site.next_review < today:
+        todo.append(w("todo.review_passed", date=site.date(site.next_review)))
+    if site.transfer_due < today:
+        todo.append(w("todo.transfer_passed", date=site.date(site.transfer_due)))
+    if add_months(transfer().checked, 12) < today:
+        todo.append(w("todo.facts_old", date=site.date(transfer().checked)))
+    if not s.site.hosting_provider:
+        todo.append(w("todo.host_missing"))
+    if not r.host_dpa_filed:
+        todo.append(w("todo.host_dpa_date"))
+    if r.contacts_access == "all":
+        todo.append(w("todo.contacts_all"))
+    return todo
 
 
 def owner_todo(site: Site) -> list[str]:
@@ -17,12 +47,18 @@ def owner_todo(site: Site) -> list[str]:
     w, r, s = site.words["index"], site.records, site.s
     todo = [w("todo.sign"), w("todo.file")]
     todo.append(w("todo.terms_file", date=site.date(r.terms_accepted)) if r.terms_accepted else w("todo.terms_missing"))
-    open_items = [item for item in "abcdefgh" if not (r.terms_clauses or {}).get(item)]
+    open_items = open_clauses(site)
     if open_items:
         todo.append(w("todo.clauses", items=", ".join(open_items)))
+    todo.append(w("todo.letter"))
     if not s.site.hosting_provider:
         todo.append(w("todo.host_missing"))
-    todo.append(w("todo.host_dpa"))
+    if not r.host_dpa_filed:
+        todo.append(w("todo.host_dpa"))
+    if r.contacts_access == "all":
+        todo.append(w("todo.contacts_all"))
+    elif r.contacts_access == "customers_only":
+        todo.append(w("todo.contacts_customers"))
     if not s.dpo:
         todo.append(w("todo.dpo"))
     if r.special_categories:
@@ -31,6 +67,9 @@ def owner_todo(site: Site) -> list[str]:
     todo.append(w("todo.device") + ("" if r.device else " " + w("todo.device_missing")))
     todo.append(w("todo.people", handler=site.handler,
                   deputy=r.withdrawal_deputy or site.words["withdrawal"]("deputy_open")))
+    if r.withdrawal_deputy:
+        todo.append(w("todo.deputy_access", deputy=r.withdrawal_deputy))
+    todo.append(w("todo.staff"))
     todo += [w("todo.register"), w("todo.delete"), w("todo.versions"),
              w("todo.transfer", date=site.date(site.transfer_due)),
              w("todo.review", date=site.date(site.next_review))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..facts import transfer, whatsapp
 from .common import channel_names, host, make_record, measures
 from .inputs import Site
 from .model import Bullets, Facts, Heading, Para, Record, Run, Section, Table, link, rich
@@ -49,7 +50,8 @@ def _recipients(site: Site) -> Table:
     w, c = site.words["record-of-processing"], site.words["common"]
     rows = (
         (rich(Run(c("whatsapp_ireland"), bold=True)), rich(w("wa_role")), rich(w("wa_data"))),
-        (rich(Run(c("meta"), bold=True)), rich(w("meta_role")), rich(w("meta_data"))),
+        *((rich(Run(f"{us.name}, {us.address(site.lang)}", bold=True)), rich(w("meta_role")), rich(w("meta_data")))
+          for us in whatsapp().us_recipients),
         (rich("WhatsApp, Meta"), rich(w("own_role")), rich(w("own_data"))),
         (rich(Run(host(site), bold=True)), rich(w("host_role")), rich(w("host_data"))),
         (rich(w("authorities")), rich(w("authorities_role")), rich(w("authorities_data"))),
@@ -58,13 +60,17 @@ def _recipients(site: Site) -> Table:
 
 
 def transfer_facts(site: Site, with_country: bool) -> Facts:
-    """The US transfer: basis, safeguards, review dates, documents (also in the processor record)."""
-    w, c, t = site.words["record-of-processing"], site.words["common"], site.s.transfer
-    country = ((w("country"), rich(w("usa"))), (w("transfer_recipient"), rich(c("meta")))) if with_country else ()
+    """The US transfer: both recipients, basis, WhatsApp's reservation, the court cases, review dates, documents
+    (also in the processor record). Recipients, reservation and cases are the facts the package ships."""
+    w, c, t, facts = site.words["record-of-processing"], site.words["common"], site.s.transfer, transfer()
+    recipients = "; ".join(f"{us.name}, {us.address(site.lang)}" for us in whatsapp().us_recipients)
+    country = ((w("country"), rich(w("usa"))), (w("transfer_recipient"), rich(recipients))) if with_country else ()
     return Facts((
         *country,
         (w("basis"), rich(t.basis)),
         (w("safeguards"), rich(t.safeguards or c("none"))),
+        (w("reservation"), rich(facts.text("reservation", site.lang))),
+        (w("appeal"), rich(facts.text("appeal", site.lang))),
         (w("reviewed"), rich(site.date(t.reviewed))),
         (w("transfer_next"), rich(site.date(site.transfer_due))),
         (w("documents"), rich(link(site.records.transfer_addendum_url))),

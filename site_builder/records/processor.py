@@ -17,6 +17,7 @@ def _terms(site: Site, accepted: str) -> Facts:
         (w("subprocessor"), rich(w("subprocessor_value"))),
         (w("contract"), contract),
         (w("accepted"), rich(Run(accepted, bold=True))),
+        (w("terms_version"), rich(w("terms_version_value", date=accepted))),
         (w("how"), rich(w("how_value"))),
         (w("filed"), rich(w("filed_value"))),
     ))

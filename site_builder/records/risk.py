@@ -1,9 +1,11 @@
-"""2. The risk assessment: the DPIA threshold check (Art. 35(1), (3), (4) GDPR; WP 248 rev.01), then
-Art. 35(7)(a)-(d) GDPR."""
+"""2. The threshold analysis and risk assessment: whether a DPIA is needed (Art. 35(1), (3), (4) GDPR; WP 248
+rev.01; the DSK's list under Art. 35(4), item by item), then Art. 35(7)(a)-(d) GDPR and the plan for the day the
+US transfer basis falls."""
 
 from __future__ import annotations
 
-from .common import channel_names, make_record, measures
+from ..facts import transfer
+from .common import by_contacts, channel_names, make_record, measures
 from .inputs import Site
 from .model import Bullets, Facts, FillIn, Heading, Para, Record, Run, Section, Table, rich
 
@@ -13,7 +15,7 @@ SPECIAL_CRITERION = "special-categories"  # answered "yes" when records.special_
 def _threshold(site: Site) -> tuple[Table, Para]:
     w, c = site.words["risk-assessment"], site.words["common"]
     special = bool(site.records.special_categories)
-    labels = {"yes": c("yes"), "no": c("no"), "partly": w("partly")}
+    labels = {"yes": c("yes"), "no": c("no"), "partly": w("partly"), "open": w("open")}
     rows, met, partly = [], 0, 0
     for criterion in w.entries("criteria"):
         state, reason = str(criterion.raw("answer", "no")), criterion("reason")
@@ -22,10 +24,29 @@ def _threshold(site: Site) -> tuple[Table, Para]:
         met += state == "yes"
         partly += state == "partly"
         rows.append((rich(criterion("criterion")), rich(Run(labels.get(state, state), bold=True)), rich(reason)))
-    dpia = met + partly >= 2  # WP 248: two criteria make a DPIA the rule; "partly" counts, to be safe
+    listed = any(str(item.raw("answer", "open")) == "yes" for item in w.entries("dsk_list"))
+    dpia = met + partly >= 2 or listed  # WP 248: two criteria make a DPIA the rule; "partly" counts, to be safe
     result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))
     return (Table((w("criterion"), w("met"), w("reason")), tuple(rows), (0.5, 0.12, 0.38)),
             Para(rich(Run(result, bold=True))))
+
+
+def _dsk_list(site: Site) -> tuple[Table, Para]:
+    """The DSK's list under Art. 35(4) GDPR, item by item, as far as its wording was verified."""
+    w, c = site.words["risk-assessment"], site.words["common"]
+    labels = {"yes": c("yes"), "no": c("no"), "open": w("open")}
+    rows = tuple((rich(item.id), rich(item("item")), rich(Run(labels.get(state, state), bold=True)),
+                  rich(item("reason"))) for item in w.entries("dsk_list") for state in (str(item.raw("answer", "open")),))
+    return (Table((w("dsk_item"), w("criterion"), w("met"), w("reason")), rows, (0.08, 0.42, 0.12, 0.38),
+                  tuple(f"dsk-{item.id}" for item in w.entries("dsk_list"))),
+            Para(rich(w("dsk_note")), small=True))
+
+
+def _dpf_plan(site: Site) -> tuple[Para, Para, Bullets]:
+    """The pending appeal (shipped facts) and what the owner does the day the adequacy decision falls."""
+    w = site.words["risk-assessment"]
+    return (Para(rich(transfer().text("appeal", site.lang))), Para(rich(w("dpf_intro"))),
+            Bullets(tuple(rich(x) for x in w.texts("dpf_plan")), ordered=True))
 
 
 def _description(site: Site) -> tuple[Bullets, Facts]:
@@ -45,8 +66,9 @@ def _risks(site: Site) -> Table:
     rows, ids = [], []
     for i, risk in enumerate(w.entries("risks"), 1):
         refs = ", ".join(str(ref) for ref in risk.raw("measures", ()))
+        assessment = by_contacts(site, risk) or risk("assessment")
         rows.append((rich(f"R{i}"), rich(Run(risk("title"), bold=True), "\n", risk("description")),
-                     rich(risk("assessment")), rich(refs)))
+                     rich(assessment), rich(refs)))
         ids.append(f"risk-{i}")
     for extra in site.records.risks or ():
         i = len(rows) + 1
@@ -60,18 +82,21 @@ def _risks(site: Site) -> Table:
 def risk_assessment(site: Site) -> Record:
     w, c = site.words["risk-assessment"], site.words["common"]
     special = bool(site.records.special_categories)
-    necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))),)
+    necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))), Para(rich(w("transparency"))))
     measure_rows = tuple((rich(mid), rich(Run(title, bold=True)), rich(text)) for mid, title, text in measures(site))
     d = (Table((w("no"), w("measure"), w("implementation")), measure_rows, (0.08, 0.3, 0.62)),
-         Para(rich(Run(w("conclusion_yes") if special else w("conclusion_no"), bold=True))),
+         Para(rich(Run(w("conclusion_yes") if special else w("conclusion_contacts")
+                       if site.records.contacts_access == "all" else w("conclusion_no"), bold=True))),
          Heading(w("signature")),
          FillIn((c("sign_place_date"), c("sign", name=site.s.business.representative))))
     sections = (
         Section("threshold", w("threshold"), _threshold(site), w("threshold_ref")),
+        Section("dsk-list", w("dsk"), _dsk_list(site), w("dsk_ref")),
         Section("art35-7a", w("a"), _description(site), w("a_ref")),
         Section("art35-7b", w("b"), necessity, w("b_ref")),
         Section("art35-7c", w("c"), (_risks(site),), w("c_ref")),
         Section("art35-7d", w("d"), d, w("d_ref")),
+        Section("dpf-plan", w("dpf"), _dpf_plan(site), w("dpf_ref")),
     )
     return make_record(site, "risk-assessment", w("title"), (Para(rich(w("intro"))),), sections,
                        ((c("next_review"), rich(site.date(site.next_review))),))

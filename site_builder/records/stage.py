@@ -7,6 +7,11 @@
     records/<lang>/consent.*               4. wording, purposes, ways in, proof, versions
     records/<lang>/privacy-notice.*        5. the privacy notice as published
     records/<lang>/withdrawal.*            6. form to print and sign, procedure
+    records/<lang>/letter-to-whatsapp.*    letter to WhatsApp Ireland with the clauses (a)-(h) (Art. 28)
+    records/<lang>/instructions.*          documented instructions to WhatsApp (Art. 28(3)(a))
+    records/<lang>/staff-instruction.*     one page for the staff (Art. 29, 32(4))
+    records/<lang>/access-request.*        answer template for Art. 15, built on the chat export
+    records/<lang>/lost-phone.*            lost-phone plan (Art. 33, 34: 72 hours)
     records/whatsapp-app.*                 texts for the WhatsApp Business app, every language
     records/index.html                     the way in
 
@@ -16,6 +21,7 @@ ReportLab; only a unit's `render` draws.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..problems import Problem, errors, report
@@ -24,10 +30,11 @@ from ..wording import Wording
 from .app import app_record, app_text_set, app_texts
 from .checks import missing_items
 from .consent import consent_record
+from .documents import documents
 from .inputs import LanguageTexts, RecordsInput, Site, base_values, records_input
 from .model import Record
 from .notices import privacy_record, withdrawal_record
-from .overview import entry_record, index_record
+from .overview import entry_record, index_record, legal_todos
 from .processing import record_of_processing
 from .processor import processor_terms
 from .risk import risk_assessment
@@ -36,10 +43,10 @@ from .words import FIELDS, Words, check_placeholders, read_language
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["LanguageTexts", "RecordsInput", "records_input", "records_problems", "records_units"]
+__all__ = ["LanguageTexts", "RecordsInput", "open_todos", "records_input", "records_problems", "records_units"]
 
 RECORDS_DIR = "records"
-RENDER_VERSION = "4"  # bump when render_html or render_pdf change, so that no unit's old files are reused
+RENDER_VERSION = "5"  # bump when render_html or render_pdf change, so that no unit's old files are reused
 LANGUAGE_RECORDS: tuple[Callable[[Site], Record], ...] = (
     record_of_processing, risk_assessment, processor_terms, consent_record, privacy_record, withdrawal_record)
 
@@ -72,7 +79,7 @@ def build_records(settings: Settings, rinput: RecordsInput) -> tuple[list[tuple[
     out: list[tuple[str, Record]] = []
     indexes: dict[str, Record] = {}
     for lang, site in sites.items():
-        made = [make(site) for make in LANGUAGE_RECORDS]
+        made = [make(site) for make in LANGUAGE_RECORDS] + documents(site)
         indexes[lang] = index_record(site, {record.slug: record.title for record in made})
         for record in [indexes[lang], *made]:
             problems += [report(str(settings.path), f"records/{lang}/{record.slug}: {item}", "records.item_empty",
@@ -126,3 +133,13 @@ def greetings(settings: Settings, languages: Mapping[str, Any]) -> dict[str, str
         texts, _ = app_texts(site, dict(settings.records.app_limits or {}), used, str(settings.path))
         out[lang] = next((t.text for t in texts if t.key == "greeting"), "")
     return out
+
+
+def open_todos(settings: Settings, rinput: RecordsInput, today: dt.date | None = None) -> list[str]:
+    """The open legal to-dos for `check` to list apart from errors, worded in the default language: Art. 28
+    clauses not checked, review dates passed (records, US transfer, the shipped facts), web host unnamed, the
+    host's DPA not filed, contacts shared without a legal basis. Empty when the wording cannot be read (the
+    records' problems say why)."""
+    sites = _sites(settings, rinput, [])
+    site = sites.get(settings.default_lang) or next(iter(sites.values()), None)
+    return legal_todos(site, today or dt.date.today()) if site else []

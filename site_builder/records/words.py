@@ -23,8 +23,12 @@ from typing import Any, Collection, Iterator, Mapping
 from ..problems import Problem, report
 from ..wording import BUILTIN_THEMES, Wording
 
+DOCUMENTS = ("letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
 RECORD_FILES = ("common", "record-of-processing", "risk-assessment", "processor-terms", "consent",
-                "privacy-notice", "withdrawal", "index", "whatsapp-app")
+                "privacy-notice", "withdrawal", "index", "whatsapp-app", *DOCUMENTS)
+# The placeholders the documents (records/documents.py) may use besides those of every record.
+DOCUMENT_FIELDS = ("number", "handler", "deputy", "device", "authority", "terms_date", "business_address",
+                   "phone", "email", "wa_privacy")
 APP_FILES = ("texts",)
 # The placeholders the texts of a record file may use besides those of every record (inputs.base_values):
 # the values the record modules pass for one sentence. Checked for every text of the file, used or not.
@@ -32,12 +36,13 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "common": ("key", "name"),
     "record-of-processing": ("channels",),
     "risk-assessment": ("channels", "device", "handler", "met", "partly", "total"),
-    "processor-terms": ("item",),
-    "consent": (),
+    "processor-terms": ("item", "date"),
+    "consent": ("columns",),
     "privacy-notice": ("para", "lit"),
     "withdrawal": ("label", "note", "kept"),
     "index": ("date", "items", "handler", "deputy"),
     "whatsapp-app": ("count", "limit", "language"),
+    **{name: DOCUMENT_FIELDS for name in DOCUMENTS},
     # the app texts have their own values (records/app.py: app_values), none of the records'
     "app/texts": ("business", "city", "landing_url", "privacy_url", "withdrawal_url", "phone", "email",
                   "opening_hours", "stop_marketing", "when"),
