@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -66,8 +67,23 @@ def run(args: argparse.Namespace) -> int:
     server = uvicorn.Server(config)
     print(t("bot.listening", host=settings.host, port=settings.port, path=settings.webhook_path,
             database=settings.database.split(":", 1)[0]), file=sys.stderr, flush=True)
-    server.run()
+    # uvicorn finishes the requests and the queue (lifespan shutdown), then raises the stop signal again for
+    # the handler it found: this one turns it into a normal exit instead of a death by signal
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stopped)
+    try:
+        server.run()
+    except _Stopped:
+        pass
     return EXIT_OK
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
 
 
 def consents_from_database(db: str, out: Path | TextIO, export_rows: list[Any] | None = None,

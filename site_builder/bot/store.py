@@ -124,13 +124,17 @@ def migrate(engine: Engine) -> int:
 
 
 def _insert_ignore(conn: Connection, table: Table, values: dict[str, Any] | list[dict[str, Any]]) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted."""
+    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted (RETURNING tells, where rowcount may not)."""
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    result = conn.execute(dialect_insert(table).on_conflict_do_nothing(), values)
-    return max(result.rowcount, 0)
+    statement = dialect_insert(table).on_conflict_do_nothing()
+    if isinstance(values, list):
+        conn.execute(statement, values)
+        return len(values)
+    key = list(table.primary_key.columns)[0]
+    return 1 if conn.execute(statement.values(values).returning(key)).first() is not None else 0
 
 
 def claim_message(conn: Connection, message_id: str, wa_id: str, at: dt.datetime, now: dt.datetime) -> bool:
