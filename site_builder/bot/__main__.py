@@ -23,12 +23,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv[1:])
         export_rows = []
         if args.files:
-            from ..records import consent_register
+            from ..register import run_consents
+            from .site import load_site
 
-            export_rows, problems, written = consent_register(args.config, args.files, io.StringIO())
-            if not written:
-                for problem in problems:
-                    print(problem, file=sys.stderr)
+            site, problems = load_site(args.config)
+            if site is not None:
+                export_rows, read_problems = run_consents(args.files, site.recognizer, io.StringIO())
+                problems = [p for p in read_problems if p.severity == "error"]
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
                 return cli.EXIT_INPUT
         out = sys.stdout if str(args.out) == "-" else args.out
         _, problems, written = cli.consents_from_database(args.db, out, export_rows, args.config)
