@@ -98,7 +98,8 @@ class Replies:
                         Keyword(name, re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")))
         for lang in self.site.languages:
             for kind in (*KINDS, *names):
-                if kind in KINDS or kind in self.answers or self.wording.locate(self._rel(lang, f"{kind}.txt")):
+                own = self.answers.get(kind)
+                if kind in KINDS or (own is not None and own.text) or self.wording.locate(self._rel(lang, f"{kind}.txt")):
                     self.render(lang, kind, problems, purposes="x")
                 else:
                     problems.append(report(str(self._settings.config), f"bot.answers.{kind}",
