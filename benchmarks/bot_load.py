@@ -32,24 +32,34 @@ from site_builder.bot.site import load_site  # noqa: E402
 async def _send(urls: list[str], bodies: list[tuple[bytes, dict[str, str]]], concurrency: int) -> list[float]:
     latencies: list[float] = []
     failures = 0
+    resent = 0
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(len(bodies)):
         queue.put_nowait(i)
 
     async def worker(client: httpx.AsyncClient) -> None:
-        nonlocal failures
+        nonlocal failures, resent
         while not queue.empty():
             i = queue.get_nowait()
             body, headers = bodies[i]
             started = time.perf_counter()
-            response = await client.post(urls[i % len(urls)], content=body, headers=headers)
+            for attempt in range(3):
+                try:
+                    response = await client.post(urls[i % len(urls)], content=body, headers=headers)
+                    break
+                except httpx.TransportError:
+                    # a keep-alive connection closed under the request: Meta sends such a delivery again
+                    resent += 1
+            else:
+                failures += 1
+                continue
             latencies.append(time.perf_counter() - started)
             failures += response.status_code != 200
 
     async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=concurrency)) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
-    if failures:
-        print(f"  {failures} deliveries were not answered 200")
+    if failures or resent:
+        print(f"  {failures} deliveries were not answered 200; {resent} sent again after a connection error")
     return latencies
 
 

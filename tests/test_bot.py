@@ -10,7 +10,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot_support import (SECRET, VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, echo_delivery, fake_graph,
+from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, echo_delivery, fake_graph,
                          make_site, postgres_bin, postgres_cluster, signed, start_bot, statuses_delivery, wait_until)
 from site_builder.bot import store
 from site_builder.bot.settings import database_url

@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
     app = build_app(settings, site, replies)
     # no access log: it would name the customers' IP addresses of nobody (only Meta calls) but also every path
     config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", access_log=False,
-                            lifespan="on", timeout_graceful_shutdown=30, server_header=False)
+                            lifespan="on", timeout_graceful_shutdown=30, server_header=False,
+                            timeout_keep_alive=30)
     server = uvicorn.Server(config)
     print(t("bot.listening", host=settings.host, port=settings.port, path=settings.webhook_path,
             database=settings.database.split(":", 1)[0]), file=sys.stderr, flush=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from markupsafe import Markup
 
@@ -92,6 +92,8 @@ class Replies:
             names[answer.name] = {lang: list(answer.keywords) for lang in self.site.languages}
         for name, per_lang in names.items():
             for lang, words in per_lang.items():
+                if name == "hours" and name not in self.answers and not self.site.languages[lang].opening_hours:
+                    continue  # no business.opening_hours: the built-in answer would have nothing to say
                 alternatives = "|".join(re.escape(_fold(w)) for w in words if w.strip())
                 if alternatives:
                     self.keywords.setdefault(lang, []).append(
