@@ -82,6 +82,8 @@ def fake_graph() -> Iterator[FakeGraph]:
     counter = itertools.count(1)
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the Graph API does
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             if graph.delay:
