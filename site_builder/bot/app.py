@@ -72,7 +72,8 @@ def build_app(settings: BotSettings, site: BotSite, replies: Replies) -> Starlet
             return PlainTextResponse("invalid JSON", status_code=400)
         messages, skipped = customer_messages(payload, dt.datetime.now(dt.timezone.utc))
         queues = state["queues"]
-        assert isinstance(queues, Queues)
+        if not isinstance(queues, Queues):  # only before the lifespan started, which uvicorn never allows
+            return PlainTextResponse("starting", status_code=503)
         for message in messages:
             queues.put(message)
         log.info("delivery", extra={"messages": len(messages), **skipped})

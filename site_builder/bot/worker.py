@@ -22,6 +22,7 @@ from .webhook import Inbound
 
 log = logging.getLogger("site_builder.bot")
 
+RECORD_ATTEMPTS = 4  # a failed transaction is rolled back whole, so trying again cannot double anything
 REPLY_OF_EVENT = {EVENT_WITHDRAWAL: "withdrawal_confirmed", EVENT_MARKETING_OPT_OUT: "marketing_stopped"}
 
 
@@ -117,10 +118,17 @@ class Processor:
         if self.phone_number_id and msg.phone_number_id and msg.phone_number_id != self.phone_number_id:
             log.info("other_number", extra={"ref": ref(msg.message_id)})
             return
-        try:
-            outgoing = await asyncio.to_thread(self.decide, msg)
-        except Exception:  # a database error must not stop the worker; Meta's id stays unrecorded
-            log.exception("record_failed", extra={"ref": ref(msg.message_id)})
+        outgoing: list[Outgoing] | None = None
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                outgoing = await asyncio.to_thread(self.decide, msg)
+                break
+            except Exception:  # noqa: BLE001 (a database blip must not stop the worker: try again, then give up)
+                level = logging.ERROR if attempt + 1 == RECORD_ATTEMPTS else logging.WARNING
+                log.log(level, "record_failed", exc_info=True, extra={"ref": ref(msg.message_id),
+                                                                       "attempts": attempt + 1})
+                await asyncio.sleep(0.5 * 2 ** attempt)
+        if outgoing is None:
             return
         for reply in outgoing:
             text = self.replies.render(reply.lang, reply.kind, **reply.extra)
