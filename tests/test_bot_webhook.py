@@ -73,3 +73,21 @@ def test_the_bot_table_is_cut_out_for_the_site_settings() -> None:
     text = ('[site]\nbase_url = "x"\n\n[bot]\nphone_number_id = "1"\n[bot.answers.parking]\nkeywords = ["P"]\n'
             '\n[[purposes]]\nid = "service"\n')
     assert without_bot_table(text) == '[site]\nbase_url = "x"\n\n[[purposes]]\nid = "service"\n'
+
+
+def test_message_ids_and_replies_are_deleted_after_30_days_but_register_rows_stay(tmp_path) -> None:
+    from site_builder.bot import store
+
+    engine = store.open_engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
+    store.migrate(engine)
+    old, now = NOW - dt.timedelta(days=31), NOW
+    with engine.begin() as conn:
+        for mid, when in (("wamid.old", old), ("wamid.new", now)):
+            assert store.claim_message(conn, mid, "491511", when, when)
+            store.add_events(conn, [store.EventRow(mid, "491511", "Anna", when, "withdrawal")])
+            assert store.claim_reply(conn, f"{mid}:reply", mid, "491511", "withdrawal_confirmed", when)
+        assert not store.claim_message(conn, "wamid.new", "491511", now, now)  # a repeated delivery
+    assert store.prune(engine, NOW) == 2
+    counts = store.counts(engine)
+    assert (counts["inbound"], counts["replies"], counts["consent_events"]) == (1, 1, 2)
+    engine.dispose()

@@ -40,6 +40,7 @@ def build_app(settings: BotSettings, site: BotSite, replies: Replies) -> Starlet
         queues = Queues(processor, settings.workers)
         queues.start()
         state["queues"] = queues
+        pruning = asyncio.create_task(_prune_daily(engine))
         log.info("started", extra={"schema": version, "workers": settings.workers,
                                    "database": engine.dialect.name})
         try:
@@ -47,6 +48,7 @@ def build_app(settings: BotSettings, site: BotSite, replies: Replies) -> Starlet
         finally:
             # uvicorn has stopped taking requests: finish what was accepted (Meta got its 200 for it)
             log.info("draining", extra={"pending": queues.pending})
+            pruning.cancel()
             await queues.drain()
             await graph.close()
             engine.dispose()
@@ -91,6 +93,16 @@ def build_app(settings: BotSettings, site: BotSite, replies: Replies) -> Starlet
               Route(settings.webhook_path, deliver, methods=["POST"]),
               Route("/healthz", healthz, methods=["GET"])]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+async def _prune_daily(engine: object) -> None:
+    while True:
+        try:
+            gone = await asyncio.to_thread(store.prune, engine, dt.datetime.now(dt.timezone.utc))
+            log.info("pruned", extra={"messages": gone})
+        except Exception:  # noqa: BLE001 (tried again tomorrow)
+            log.warning("prune_failed", exc_info=True)
+        await asyncio.sleep(24 * 3600)
 
 
 def _ping(engine: object) -> None:

@@ -14,8 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, UniqueConstraint, create_engine, event,
-                        func, insert, select, text, update)
+from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, UniqueConstraint, create_engine, delete,
+                        event, func, insert, select, text, update)
 from sqlalchemy.engine import Connection, Engine
 
 SCHEMA_VERSION = 1
@@ -176,6 +176,22 @@ def consent_state(conn: Connection, wa_id: str) -> ConsentState:
         elif event_name == "marketing_opt_out":
             purposes = tuple(p for p in purposes if p != "marketing")
     return ConsentState(consented, purposes, lang)
+
+
+# Meta retries failed deliveries with backoff (REFERENCE.md §2, no duration given; checked 2026-12-02): 30 days is
+# taken as far beyond any retry. After that the ids of ordinary messages and sent replies serve no purpose (the
+# register rows in consent_events are kept: they are the proof), so they are deleted (storage limitation,
+# GDPR Art. 5(1)(e)).
+KEEP_DAYS = 30
+
+
+def prune(engine: Engine, now: dt.datetime, days: int = KEEP_DAYS) -> int:
+    """Delete the dedup and reply rows older than `days`; returns how many went."""
+    cutoff = now - dt.timedelta(days=days)
+    with engine.begin() as conn:
+        gone = conn.execute(delete(inbound).where(inbound.c.received_at < cutoff)).rowcount or 0
+        gone += conn.execute(delete(replies).where(replies.c.claimed_at < cutoff)).rowcount or 0
+    return int(gone)
 
 
 def all_events(engine: Engine) -> list[EventRow]:
