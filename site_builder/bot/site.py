@@ -97,7 +97,10 @@ def _plan(config: Path, plan_build: Any) -> Any:
     stripped = without_bot_table(text)
     if stripped == text:
         return plan_build(config)
-    fd, name = tempfile.mkstemp(prefix=".bot-view-", suffix=".toml", dir=config.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=".bot-view-", suffix=".toml", dir=config.parent)
+    except OSError:
+        return plan_build(config)  # a read-only site folder: the settings check then names the [bot] table
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(stripped)
