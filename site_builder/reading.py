@@ -100,9 +100,7 @@ def read_site(config: Path) -> Site:
     env = shared_environment(settings)
     js = theme_static(settings, "app.js")
     all_links = {lang: language.links for lang, language in site.languages.items()}
-    from .records.stage import greetings  # the app's greeting, shown in the landing page's chat preview
-
-    greeting = greetings(settings, site.languages)
+    greeting = _first_answers(settings, site.languages)
     for lang, language in site.languages.items():
         pages = render_language(settings, lang, language.texts, language.consent_id, language.fragment,
                                 language.versions, all_links, language.chat_links, env, js, greeting.get(lang))
@@ -114,3 +112,17 @@ def read_site(config: Path) -> Site:
     if (logo := logo_file(settings, site.problems)) is not None:  # an SVG without anything that could run
         site.files["site/" + logo[0]] = logo[1]
     return site
+
+
+def _first_answers(settings: Settings, languages: dict[str, Language]) -> dict[str, str]:
+    """What answers a customer's first message, for the landing page's chat preview: the consent bot's
+    first answer when site.toml has a [bot] table, else the WhatsApp app's greeting from the records."""
+    if settings.raw.get("bot") is not None:
+        from .bot.replies import first_answers
+        from .bot.site import bot_site
+        from .wording import Wording
+
+        return first_answers(bot_site(settings, languages, None), Wording(settings.root, settings.theme.name))
+    from .records.stage import greetings
+
+    return greetings(settings, languages)

@@ -155,6 +155,9 @@ def _fold(text: str) -> str:
     return " ".join(_clean(text).casefold().translate(_FOLD).split())
 
 
+fold_text = _fold  # the bot matches keyword answers the way consents are matched
+
+
 def _literal_pattern(literal: str, spellings: dict[str, str] | None = None) -> str:
     """Regex for a template fragment: case/umlaut folded, any whitespace, optional hyphens.
 
@@ -687,3 +690,14 @@ def run_consents(
             problems.append(_repeats_problem(messages[0].file, dropped))
     write_register_csv(rows, out_csv)
     return rows, problems
+
+
+def merge_registers(first: Iterable[RegisterRow], second: Iterable[RegisterRow]) -> tuple[list[RegisterRow], int]:
+    """One register from two sources (e.g. the bot's database and chat exports of the same chats), in time order,
+    and how many rows of `second` were dropped because `first` already held them (the same chat, sender, date,
+    time, event and consent id: one message seen live by the bot and again in an export)."""
+    collected: dict[RowKey, list[str]] = {}
+    base, _ = drop_repeated_rows(list(first), collected)
+    extra, dropped = drop_repeated_rows(list(second), collected)
+    rows = sorted([*base, *extra], key=lambda row: (row.date, row.time))
+    return rows, sum(dropped.values())

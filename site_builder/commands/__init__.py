@@ -6,7 +6,7 @@ import argparse
 import importlib
 from typing import Callable, Sequence
 
-VERBS = ("init", "check", "build", "serve", "consents")
+VERBS = ("init", "check", "build", "serve", "consents", "bot")
 
 
 def add_verbs(verbs: argparse._SubParsersAction, common: Callable, lang: Callable,

@@ -1,0 +1,119 @@
+"""`site-builder bot` (run the consent bot) and the database half of `site-builder consents --db`."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..messages import t
+from ..problems import Problem, report
+
+EXIT_OK, EXIT_INPUT = 0, 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `site-builder bot`."""
+    parser.add_argument("-c", "--config", type=Path, default=Path("site.toml"), metavar="FILE",
+                        help="the settings file with the [bot] table (default: site.toml)")
+    parser.add_argument("--host", default=None, help="address to listen on (default: [bot] host, 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port (default: [bot] port, 8081; 0 picks a free one)")
+    parser.add_argument("--check", action="store_true",
+                        help="check the settings, secrets and reply texts, then stop without listening")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
+                        help="how much the structured log (stderr, JSON lines) says (default: info)")
+
+
+def prepare(config: Path, overrides: dict[str, Any] | None = None) -> tuple[Any, list[Problem]]:
+    """Settings, site and replies of the bot, or every problem found (nothing is started)."""
+    from .replies import Replies
+    from .settings import load_bot_settings
+    from .site import load_site
+
+    settings, problems = load_bot_settings(config, overrides=overrides)
+    site, site_problems = load_site(config)
+    problems += site_problems
+    if settings is None or site is None:
+        return None, problems
+    replies = Replies(site, settings)
+    problems += replies.load()
+    return (settings, site, replies), problems
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check everything, then serve the webhook under uvicorn until SIGINT/SIGTERM (queued work is finished)."""
+    prepared, problems = prepare(args.config, {"host": args.host, "port": args.port})
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if prepared is None or problems:
+        print(t("bot.problems", count=len(problems)), file=sys.stderr)
+        return EXIT_INPUT
+    settings, site, replies = prepared
+    if args.check:
+        print(t("bot.checked", config=args.config, languages=", ".join(site.languages)))
+        return EXIT_OK
+    import uvicorn
+
+    from . import logs
+    from .app import build_app
+
+    logs.setup(args.log_level)
+    app = build_app(settings, site, replies)
+    # no access log: it would name the customers' IP addresses of nobody (only Meta calls) but also every path
+    config = uvicorn.Config(app, host=settings.host, port=settings.port, log_level="warning", access_log=False,
+                            lifespan="on", timeout_graceful_shutdown=30, server_header=False,
+                            timeout_keep_alive=30)
+    server = uvicorn.Server(config)
+    print(t("bot.listening", host=settings.host, port=settings.port, path=settings.webhook_path,
+            database=settings.database.split(":", 1)[0]), file=sys.stderr, flush=True)
+    # uvicorn finishes the requests and the queue (lifespan shutdown), then raises the stop signal again for
+    # the handler it found: this one turns it into a normal exit instead of a death by signal
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _stopped)
+    try:
+        server.run()
+    except _Stopped:
+        pass
+    return EXIT_OK
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def consents_from_database(db: str, out: Path | TextIO, export_rows: list[Any] | None = None,
+                           config: Path | None = None) -> tuple[list[Any], list[Problem], bool]:
+    """For `site-builder consents --db URL [FILES...] -o register.csv`: the register from the bot's database,
+    merged with the rows the lead's command read from chat exports (`export_rows`, may be empty).
+
+    Returns (rows, problems, written) like records.consent_register. The time zone of the rows is [bot] timezone
+    of `config` when it has one, else Europe/Berlin. A relative SQLite path counts from the config's folder."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .export import export_register
+    from .settings import read_bot_table
+
+    timezone = "Europe/Berlin"
+    root = Path.cwd()
+    if config is not None and config.is_file():
+        table, _ = read_bot_table(config)
+        if table and isinstance(table.get("timezone"), str):
+            timezone = table["timezone"]
+        root = config.parent
+    if "://" not in db and not (root / db).is_file():
+        return [], [report(db, "--db", "bot.db_unavailable", error="no such file")], False
+    try:
+        rows, db_count, dropped = export_register(db, out, export_rows, timezone, root)
+    except SQLAlchemyError as exc:
+        return [], [report(db.split("@")[-1], "--db", "bot.db_unavailable", error=type(exc).__name__)], False
+    if not isinstance(out, (str, Path)):
+        return rows, [], True
+    print(t("bot.exported", out=out, rows=len(rows), db_rows=db_count,
+            export_rows=len(rows) - db_count, dropped=dropped))
+    return rows, [], True

@@ -1,0 +1,54 @@
+"""`site-builder consents --db URL`: the bot's database as register rows, in the format of the chat exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+import phonenumbers
+
+from ..register import RegisterRow, merge_registers, write_register_csv
+from . import store
+from .settings import database_url
+
+
+def chat_name(wa_id: str) -> str:
+    """The customer's number as WhatsApp names an unsaved chat ("+49 151 23456789")."""
+    try:
+        return phonenumbers.format_number(phonenumbers.parse("+" + wa_id),
+                                          phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    except phonenumbers.NumberParseException:
+        return "+" + wa_id
+
+
+def register_row(row: store.EventRow, zone: ZoneInfo) -> RegisterRow:
+    """A stored event as a register row: local date and minute like a chat export; `file` holds the message id,
+    the proof's address in the WhatsApp Business account."""
+    local = store.utc(row.at).astimezone(zone)
+    chat = chat_name(row.wa_id)
+    return RegisterRow(chat=chat, sender=row.profile_name or chat, date=local.date().isoformat(),
+                       time=local.strftime("%H:%M"), event=row.event, consent_id=row.consent_id, source=row.source,
+                       purposes=row.purposes, version_status=row.version_status, lang=row.lang,
+                       file=row.message_id, line=0)
+
+
+def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = None) -> list[RegisterRow]:
+    """Every register row of the bot's database (a URL, or an SQLite file path relative to `root`)."""
+    engine = store.open_engine(database_url(db, root or Path.cwd()))
+    try:
+        return [register_row(row, ZoneInfo(timezone)) for row in store.all_events(engine)]
+    finally:
+        engine.dispose()
+
+
+def export_register(db: str, out: Path | TextIO, export_rows: list[RegisterRow] | None = None,
+                    timezone: str = "Europe/Berlin", root: Path | None = None) -> tuple[list[RegisterRow], int, int]:
+    """Write the register from the database, merged with rows read from chat exports (if any).
+
+    Returns the rows written, how many came from the database, and how many export rows were dropped because the
+    database already held them. Raises sqlalchemy.exc.SQLAlchemyError if the database cannot be read."""
+    db_rows = database_rows(db, timezone, root)
+    rows, dropped = merge_registers(db_rows, export_rows or [])
+    write_register_csv(rows, out)
+    return rows, len(db_rows), dropped

@@ -1,0 +1,83 @@
+"""What the bot takes from the site: the recogniser of `site-builder consents` and the links and contact details
+its replies name. Obtaining them is isolated in `load_site`, the one place that knows how the build is planned."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..problems import Problem, errors
+from ..register import Recognizer
+
+
+@dataclass(frozen=True)
+class LanguageFacts:
+    """One language of the site as the bot's replies need it."""
+
+    lang: str
+    consent_id: str
+    urls: Mapping[str, str]  # landing, privacy, withdrawal, consent, imprint
+    purposes: Mapping[str, str]  # purpose id -> short label
+    opening_hours: str
+
+
+@dataclass(frozen=True)
+class BotSite:
+    """The site's recogniser and the facts of each language."""
+
+    root: Path
+    recognizer: Recognizer
+    default_lang: str
+    languages: Mapping[str, LanguageFacts]
+    business: Mapping[str, str]  # name, short_name, street, postal_code, city, email
+    phone: str  # for people to read
+    timezone: str = "Europe/Berlin"
+
+
+def load_site(config: Path) -> tuple[BotSite | None, list[Problem]]:
+    """Read the site in memory (nothing is written) and take the recogniser and the links from it."""
+    from ..commands.consents import site_recognizer
+    from ..reading import read_site
+
+    site = read_site(config)
+    if site.settings is None or errors(site.problems):
+        return None, errors(site.problems)
+    return bot_site(site.settings, site.languages, site_recognizer(site)), []
+
+
+def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer | None) -> BotSite:
+    """The bot's view of a read site (reading.Site's settings and languages)."""
+    from ..pages import display_phone, lang_dir
+
+    langs: dict[str, LanguageFacts] = {}
+    for lang, language in languages.items():
+        folder = settings.base_url + lang_dir(settings, lang)
+        urls = {"landing": folder, **{key: folder + name for key, name in language.links.items() if key != "index"}}
+        s = settings.for_lang(lang)
+        langs[lang] = LanguageFacts(lang, language.consent_id, urls, {p.id: p.short for p in s.purposes},
+                                    str(s.business.opening_hours or ""))
+    b = settings.business
+    business = {key: str(b.get(key) or "") for key in ("name", "short_name", "street", "postal_code", "city",
+                                                       "email")}
+    business["short_name"] = business["short_name"] or business["name"]
+    return BotSite(settings.root, recognizer, settings.default_lang, langs, business,  # type: ignore[arg-type]
+                   display_phone(settings.phone_e164))
+
+
+# A [bot] table in site.toml is the bot's own; tests and tools that need the settings without it use this.
+_BOT_TABLE = re.compile(r"^\[\[?\s*bot(\.[^\]]*)?\s*\]\]?\s*$")
+_ANY_TABLE = re.compile(r"^\[")
+
+
+def without_bot_table(text: str) -> str:
+    """site.toml's text with its [bot] and [bot.*] tables left out."""
+    out, inside = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if _ANY_TABLE.match(stripped):
+            inside = bool(_BOT_TABLE.match(stripped))
+        if not inside:
+            out.append(line)
+    return "".join(out)

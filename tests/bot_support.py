@@ -1,0 +1,302 @@
+"""Real parts for the consent bot's tests and load benchmark: a fake Graph API on 127.0.0.1 that records what the
+bot sends, signed webhook deliveries in Meta's documented shape, the bot as a uvicorn server in its own process,
+and a private PostgreSQL cluster (Debian's `postgresql`, made with initdb in a temporary folder)."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import itertools
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "site_builder" / "example"
+SECRET = "test-app-secret"
+VERIFY_TOKEN = "test-verify-token"
+ACCESS_TOKEN = "test-access-token"
+PHONE_NUMBER_ID = "106540352242922"
+BOT_ENV = {"WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": VERIFY_TOKEN,
+           "WHATSAPP_ACCESS_TOKEN": ACCESS_TOKEN}
+WEBHOOK = "/whatsapp/webhook"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, step: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met in time")
+        time.sleep(step)
+
+
+# --- the fake Graph API ---------------------------------------------------------------------------------------
+
+@dataclass
+class FakeGraph:
+    """Records every request; answers 200 with a message id, or the statuses queued in `script` first."""
+
+    port: int = 0
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    script: list[int] = field(default_factory=list)
+    delay: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def sent(self) -> list[dict[str, Any]]:
+        """The requests answered with 200: the messages customers received."""
+        with self.lock:
+            return [r for r in self.requests if r["status"] == 200]
+
+    def texts_to(self, wa_id: str) -> list[str]:
+        return [r["json"]["text"]["body"] for r in self.sent() if r["json"]["to"] == wa_id]
+
+
+@contextlib.contextmanager
+def fake_graph() -> Iterator[FakeGraph]:
+    graph = FakeGraph()
+    counter = itertools.count(1)
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as the Graph API does
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            if graph.delay:
+                time.sleep(graph.delay)
+            with graph.lock:
+                status = graph.script.pop(0) if graph.script else 200
+                graph.requests.append({"path": self.path, "auth": self.headers.get("authorization", ""),
+                                       "json": json.loads(body), "status": status})
+            reply = (json.dumps({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out.{next(counter)}"}]})
+                     if status == 200 else json.dumps({"error": {"code": 130429, "message": "rate limit"}}))
+            data = reply.encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    graph.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield graph
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- webhook deliveries ---------------------------------------------------------------------------------------
+
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Msg:
+    wa_id: str
+    name: str
+    text: str
+    ts: int = 0  # unix time; 0: now
+    id: str = ""
+
+    def with_id(self) -> "Msg":
+        return self if self.id else Msg(self.wa_id, self.name, self.text, self.ts,
+                                        f"wamid.test.{os.getpid()}.{next(_ids)}")
+
+
+def delivery(*msgs: Msg, phone_number_id: str = PHONE_NUMBER_ID) -> dict[str, Any]:
+    """One webhook body as Meta sends it: one entry, one change, contacts and messages."""
+    now = int(time.time())
+    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "4917012345670", "phone_number_id": phone_number_id},
+        "contacts": [{"profile": {"name": m.name}, "wa_id": m.wa_id} for m in msgs],
+        "messages": [{"from": m.wa_id, "id": m.id, "timestamp": str(m.ts or now), "type": "text",
+                      "text": {"body": m.text}} for m in msgs]}}]}]}
+
+
+def statuses_delivery(message_id: str, wa_id: str) -> dict[str, Any]:
+    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "4917012345670", "phone_number_id": PHONE_NUMBER_ID},
+        "statuses": [{"id": message_id, "status": status, "timestamp": str(int(time.time())), "recipient_id": wa_id}
+                     for status in ("sent", "delivered", "read")]}}]}]}
+
+
+def echo_delivery(text: str, to: str) -> dict[str, Any]:
+    """What the owner typed in the Business app under coexistence (`smb_message_echoes`)."""
+    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{
+        "field": "smb_message_echoes", "value": {
+            "messaging_product": "whatsapp",
+            "metadata": {"display_phone_number": "4917012345670", "phone_number_id": PHONE_NUMBER_ID},
+            "message_echoes": [{"from": "4917012345670", "to": to, "id": f"wamid.echo.{next(_ids)}",
+                                "timestamp": str(int(time.time())), "type": "text", "text": {"body": text}}]}}]}]}
+
+
+def signed(payload: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    from site_builder.bot.webhook import sign
+
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    return body, {"content-type": "application/json", "x-hub-signature-256": sign(body, secret)}
+
+
+# --- the site and the bot process -----------------------------------------------------------------------------
+
+def make_site(folder: Path, graph: FakeGraph, database: str | None = None, extra: str = "") -> Path:
+    """The example business with a [bot] table pointing at the fake Graph API."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE / "site.toml", folder / "site.toml")
+    shutil.copy(EXAMPLE / "logo.svg", folder / "logo.svg")
+    for sub in ("content", "consent-versions"):
+        if (EXAMPLE / sub).is_dir():
+            shutil.copytree(EXAMPLE / sub, folder / sub)
+    lines = ["", "[bot]", f'phone_number_id = "{PHONE_NUMBER_ID}"', f'graph_api_base = "{graph.base}"',
+             'graph_api_version = "v21.0"', "workers = 4"]
+    if database:
+        lines.append(f'database = "{database}"')
+    with open(folder / "site.toml", "a", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n" + extra)
+    return folder / "site.toml"
+
+
+@dataclass
+class Bot:
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def post(self, payload: dict[str, Any] | bytes, headers: dict[str, str] | None = None) -> int:
+        import httpx
+
+        if isinstance(payload, dict):
+            body, signed_headers = signed(payload)
+            headers = {**signed_headers, **(headers or {})}
+        else:
+            body = payload
+        return httpx.post(self.url + WEBHOOK, content=body, headers=headers or {}, timeout=10).status_code
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        return self.proc.returncode
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def start_bot(config: Path, env: dict[str, str] | None = None) -> Bot:
+    """`python -m site_builder.bot -c site.toml --port N` as its own process, once /healthz answers."""
+    import httpx
+
+    port = free_port()
+    log = config.parent / f"bot-{port}.log"
+    full_env = {**os.environ, **BOT_ENV, **(env or {}), "PYTHONPATH": str(ROOT)}
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder.bot", "-c", str(config), "--port", str(port)],
+                                cwd=config.parent, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
+    bot = Bot(proc, port, log)
+
+    def healthy() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError("the bot ended before it listened:\n" + bot.log_text())
+        with contextlib.suppress(httpx.HTTPError):
+            return httpx.get(bot.url + "/healthz", timeout=1).status_code == 200
+        return False
+
+    wait_until(healthy, timeout=30)
+    return bot
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------------------
+
+def postgres_bin() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+@dataclass
+class Postgres:
+    port: int
+    folder: Path
+    _dbs: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def url(self, name: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def new_database(self) -> str:
+        """A fresh, empty database of the cluster; its URL."""
+        import psycopg
+
+        name = f"bot_test_{next(self._dbs)}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+
+@contextlib.contextmanager
+def postgres_cluster() -> Iterator[Postgres]:
+    """A private cluster on a free port in a temporary folder, removed afterwards. PostgreSQL refuses to run as
+    root, so as root it runs as the `postgres` user (Debian's package creates it), owning the folder."""
+    binaries = postgres_bin()
+    if binaries is None:
+        raise FileNotFoundError("PostgreSQL is not installed (apt-get install postgresql; scripts/install.sh --test)")
+    folder = Path(tempfile.mkdtemp(prefix="bot-pg-"))
+    data = folder / "data"
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.chown(folder, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, cwd=folder)  # noqa: E731
+    try:
+        run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
+            "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            "start")
+        try:
+            yield Postgres(port, folder)
+        finally:
+            run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
