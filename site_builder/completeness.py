@@ -30,6 +30,7 @@ class Item:
     needles: Callable[[Settings, Any], Needles] = lambda settings, s: []
 
     def _words(self, part: str) -> str:
+        # catalogue family: records.art13_* (the item's id names the entries: art13_1a_article, ..._name, ..._keys)
         return t(f"records.{self.id.replace('-', '_')}_{part}")
 
     @property

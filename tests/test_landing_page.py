@@ -69,7 +69,7 @@ def test_gate_without_javascript_is_pure_css(built_example):
     """Before ticking, the only "Chat starten" that is shown is a submit button blocked by `required`."""
     page = parse(built_example / "site" / "index.html")
     css = page.inline["style"][0]
-    assert re.search(r"\.go\{display:none\}", css)
+    assert re.search(r"\.go(,\.msg)?\{display:none\}", css)
     # the gate hides only when the required box is ticked
     assert "#c-service:checked ~ .actions .gate" in css
     # each chat link is shown only for its exact combination of boxes
@@ -129,14 +129,15 @@ def test_withdrawal_page_has_one_tap_withdrawal(built_example):
 
 
 def test_no_page_refers_to_another_origin(built_example):
-    allowed = re.compile(r"^(https://wa\.me/|mailto:|tel:|#|[a-z0-9._/-]+\.(html|vcf|svg)(#[\w-]*)?$|\.\./)")
+    allowed = re.compile(r"^(https://wa\.me/|mailto:|tel:|#|[a-z0-9._/-]+\.(html|vcf|svg|png|ico)(#[\w-]*)?$|\.\./)")
     for path in html_pages(built_example / "site"):
         page = parse(path)
         for tag, attrs in page.tags:
             for name in ("src", "href", "action", "srcset", "poster", "data"):
                 value = attrs.get(name)
-                if value is None or (tag == "link" and attrs.get("rel") == "alternate"):
-                    continue  # hreflang alternates name the public address on purpose; nothing is loaded
+                if value is None or (tag == "link" and attrs.get("rel") in ("alternate", "canonical")):
+                    continue  # hreflang alternates and the canonical address name the public address on purpose;
+                    # nothing is loaded from them
                 if tag == "a" and value.startswith("https://"):
                     # outbound links a person may follow (not loaded by the page)
                     assert "noopener" in attrs.get("rel", "") or value.startswith("https://wa.me/"), (path, value)
