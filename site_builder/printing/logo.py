@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from .colours import cmyk_drawing
 from .model import KEY_LOGO, SETTINGS_FILE, fail
 
 # CSS units in px, for an SVG's width and height (only their ratio matters)
@@ -214,6 +215,7 @@ def _svg_logo(path: Path, source: str) -> Logo:
     register_fonts()
     drawing.initialFontName = FONT  # renderPDF would start every drawing in Helvetica (not embedded)
     _embedded_fonts(drawing)
+    cmyk_drawing(drawing)  # a poster is CMYK throughout: the logo's colours as the band's are converted
     try:
         bounds = drawing.getBounds()
         with _svglib_messages():

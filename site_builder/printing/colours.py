@@ -1,0 +1,31 @@
+"""RGB -> CMYK for the few colours a poster has besides its black: the band, the chat bubble, an SVG logo.
+
+Naive (no ICC profile, see docs/pdfx.md): K = 1 - max(R, G, B), the rest relative to it. Pure black becomes
+100 % K, so black in a logo prints like the text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def cmyk_values(r: float, g: float, b: float) -> tuple[float, float, float, float]:
+    """C, M, Y, K (0..1, four decimals) of R, G, B (0..1)."""
+    k = 1 - max(r, g, b)
+    if k >= 1 - 1e-9:
+        return (0.0, 0.0, 0.0, 1.0)
+    return (round((1 - r - k) / (1 - k), 4), round((1 - g - k) / (1 - k), 4), round((1 - b - k) / (1 - k), 4),
+            round(k, 4))
+
+
+def cmyk_drawing(node: Any) -> None:
+    """Turn every RGB fill and stroke of a ReportLab drawing (an SVG logo from svglib) into CMYK, in place."""
+    from reportlab.lib.colors import CMYKColor, Color
+
+    for attribute in ("fillColor", "strokeColor"):
+        colour = getattr(node, attribute, None)
+        if isinstance(colour, Color) and not isinstance(colour, CMYKColor):
+            c, m, y, k = cmyk_values(colour.red, colour.green, colour.blue)
+            setattr(node, attribute, CMYKColor(c, m, y, k, alpha=colour.alpha))
+    for child in getattr(node, "contents", None) or ():
+        cmyk_drawing(child)
