@@ -26,11 +26,16 @@ from site_builder.wording import Wording
 BUILTIN = Wording(Path(__file__).parent / "no-site", "default")  # no site overrides: the shipped wording
 
 
+PHONE = "0911 1234567"
+BENEFITS = {"de": "Fragen, Termine und Aufträge schnell per Chat klären – wenn Sie das möchten.",
+            "en": "Sort out questions, appointments and orders quickly by chat – if you wish."}
+
+
 def shipped_texts(lang: str):
     problems: list[Problem] = []
-    found = poster_texts(BUILTIN, lang, {}, problems)
+    found = poster_texts(BUILTIN, lang, {"phone": PHONE}, problems)
     assert problems == []
-    return found
+    return replace(found, benefit=BENEFITS[lang])
 
 
 TEXTS_DE, TEXTS_EN = shipped_texts("de"), shipped_texts("en")
@@ -292,8 +297,13 @@ def test_poster_with_svg_logo_decodes_embeds_fonts_and_repeats():
     assert "Schreiben Sie uns auf WhatsApp" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+LONG_BENEFIT = ("Fragen, Termine und Aufträge schnell per Chat klären – Angebote, Rückfragen zum Auftrag und "
+                "Liefertermine, wenn Sie das möchten, auch abends und am Wochenende.")
+
+
 def test_logo_shrinks_with_the_texts_before_the_code_would(tmp_path):
-    spec = poster(paper="A4", business_name=LONG_NAME, logo_path=EXAMPLE_LOGO)
+    spec = poster(paper="A4", business_name=LONG_NAME, logo_path=EXAMPLE_LOGO,
+                  texts=replace(TEXTS_DE, benefit=LONG_BENEFIT))
     layout = poster_layout(spec)  # no problem: the logo gives way, not the scan-distance rule
     assert layout.qr_size_mm >= 150
     assert 0 < layout.logo_mm[3] < 0.10 * 297
