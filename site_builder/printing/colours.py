@@ -29,3 +29,21 @@ def cmyk_drawing(node: Any) -> None:
             setattr(node, attribute, CMYKColor(c, m, y, k, alpha=colour.alpha))
     for child in getattr(node, "contents", None) or ():
         cmyk_drawing(child)
+
+
+def cmyk_image(image: Any) -> Any:
+    """A raster logo (Pillow, RGB) as CMYK by the same formula, so that ReportLab embeds it DeviceCMYK."""
+    from PIL import Image, ImageChops, ImageMath
+
+    r, g, b = image.convert("RGB").split()
+    brightest = ImageChops.lighter(ImageChops.lighter(r, g), b)  # max(R, G, B) = 255 * (1 - K)
+
+    def ink(channel: Any) -> Any:
+        # (max - X) / max, rounded; 0 where the pixel is black (max = 0: all K)
+        if not hasattr(ImageMath, "lambda_eval"):  # Pillow < 10.3 (pyproject allows >= 10.0)
+            return ImageMath.eval("convert(((m - x) * 255 + m / 2) / (m + (m == 0)), 'L')", m=brightest, x=channel)
+        return ImageMath.lambda_eval(
+            lambda a: a["convert"](((a["m"] - a["x"]) * 255 + a["m"] / 2) / (a["m"] + (a["m"] == 0)), "L"),
+            m=brightest, x=channel)
+
+    return Image.merge("CMYK", (ink(r), ink(g), ink(b), ImageChops.invert(brightest)))

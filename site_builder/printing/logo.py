@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .colours import cmyk_drawing
+from .colours import cmyk_drawing, cmyk_image
 from .model import KEY_LOGO, SETTINGS_FILE, fail
 
 # CSS units in px, for an SVG's width and height (only their ratio matters)
@@ -110,7 +110,7 @@ class Logo:
     width: float
     height: float
     image: Any = None
-    """A raster logo (a Pillow image flattened on white) ..."""
+    """A raster logo (a Pillow image flattened on white, in CMYK) ..."""
     drawing: Any = None
     """... or a vector one: a ReportLab ``Drawing`` of ``width`` x ``height`` pt."""
 
@@ -157,7 +157,7 @@ def poster_logo(path: Path | None, source: str = SETTINGS_FILE) -> Logo | None:
         from .qr import load_logo_image
 
         image = load_logo_image(path, key=KEY_LOGO, source=source)
-        logo = Logo(image.width, image.height, image=image)
+        logo = Logo(image.width, image.height, image=cmyk_image(image))  # CMYK like the rest of the poster
     if key is not None:
         if len(_LOGOS) >= 16:
             _LOGOS.clear()
