@@ -18,9 +18,15 @@ def cmyk_values(r: float, g: float, b: float) -> tuple[float, float, float, floa
             round(k, 4))
 
 
-def cmyk_drawing(node: Any) -> None:
+def cmyk_drawing(node: Any, *, root: bool = True) -> None:
     """Turn every RGB fill and stroke of a ReportLab drawing (an SVG logo from svglib) into CMYK, in place."""
     from reportlab.lib.colors import CMYKColor, Color
+
+    if root:
+        # the renderer starts each drawing in RGB black ("0 0 0 RG"/"rg") unless the drawing has an attribute
+        # initial<State> (its StateTracker reads them with hasattr/getattr); Drawing's attribute map refuses
+        # these two names on assignment, so they go into the instance's dict directly
+        node.__dict__["initialFillColor"] = node.__dict__["initialStrokeColor"] = CMYKColor(0, 0, 0, 1)
 
     for attribute in ("fillColor", "strokeColor"):
         colour = getattr(node, attribute, None)
@@ -28,7 +34,7 @@ def cmyk_drawing(node: Any) -> None:
             c, m, y, k = cmyk_values(colour.red, colour.green, colour.blue)
             setattr(node, attribute, CMYKColor(c, m, y, k, alpha=colour.alpha))
     for child in getattr(node, "contents", None) or ():
-        cmyk_drawing(child)
+        cmyk_drawing(child, root=False)
 
 
 def cmyk_image(image: Any) -> Any:
