@@ -3,7 +3,7 @@ print/<lang>/README.txt. The figures come from the same pure layouts the posters
 
 Placeholders the template can use (all text, already formatted):
   business_name, bleed_mm, crop_marks (true/false), crop_slug_mm, primary_color ('' without a band),
-  error_correction,
+  error_correction, logo_kind ('svg', 'raster' or '' without a logo),
   posters: list of {file, format, trim_w, trim_h, page_w, page_h, qr_mm, module_mm},
   invoice: {width, height, qr_mm},
   codes:   list of {stem, name, use, url, size_mm, modules, module_mm, ppm, png_mm} (one per channel;
@@ -61,6 +61,7 @@ def context(ps: PrintSet, lang: str) -> dict[str, Any]:
         "business_name": ps.business_name, "bleed_mm": num(ps.bleed_mm), "crop_marks": ps.crop_marks,
         "crop_slug_mm": num(CROP_SLUG_MM), "primary_color": ps.primary_color or "",
         "error_correction": ps.error_correction, "posters": posters,
+        "logo_kind": "" if ps.logo_path is None else "svg" if ps.logo_path.suffix.lower() == ".svg" else "raster",
         "invoice": {"width": num(invoice.size_mm + 25), "height": num(invoice.size_mm + 5),
                     "qr_mm": num(invoice.size_mm)},
         "codes": codes,
