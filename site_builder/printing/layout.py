@@ -181,6 +181,7 @@ class PosterLayout:
 # consent note) is read up close, the rest from where the code is scanned.
 NAME_LARGE, NAME_WITH_LOGO = 0.20, 0.105
 BENEFIT, CTA, SCAN, URL, PHONE, NOTE = 0.085, 0.12, 0.095, 0.085, 0.075, 0.055
+MIN_PT = 6.5  # no line smaller, even on A6 with long texts (the fine print must stay readable up close)
 GLYPH_HEIGHT = 1.15  # the bubble's height in the call to action's font size
 GLYPH_RATIO = 1.2  # its width / height
 GLYPH_GAP = 0.45  # gap between bubble and text, in the bubble's height
@@ -210,25 +211,29 @@ def _items(spec: PosterSpec, w: float, h: float, text_w: float, logo_ratio: floa
            scale: float) -> list[_Item]:
     """The poster's parts from top to bottom, sized at `scale` of their nominal sizes."""
     t = spec.texts
+
+    def pt(share: float) -> float:
+        return max(MIN_PT, share * w * scale)
+
     items = []
     if logo_ratio is not None:
         items.append(_Item("logo", min(0.10 * h * scale, text_w * logo_ratio)))
     name_size, name_lines = (NAME_WITH_LOGO, 2) if logo_ratio is not None else (NAME_LARGE, 3)
-    items.append(_text("name", block(spec.business_name, FONT_BOLD, name_size * w * scale, text_w, name_lines, 0.45)))
+    items.append(_text("name", block(spec.business_name, FONT_BOLD, pt(name_size), text_w, name_lines, 0.45)))
     if t.benefit:
-        items.append(_text("benefit", block(t.benefit, FONT, BENEFIT * w * scale, text_w, 3)))
-    nominal_glyph = _glyph_mm(CTA * w * scale)
-    cta = block(t.call_to_action, FONT_BOLD, CTA * w * scale, text_w - nominal_glyph * (GLYPH_RATIO + GLYPH_GAP), 2)
+        items.append(_text("benefit", block(t.benefit, FONT, pt(BENEFIT), text_w, 3)))
+    nominal_glyph = _glyph_mm(pt(CTA))
+    cta = block(t.call_to_action, FONT_BOLD, pt(CTA), text_w - nominal_glyph * (GLYPH_RATIO + GLYPH_GAP), 2)
     glyph = _glyph_mm(cta.size)
     items.append(_Item("cta", cta.height_mm, cta, glyph * (GLYPH_RATIO + GLYPH_GAP) / 2, glyph))
     items.append(_Item("code", 0.0))
     if t.scan_instruction:
-        items.append(_text("scan", block(t.scan_instruction, FONT_BOLD, SCAN * w * scale, text_w, 2)))
-    url_size, url_lines = fit_url(spec.display_url, URL * w * scale, text_w * MM, 0.06 * w)
+        items.append(_text("scan", block(t.scan_instruction, FONT_BOLD, pt(SCAN), text_w, 2)))
+    url_size, url_lines = fit_url(spec.display_url, pt(URL), text_w * MM, max(MIN_PT, 0.06 * w))
     items.append(_text("url", TextBlock(tuple(url_lines), FONT, url_size)))
     if t.call_instead:
-        items.append(_text("phone", block(t.call_instead, FONT, PHONE * w * scale, text_w, 2)))
-    items.append(_text("note", block(t.consent_note, FONT, NOTE * w * scale, text_w, 3)))
+        items.append(_text("phone", block(t.call_instead, FONT, pt(PHONE), text_w, 2)))
+    items.append(_text("note", block(t.consent_note, FONT, pt(NOTE), text_w, 3, MIN_PT / pt(NOTE))))
     return items
 
 
@@ -257,8 +262,11 @@ def _code_size(spec: PosterSpec, paper: PaperFormat, text_w: float, available: f
     size = min(max(qr_min, 0.6 * paper.width_mm), text_w, available)
     if size + 1e-9 < qr_min:
         if qr_min > text_w or available >= MIN_CODE_MM:
+            # wider than the page's text column: the format is too small whatever the texts (one problem for
+            # every language); otherwise the room the texts leave
+            room = text_w if qr_min > text_w else max(0.0, min(text_w, available))
             fail(spec.source, f"{KEY_SCAN}.{paper.name}", "print.scan_distance", scan=f"{scan_cm:g}",
-                 needed=f"{qr_min:g}", paper=paper.name, room=f"{max(0.0, min(text_w, available)):.0f}")
+                 needed=f"{qr_min:g}", paper=paper.name, room=f"{room:.0f}")
         fail(spec.source, KEY_FORMATS, "print.texts_too_long", needed=f"{qr_min:g}", paper=paper.name)
     return math.floor(size * 10) / 10  # a round number for the README
 
