@@ -26,11 +26,16 @@ from site_builder.wording import Wording
 BUILTIN = Wording(Path(__file__).parent / "no-site", "default")  # no site overrides: the shipped wording
 
 
+PHONE = "0911 1234567"
+BENEFITS = {"de": "Fragen, Termine und Aufträge schnell per Chat klären – wenn Sie das möchten.",
+            "en": "Sort out questions, appointments and orders quickly by chat – if you wish."}
+
+
 def shipped_texts(lang: str):
     problems: list[Problem] = []
-    found = poster_texts(BUILTIN, lang, {}, problems)
+    found = poster_texts(BUILTIN, lang, {"phone": PHONE}, problems)
     assert problems == []
-    return found
+    return replace(found, benefit=BENEFITS[lang])
 
 
 TEXTS_DE, TEXTS_EN = shipped_texts("de"), shipped_texts("en")
@@ -229,8 +234,11 @@ def test_raster_logo_is_shown(tmp_path):
     Image.new("RGB", (300, 100), (20, 60, 200)).save(png)
     with_logo = render(poster_pdf(poster(logo_path=png)), 72).convert("RGB")
     raw = with_logo.tobytes()
-    blues = sum(1 for i in range(0, len(raw), 3) if raw[i + 2] > 150 and raw[i] < 80)
+    # the picture is placed in CMYK (as the band is): pdfium shows it a darker blue, still clearly blue
+    blues = sum(1 for i in range(0, len(raw), 3) if raw[i + 2] > raw[i] + 60 and raw[i + 2] > raw[i + 1] + 30)
     assert blues > 100
+    images = PdfReader(io.BytesIO(poster_pdf(poster(logo_path=png)))).pages[0]["/Resources"]["/XObject"]
+    assert [image.get_object()["/ColorSpace"] for image in images.values()] == ["/DeviceCMYK"]
     assert poster_layout(poster(logo_path=png)).logo_mm is not None
     assert poster_layout(poster()).logo_mm is None
     assert decode(render(poster_pdf(poster(logo_path=png)))) == [POSTER_URL]
@@ -292,8 +300,13 @@ def test_poster_with_svg_logo_decodes_embeds_fonts_and_repeats():
     assert "Schreiben Sie uns auf WhatsApp" in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
 
 
+LONG_BENEFIT = ("Fragen, Termine und Aufträge schnell per Chat klären – Angebote, Rückfragen zum Auftrag und "
+                "Liefertermine, wenn Sie das möchten, auch abends und am Wochenende.")
+
+
 def test_logo_shrinks_with_the_texts_before_the_code_would(tmp_path):
-    spec = poster(paper="A4", business_name=LONG_NAME, logo_path=EXAMPLE_LOGO)
+    spec = poster(paper="A4", business_name=LONG_NAME, logo_path=EXAMPLE_LOGO,
+                  texts=replace(TEXTS_DE, benefit=LONG_BENEFIT))
     layout = poster_layout(spec)  # no problem: the logo gives way, not the scan-distance rule
     assert layout.qr_size_mm >= 150
     assert 0 < layout.logo_mm[3] < 0.10 * 297
@@ -348,7 +361,125 @@ def test_preview_png_shows_the_trim_area_and_decodes():
     assert decode(preview) == [POSTER_URL]
 
 
+# --------------------------------------------------------------------------- inviting a scan
+
+
+def page_text(pdf: bytes) -> str:
+    return " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "A6"])
+@pytest.mark.parametrize("lang, scan, phone", [("de", "Kamera öffnen, Code scannen", "Lieber anrufen? 0911 1234567"),
+                                               ("en", "Open your camera, scan the code", "Prefer to call? 0911 1234567")])
+def test_every_poster_carries_benefit_scan_instruction_address_and_phone(paper, lang, scan, phone, files):
+    text = page_text(files[f"poster-{paper.lower()}-{lang}.pdf"])
+    assert BENEFITS[lang] in text
+    assert scan in text
+    assert "tischlerei-mustermann.de/whatsapp" in text and "https://" not in text
+    assert phone in text
+    assert LONG_NAME.split()[0] in text  # the business's name is there too (large without a logo)
+
+
+def test_the_benefit_line_comes_from_the_texts_and_is_left_out_without_one():
+    with_benefit = page_text(poster_pdf(poster()))
+    assert BENEFITS["de"] in with_benefit
+    without = page_text(poster_pdf(poster(texts=replace(TEXTS_DE, benefit=""))))
+    assert "Aufträge" not in without and "Kamera öffnen, Code scannen" in without
+
+
+def test_without_a_phone_there_is_no_phone_line():
+    text = page_text(poster_pdf(poster(texts=replace(TEXTS_DE, call_instead=""))))
+    assert "anrufen" not in text and "Kamera öffnen, Code scannen" in text
+
+
+def test_name_is_set_large_without_a_logo_and_smaller_beside_one():
+    def name_size(spec):
+        return next(block.size for block, _, _ in poster_layout(spec).texts if "Tischlerei" in " ".join(block.lines))
+
+    assert name_size(poster(paper="A5")) > 1.5 * name_size(poster(paper="A5", logo_path=EXAMPLE_LOGO))
+
+
+@pytest.mark.parametrize("paper", ["A4", "A5", "A6"])
+def test_layouts_keep_the_rules_and_texts_grow_with_the_format(paper):
+    """Code >= scan distance / 10; every line and the chat bubble within the safe margins; the scan instruction's
+    capitals at least 1/300 of the scan distance (our legibility rule: ~5 mm from 1.5 m)."""
+    from site_builder.printing.metrics import string_width
+    from site_builder.printing.model import PAPER_FORMATS
+
+    fmt = PAPER_FORMATS[paper]
+    for spec in (poster(paper=paper, business_name=LONG_NAME, primary_color="#25d366"),
+                 poster(paper=paper, texts=TEXTS_EN, logo_path=EXAMPLE_LOGO)):
+        layout = poster_layout(spec)
+        assert layout.qr_size_mm >= fmt.scan_distance_cm * 10 / 10
+        safe = max(5.0, 0.07 * fmt.width_mm)
+        for block, top, centre in layout.texts:
+            for line in block.lines:
+                half = string_width(line, block.font, block.size) / MM / 2
+                assert safe - 0.01 <= centre - half and centre + half <= fmt.width_mm - safe + 0.01, line
+            assert top <= fmt.height_mm - safe + 0.01
+        x, y, w, h = layout.glyph_mm
+        assert safe - 0.01 <= x and w > 0 and h > 0
+        scan = next(block for block, _, _ in layout.texts if block.lines[0].startswith(spec.texts.scan_instruction[:6]))
+        assert scan.size * 0.72 / MM >= fmt.scan_distance_cm * 10 / 300
+
+
+def test_chat_bubble_is_drawn_beside_the_call_to_action_in_the_band_colour():
+    dpi = 150
+    spec = poster(paper="A5", primary_color="#c0392b", bleed_mm=0)
+    layout = poster_layout(spec)
+    x, y, w, h = layout.glyph_mm
+    image = render(poster_pdf(spec), dpi).convert("RGB")
+    px, page_h = dpi / 25.4, SIZES["A5"][1]
+    cx, cy = round((x + 0.5 * w) * px), round((page_h - y - 0.78 * h) * px)  # the body, left of its middle dot
+    r, g, b = image.getpixel((cx - round(0.1 * w * px), cy))
+    assert r > g + 60 and r > b + 60  # red, like the band
+    cta = next(block for block, _, _ in layout.texts if block.lines[0].startswith("Schreiben"))
+    top = next(t for block, t, _ in layout.texts if block is cta)
+    assert top - cta.size / MM <= y + h / 2 <= top  # level with the first line's capitals
+
+
+def content_operators(pdf: bytes) -> set[bytes]:
+    from pypdf.generic import ContentStream
+
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    stream = ContentStream(page.get_contents(), page.pdf)
+    return {operator for _, operator in stream.operations}
+
+
+def test_posters_are_cmyk_throughout_logo_band_and_bubble_included(tmp_path):
+    svg = tmp_path / "logo.svg"
+    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect width="60" height="30" '
+                   'fill="#1e90ff" stroke="rgb(200,0,0)" stroke-width="2"/><circle cx="30" cy="15" r="8" '
+                   'fill="black"/></svg>', encoding="utf-8")
+    for logo in (EXAMPLE_LOGO, svg):
+        pdf = poster_pdf(poster(paper="A5", logo_path=logo, primary_color="#25d366"))
+        operators = content_operators(pdf)
+        assert not operators & {b"rg", b"RG", b"g", b"G", b"sc", b"SC", b"scn", b"SCN", b"cs", b"CS"}, operators
+        assert b"k" in operators
+        assert decode(render(pdf, 200)) == [POSTER_URL]
+    fills = {tuple(float(v) for v in found)
+             for found in re.findall(rb"([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) [kK]\b",
+                                     page_contents(poster_pdf(poster(paper="A5", logo_path=svg))))}
+    assert (0.8824, 0.4353, 0.0, 0.0) in fills  # the logo's #1e90ff, converted as the band's colour is
+    assert (0.0, 1.0, 1.0, 0.2157) in fills  # its stroke rgb(200,0,0)
+
+
+def page_contents(pdf: bytes) -> bytes:
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    return page.get_contents().get_data()
+
+
 # --------------------------------------------------------------------------- invoice block
+
+
+def test_invoice_block_leads_with_what_the_customer_gets():
+    for texts, lead in ((TEXTS_DE, "Per WhatsApp fragen"), (TEXTS_EN, "Ask us on WhatsApp")):
+        pdf = invoice_block_pdf(InvoiceBlockSpec(INVOICE_URL, texts.invoice_text))
+        text = page_text(pdf)
+        assert text.startswith(lead), text
+        assert "Einwilligung" not in text and "consent" not in text
+        assert boxes_mm(pdf)["mediabox"] == pytest.approx((0, 0, 45, 25), abs=0.1)
+        assert decode(render(pdf)) == [INVOICE_URL]
 
 
 def test_invoice_block_pdf_size_font_and_code():
@@ -474,7 +605,8 @@ def test_bad_print_set_reports_every_problem_at_once(print_set):
         channels=(Channel("invoice", "https://example.de/?s=r&x=" + "a" * 600), Channel("poster", POSTER_URL)),
     )
     keys = [problem.where for problem in print_problems(bad)]
-    assert keys == ["print.bleed_mm", "print.formats", "site.base_url"]
+    # bleed and formats are the settings' validation's (checked once, before any stage): not repeated here
+    assert keys == ["site.base_url"]
     invoice_only = replace(bad, bleed_mm=3, formats=("A5",))
     (problem,) = print_problems(invoice_only)
     assert problem.where == "site.base_url" and "'invoice'" in problem.what

@@ -182,3 +182,49 @@ def test_check_reports_a_layout_rule_in_the_owners_language_and_writes_nothing(s
             "auf A6 ist Platz für 90 mm (wählen Sie ein größeres Format oder einen kürzeren Scanabstand)") \
         in result.stderr.splitlines()
     assert not (site / "output").exists()
+
+
+SCAN = {"de": "Kamera öffnen, Code scannen", "en": "Open your camera, scan the code"}
+CALL = {"de": "Lieber anrufen? 0911 1234567", "en": "Prefer to call? 0911 1234567"}
+
+
+def page_text(path_or_bytes) -> str:
+    source = io.BytesIO(path_or_bytes) if isinstance(path_or_bytes, bytes) else path_or_bytes
+    return " ".join(PdfReader(source).pages[0].extract_text().split())
+
+
+def test_built_posters_carry_the_scan_instruction_address_and_phone(built_example):
+    for fmt in ("a4", "a5", "a6"):
+        for lang in ("de", "en"):
+            text = page_text(built_example / "print" / f"poster-{fmt}-{lang}.pdf")
+            assert SCAN[lang] in text and CALL[lang] in text, (fmt, lang)
+            assert "www.schreinerei-muster.de/whatsapp" in text and "https://" not in text
+    block = page_text(built_example / "print" / "invoice-block-de.pdf")
+    assert block.startswith("Per WhatsApp fragen")
+
+
+def intros(site) -> dict[str, str]:
+    import tomllib
+
+    found = {}
+    for lang in ("de", "en"):
+        front = (site / "content" / lang / "index.md").read_text(encoding="utf-8").split("+++")[1]
+        found[lang] = tomllib.loads(front)["intro"]
+    return found
+
+
+def test_the_landing_pages_intro_is_the_posters_benefit_line(site):
+    settings, _ = load_settings(site / "site.toml")
+    benefits = intros(site)
+    assert print_problems(settings, benefits) == []
+    units = {unit.name: unit for unit in print_units(settings, benefits)}
+    for lang in ("de", "en"):
+        files = units[f"print/poster-a6-{lang}"].render()
+        text = page_text(files[f"print/poster-a6-{lang}.pdf"])
+        assert benefits[lang] in text and SCAN[lang] in text
+    # the benefit line is part of the posters' digests (and the notes', which check their layouts), nothing else's
+    before = {name: unit.digest for name, unit in units.items()}
+    after = {unit.name: unit.digest for unit in print_units(settings, {**benefits, "de": "Schneller fragen."})}
+    assert {name for name in before if before[name] != after[name]} == {
+        "print/poster-a4-de", "print/poster-a5-de", "print/poster-a6-de", "print/README"}
+

@@ -2,8 +2,11 @@
 
 The pipeline uses two functions, both free of drawing libraries until a unit is rendered:
 
-    print_problems(settings) -> list[Problem]   every print rule, for `check` and `build` alike
-    print_units(settings)    -> list[Unit]      the files, one unit per code set, poster, block, notes
+    print_problems(settings, benefits=None) -> list[Problem]   every print rule, for `check` and `build` alike
+    print_units(settings, benefits=None)    -> list[Unit]      the files: one unit per code set, poster, block, notes
+
+benefits: {lang: the landing page's intro} (front matter `intro` of content/<lang>/index.md), the benefit line
+on the posters; pass the same mapping to both (the line takes room, so the layout rules depend on it).
 
 Modules: model (plain data), symbol (QR sizes), metrics (font widths), layout (geometry), rules (the checks),
 texts (wording files), inputs (settings -> model), units; drawing: qr, logo, posters, invoice, readme.

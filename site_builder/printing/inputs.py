@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import re
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..problems import Problem
 from ..wording import Wording
@@ -34,17 +37,42 @@ def scan_distances(settings: Settings) -> dict[str, float]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
+def national_phone(settings: Settings) -> str:
+    """The business's phone as a caller in its country dials it ("0911 123456"); '' without one."""
+    if not settings.phone_e164:
+        return ""
+    import phonenumbers  # a settings dependency already (config validates the number with it)
+
+    number = phonenumbers.parse(settings.phone_e164)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
 def label_context(settings: Settings, lang: str) -> dict[str, Any]:
-    """What a placeholder in a print wording file may name: the business (in `lang`) and the site's address."""
-    return {"business": settings.for_lang(lang).business,
+    """What a placeholder in a print wording file may name: the business (in `lang`), the site's address and
+    the phone in national form."""
+    return {"business": settings.for_lang(lang).business, "phone": national_phone(settings),
             "site": {"base_url": settings.base_url, "display_url": display_url(settings)}}
 
 
-def poster_texts(settings: Settings, problems: list[Problem]) -> tuple[PosterTexts, ...] | None:
-    """The labels of every language, or None with problems naming file and line."""
+def poster_texts(settings: Settings, problems: list[Problem],
+                 benefits: Mapping[str, str] | None = None) -> tuple[PosterTexts, ...] | None:
+    """The labels of every language, or None with problems naming file and line.
+
+    benefits: what the customer gets, per language (the landing page's intro); none: no benefit line."""
     found = [texts.poster_texts(wording(settings), lang, label_context(settings, lang), problems)
              for lang in settings.languages]
-    return None if any(t is None for t in found) else tuple(t for t in found if t is not None)
+    if any(t is None for t in found):
+        return None
+    phone = national_phone(settings)
+    return tuple(replace(t, benefit=benefit_line((benefits or {}).get(t.lang, "")),
+                         call_instead=t.call_instead if phone else "") for t in found if t is not None)
+
+
+def benefit_line(intro: str) -> str:
+    """The intro as one printed line: Markdown emphasis and links reduced to their text, spaces collapsed."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", str(intro or ""))
+    text = re.sub(r"(\*\*|__|\*|_|`)(\S(?:.*?\S)?)\1", r"\2", text)
+    return " ".join(text.split())
 
 
 def print_set(settings: Settings, poster_texts: tuple[PosterTexts, ...]) -> PrintSet:

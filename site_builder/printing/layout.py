@@ -108,7 +108,23 @@ class TextBlock:
 
 def block(text: str, font: str, size: float, width_mm: float, max_lines: int, min_ratio: float = 0.6) -> TextBlock:
     fitted, lines = fit_text(text, font, size, width_mm * MM, max_lines, size * min_ratio)
-    return TextBlock(tuple(lines), font, fitted)
+    return TextBlock(tuple(balanced(text, font, fitted, width_mm * MM, len(lines))), font, fitted)
+
+
+def balanced(text: str, font: str, size: float, max_width: float, count: int) -> list[str]:
+    """The wrap into `count` lines with the narrowest measure: lines of even length, no lone last word."""
+    lines = wrap(text, font, size, max_width)
+    if count < 2 or len(lines) != count:
+        return lines
+    low, high = max_width / count, max_width
+    for _ in range(12):  # bisect the measure to a fraction of a point
+        middle = (low + high) / 2
+        trial = wrap(text, font, size, middle)
+        if len(trial) == count and all(string_width(w, font, size) <= middle for w in text.split()):
+            high, lines = middle, trial
+        else:
+            low = middle
+    return lines
 
 
 # --------------------------------------------------------------------------- the code
@@ -154,48 +170,103 @@ class PosterLayout:
     """The box the logo is fitted into (x, y, width, height), or None without a logo."""
     band_mm: float = 0.0
     """Height of the colour band at the foot (0: none); it runs into the bleed."""
-    texts: tuple[tuple[TextBlock, float], ...] = ()
-    """Each text block with the top of its capitals, centred on the page; drawn in this order."""
+    texts: tuple[tuple[TextBlock, float, float], ...] = ()
+    """Each text block with the top of its capitals and the x its lines are centred on; drawn in this order."""
+    glyph_mm: tuple[float, float, float, float] | None = None
+    """The chat bubble's box (x, y, width, height), beside the first line of the call to action."""
+
+
+# Text sizes in pt per mm of paper width: everything scales with the format, as its scan distance does
+# (A4 ~150 cm: the call to action ~25 pt, its capitals ~6 mm; A6 ~60 cm: ~12 pt). The fine print (the
+# consent note) is read up close, the rest from where the code is scanned.
+NAME_LARGE, NAME_WITH_LOGO = 0.20, 0.105
+BENEFIT, CTA, SCAN, URL, PHONE, NOTE = 0.085, 0.12, 0.095, 0.085, 0.075, 0.055
+MIN_PT = 6.5  # no line smaller, even on A6 with long texts (the fine print must stay readable up close)
+GLYPH_HEIGHT = 1.15  # the bubble's height in the call to action's font size
+GLYPH_RATIO = 1.2  # its width / height
+GLYPH_GAP = 0.45  # gap between bubble and text, in the bubble's height
+
+# The gaps between neighbours, as shares of one unit of free space: what belongs together stays close
+# (name and benefit, code and its instruction, address and phone).
+# The code's quiet zone is white space already: the code sits closer to its neighbours than texts do.
+_WEIGHTS = {"name": 1.0, "benefit": 0.4, "cta": 1.0, "code": 0.35, "scan": 0.15, "url": 0.9, "phone": 0.3,
+            "note": 0.8}
+_MIN_GAP = 0.02  # one unit of gap is at least this share of the page height
 
 
 @dataclass(frozen=True)
-class _Blocks:
-    name: TextBlock
-    cta: TextBlock
-    url: TextBlock
-    note: TextBlock
-    logo_h: float
-    available: float  # mm left for the code once texts, logo and minimal gaps are placed
-
-    @property
-    def height(self) -> float:
-        return self.name.height_mm + self.cta.height_mm + self.url.height_mm + self.note.height_mm + self.logo_h
+class _Item:
+    kind: str  # logo, code or a text's name
+    height: float  # mm (the code: 0 until it is sized)
+    text: TextBlock | None = None
+    shift: float = 0.0  # mm the text's centre lies right of the page's centre (the CTA beside its bubble)
+    glyph: float = 0.0  # the bubble's height in mm (the CTA only)
 
 
-def _fit_blocks(spec: PosterSpec, w: float, h: float, room: float, text_w: float, logo_ratio: float | None,
-                gaps: int, qr_min: float) -> _Blocks:
+def _glyph_mm(size_pt: float) -> float:
+    return size_pt * GLYPH_HEIGHT / MM
+
+
+def _items(spec: PosterSpec, w: float, h: float, text_w: float, logo_ratio: float | None,
+           scale: float) -> list[_Item]:
+    """The poster's parts from top to bottom, sized at `scale` of their nominal sizes."""
+    t = spec.texts
+
+    def pt(share: float) -> float:
+        return max(MIN_PT, share * w * scale)
+
+    items = []
+    if logo_ratio is not None:
+        items.append(_Item("logo", min(0.10 * h * scale, text_w * logo_ratio)))
+    name_size, name_lines = (NAME_WITH_LOGO, 2) if logo_ratio is not None else (NAME_LARGE, 3)
+    items.append(_text("name", block(spec.business_name, FONT_BOLD, pt(name_size), text_w, name_lines, 0.45)))
+    if t.benefit:
+        items.append(_text("benefit", block(t.benefit, FONT, pt(BENEFIT), text_w, 3)))
+    nominal_glyph = _glyph_mm(pt(CTA))
+    cta = block(t.call_to_action, FONT_BOLD, pt(CTA), text_w - nominal_glyph * (GLYPH_RATIO + GLYPH_GAP), 2)
+    glyph = _glyph_mm(cta.size)
+    items.append(_Item("cta", cta.height_mm, cta, glyph * (GLYPH_RATIO + GLYPH_GAP) / 2, glyph))
+    items.append(_Item("code", 0.0))
+    if t.scan_instruction:
+        items.append(_text("scan", block(t.scan_instruction, FONT_BOLD, pt(SCAN), text_w, 2)))
+    url_size, url_lines = fit_url(spec.display_url, pt(URL), text_w * MM, max(MIN_PT, 0.06 * w))
+    items.append(_text("url", TextBlock(tuple(url_lines), FONT, url_size)))
+    if t.call_instead:
+        items.append(_text("phone", block(t.call_instead, FONT, pt(PHONE), text_w, 2)))
+    items.append(_text("note", block(t.consent_note, FONT, pt(NOTE), text_w, 3, MIN_PT / pt(NOTE))))
+    return items
+
+
+def _text(kind: str, text: TextBlock) -> _Item:
+    return _Item(kind, text.height_mm, text)
+
+
+def _weights(items: list[_Item]) -> float:
+    return sum(_WEIGHTS.get(item.kind, 1.0) for item in items[1:])
+
+
+def _fit_items(spec: PosterSpec, w: float, h: float, room: float, text_w: float, logo_ratio: float | None,
+               qr_min: float) -> tuple[list[_Item], float]:
+    """The parts at the largest scale that leaves the code its size, and the mm left for the code."""
     # the QR code's size is a rule, the texts' and the logo's are taste: shrink those first
-    for scale in (1.0, 0.85, 0.7):
-        logo_h = 0.0 if logo_ratio is None else min(0.10 * h * scale, text_w * logo_ratio)
-        url_size, url_lines = fit_url(spec.display_url, 0.10 * w * scale, text_w * MM, 0.06 * w)
-        blocks = _Blocks(block(spec.business_name, FONT_BOLD, 0.22 * w * scale, text_w, 3, 0.45),
-                         block(spec.texts.call_to_action, FONT_BOLD, 0.13 * w * scale, text_w, 2),
-                         TextBlock(tuple(url_lines), FONT, url_size),
-                         block(spec.texts.consent_note, FONT, 0.085 * w * scale, text_w, 3), logo_h, 0.0)
-        available = room - blocks.height - gaps * 0.02 * h
-        blocks = _Blocks(blocks.name, blocks.cta, blocks.url, blocks.note, logo_h, available)
+    for scale in (1.0, 0.85, 0.72, 0.6):
+        items = _items(spec, w, h, text_w, logo_ratio, scale)
+        available = room - sum(item.height for item in items) - _weights(items) * _MIN_GAP * h
         if available >= qr_min:
             break
-    return blocks
+    return items, available
 
 
-def _code_size(spec: PosterSpec, paper: PaperFormat, text_w: float, blocks: _Blocks, qr_min: float,
+def _code_size(spec: PosterSpec, paper: PaperFormat, text_w: float, available: float, qr_min: float,
                scan_cm: float) -> float:
-    size = min(max(qr_min, 0.6 * paper.width_mm), text_w, blocks.available)
+    size = min(max(qr_min, 0.6 * paper.width_mm), text_w, available)
     if size + 1e-9 < qr_min:
-        if qr_min > text_w or blocks.available >= MIN_CODE_MM:
+        if qr_min > text_w or available >= MIN_CODE_MM:
+            # wider than the page's text column: the format is too small whatever the texts (one problem for
+            # every language); otherwise the room the texts leave
+            room = text_w if qr_min > text_w else max(0.0, min(text_w, available))
             fail(spec.source, f"{KEY_SCAN}.{paper.name}", "print.scan_distance", scan=f"{scan_cm:g}",
-                 needed=f"{qr_min:g}", paper=paper.name, room=f"{max(0.0, min(text_w, blocks.available)):.0f}")
+                 needed=f"{qr_min:g}", paper=paper.name, room=f"{room:.0f}")
         fail(spec.source, KEY_FORMATS, "print.texts_too_long", needed=f"{qr_min:g}", paper=paper.name)
     return math.floor(size * 10) / 10  # a round number for the README
 
@@ -214,27 +285,39 @@ def poster_layout(spec: PosterSpec, logo_ratio: float | None = None) -> PosterLa
     text_w = w - 2 * safe
     scan_cm = spec.scan_distance_cm if spec.scan_distance_cm is not None else paper.scan_distance_cm
     qr_min = max(MIN_CODE_MM, scan_cm * 10 / 10)  # scan distance / 10, cm -> mm
-    gaps = 4 + (1 if logo_ratio is not None else 0)
-    blocks = _fit_blocks(spec, w, h, top - bottom, text_w, logo_ratio, gaps, qr_min)
-    qr_size = _code_size(spec, paper, text_w, blocks, qr_min, scan_cm)
+    items, available = _fit_items(spec, w, h, top - bottom, text_w, logo_ratio, qr_min)
+    qr_size = _code_size(spec, paper, text_w, available, qr_min, scan_cm)
     modules = printable_modules(spec.qr_url, qr_size, spec.error_correction, spec.source, "print.code_poster",
                                 paper=paper.name)
-    gap = ((top - bottom) - blocks.height - qr_size) / gaps
-    y, placed, logo_box = top, [], None
-    if logo_ratio is not None:
-        logo_box = (left, y - blocks.logo_h, text_w, blocks.logo_h)
-        y -= blocks.logo_h + gap
-    for text in (blocks.name, blocks.cta):
-        placed.append((text, y))
-        y -= text.height_mm + gap
-    qr_x, qr_y = (w - qr_size) / 2, y - qr_size
-    y -= qr_size + gap
-    for text in (blocks.url, blocks.note):
-        placed.append((text, y))
-        y -= text.height_mm + gap
+    gap = ((top - bottom) - sum(item.height for item in items) - qr_size) / _weights(items)
+    y, placed, logo_box, glyph_box, qr_x, qr_y = top, [], None, None, (w - qr_size) / 2, 0.0
+    for i, item in enumerate(items):
+        if i:
+            y -= gap * _WEIGHTS.get(item.kind, 1.0)
+        if item.kind == "logo":
+            logo_box = (left, y - item.height, text_w, item.height)
+        elif item.kind == "code":
+            qr_y = y - qr_size
+            y -= qr_size
+            continue
+        elif item.text is not None:
+            placed.append((item.text, y, w / 2 + item.shift))
+            if item.glyph:
+                glyph_box = _glyph_box(item, w / 2, y)
+        y -= item.height
     slug = CROP_SLUG_MM if spec.crop_marks else 0.0
     return PosterLayout(paper, bleed, slug, qr_size, qr_x, qr_y, symbol.module_mm(modules, qr_size), logo_box,
-                        band, tuple(placed))
+                        band, tuple(placed), glyph_box)
+
+
+def _glyph_box(item: _Item, centre: float, top: float) -> tuple[float, float, float, float]:
+    """The bubble left of the first line, centred on its capitals' height."""
+    assert item.text is not None
+    first = string_width(item.text.lines[0], item.text.font, item.text.size) / MM
+    size = item.glyph
+    x = centre + item.shift - first / 2 - GLYPH_GAP * size - GLYPH_RATIO * size
+    cap_middle = top - item.text.size * 0.72 / MM / 2
+    return (x, cap_middle - size / 2, GLYPH_RATIO * size, size)
 
 
 def _label(key: str, **fields: object) -> str:

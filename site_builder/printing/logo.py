@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from .colours import cmyk_drawing, cmyk_image
 from .model import KEY_LOGO, SETTINGS_FILE, fail
 
 # CSS units in px, for an SVG's width and height (only their ratio matters)
@@ -109,7 +110,7 @@ class Logo:
     width: float
     height: float
     image: Any = None
-    """A raster logo (a Pillow image flattened on white) ..."""
+    """A raster logo (a Pillow image flattened on white, in CMYK) ..."""
     drawing: Any = None
     """... or a vector one: a ReportLab ``Drawing`` of ``width`` x ``height`` pt."""
 
@@ -156,7 +157,7 @@ def poster_logo(path: Path | None, source: str = SETTINGS_FILE) -> Logo | None:
         from .qr import load_logo_image
 
         image = load_logo_image(path, key=KEY_LOGO, source=source)
-        logo = Logo(image.width, image.height, image=image)
+        logo = Logo(image.width, image.height, image=cmyk_image(image))  # CMYK like the rest of the poster
     if key is not None:
         if len(_LOGOS) >= 16:
             _LOGOS.clear()
@@ -214,6 +215,7 @@ def _svg_logo(path: Path, source: str) -> Logo:
     register_fonts()
     drawing.initialFontName = FONT  # renderPDF would start every drawing in Helvetica (not embedded)
     _embedded_fonts(drawing)
+    cmyk_drawing(drawing)  # a poster is CMYK throughout: the logo's colours as the band's are converted
     try:
         bounds = drawing.getBounds()
         with _svglib_messages():

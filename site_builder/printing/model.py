@@ -54,6 +54,12 @@ class PosterTexts:
     call_to_action: str
     consent_note: str
     invoice_text: str
+    scan_instruction: str = ""
+    """The line under the code ("Kamera öffnen, Code scannen"); empty: none."""
+    call_instead: str = ""
+    """The phone as the alternative ("Lieber anrufen? 0911 …"); empty without a phone."""
+    benefit: str = ""
+    """What the customer gets: the landing page's intro (content/<lang>/index.md); empty: none."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@ QR) and their screen previews. The geometry comes from layout.py; this module on
 
 A poster encodes the URL of the ``poster`` channel (``?s=p``). An optional colour band (theme.primary) is
 converted naively from RGB to CMYK and runs into the bleed. A logo may be PNG/JPEG (placed as an image) or
-SVG (drawn as vectors through svglib, in its own RGB colours; text in it is set in the shipped fonts).
+SVG (drawn as vectors through svglib, its colours converted to CMYK the same way; text in it is set in the
+shipped fonts). Without a logo the business's name is set large. A chat bubble (plain vector paths, no brand
+artwork) stands beside the call to action, in the band's colour (100 % K without one).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from PIL import Image
 from reportlab.lib.colors import CMYKColor
 
 from . import layout as lay
+from .colours import cmyk_values
 from .logo import Logo, logo_ratio, poster_logo
 from .model import CROP_SLUG_MM, KEY_COLOR, PosterSpec, fail
-from .qr import BLACK_K, QrLogo, draw_qr, new_canvas, qr_matrix
+from .qr import BLACK_K, WHITE, QrLogo, draw_qr, new_canvas, qr_matrix
 
 MM = lay.MM
 CROP_MARK_OFFSET_MM = 2.0  # gap between the bleed edge and the start of a crop mark
@@ -36,11 +39,7 @@ def cmyk_from_hex(value: str, source: str = "site.toml") -> CMYKColor:
     if len(digits) == 3:
         digits = "".join(c * 2 for c in digits)
     r, g, b = (int(digits[i: i + 2], 16) / 255 for i in (0, 2, 4))
-    k = 1 - max(r, g, b)
-    if k >= 1:
-        return CMYKColor(0, 0, 0, 1)
-    return CMYKColor(round((1 - r - k) / (1 - k), 4), round((1 - g - k) / (1 - k), 4),
-                     round((1 - b - k) / (1 - k), 4), round(k, 4))
+    return CMYKColor(*cmyk_values(r, g, b))
 
 
 def poster_layout(spec: PosterSpec) -> lay.PosterLayout:
@@ -74,6 +73,8 @@ def poster(spec: PosterSpec) -> tuple[bytes, lay.PosterLayout]:
         page.setFillColor(band_color)
         page.rect(-bleed * MM, -bleed * MM, (w + 2 * bleed) * MM, (layout.band_mm + bleed) * MM, stroke=0, fill=1)
     _draw_content(page, layout, logo, matrix, spec.qr_logo)
+    if layout.glyph_mm is not None:
+        _chat_bubble(page, layout.glyph_mm, band_color or BLACK_K)
     page.showPage()
     page.save()
     return out.getvalue(), layout
@@ -83,12 +84,30 @@ def _draw_content(page, layout: lay.PosterLayout, logo: Logo | None, matrix, qr_
     if logo is not None and layout.logo_mm is not None:
         x, y, width, height = layout.logo_mm
         logo.draw(page, x * MM, y * MM, width * MM, height * MM)
-    centre = layout.paper.width_mm / 2
-    for text, top in layout.texts:
+    for text, top, centre in layout.texts:
         page.setFillColor(BLACK_K)
         text.draw(page, centre, top)
     size = layout.qr_size_mm
     draw_qr(page, matrix, layout.qr_x_mm * MM, layout.qr_y_mm * MM, size * MM, logo=qr_logo)
+
+
+def _chat_bubble(page, box: tuple[float, float, float, float], colour: CMYKColor) -> None:
+    """A speech bubble with three dots: a rounded body and a tail at its lower left (box in mm)."""
+    x, y, w, h = (v * MM for v in box)
+    body_y, body_h = y + 0.22 * h, 0.78 * h
+    page.saveState()
+    page.setFillColor(colour)
+    path = page.beginPath()
+    path.roundRect(x, body_y, w, body_h, 0.32 * body_h)
+    path.moveTo(x + 0.16 * w, body_y + 0.1 * body_h)
+    path.lineTo(x + 0.44 * w, body_y + 0.1 * body_h)
+    path.lineTo(x + 0.08 * w, y)
+    path.close()
+    page.drawPath(path, stroke=0, fill=1)
+    page.setFillColor(WHITE)
+    for share in (0.3, 0.5, 0.7):
+        page.circle(x + share * w, body_y + body_h / 2, 0.075 * h, stroke=0, fill=1)
+    page.restoreState()
 
 
 def poster_files(spec: PosterSpec, stem: str, *, crop_marks: bool, preview_dpi: int = 90) -> dict[str, bytes]:

@@ -3,10 +3,11 @@ print/<lang>/README.txt. The figures come from the same pure layouts the posters
 
 Placeholders the template can use (all text, already formatted):
   business_name, bleed_mm, crop_marks (true/false), crop_slug_mm, primary_color ('' without a band),
-  error_correction,
+  error_correction, logo_kind ('svg', 'raster' or '' without a logo),
   posters: list of {file, format, trim_w, trim_h, page_w, page_h, qr_mm, module_mm},
   invoice: {width, height, qr_mm},
-  codes:   list of {stem, url, size_mm, modules, module_mm, ppm, png_mm} (one per channel).
+  codes:   list of {stem, name, use, url, size_mm, modules, module_mm, ppm, png_mm} (one per channel;
+           use: 'poster' for the code on the posters, 'invoice' for the one in the invoice block, else '').
 """
 
 from __future__ import annotations
@@ -52,13 +53,15 @@ def context(ps: PrintSet, lang: str) -> dict[str, Any]:
     for c in ps.channels:
         modules = symbol.modules(symbol.version(c.url, ps.error_correction) or 40)
         ppm = symbol.pixels_per_module(modules, 300, c.size_mm)
-        codes.append({"stem": f"qr-{c.name}", "url": c.url, "size_mm": num(c.size_mm), "modules": str(modules),
+        use = "poster" if c.name == ps.poster_channel else "invoice" if c.name == ps.invoice_channel else ""
+        codes.append({"stem": f"qr-{c.name}", "name": c.name, "use": use, "url": c.url, "size_mm": num(c.size_mm), "modules": str(modules),
                       "module_mm": num(symbol.module_mm(modules, c.size_mm), ".2f"), "ppm": str(ppm),
                       "png_mm": num(ppm * (modules + 2 * symbol.QUIET_ZONE) / 300 * 25.4, ".1f")})
     return {
         "business_name": ps.business_name, "bleed_mm": num(ps.bleed_mm), "crop_marks": ps.crop_marks,
         "crop_slug_mm": num(CROP_SLUG_MM), "primary_color": ps.primary_color or "",
         "error_correction": ps.error_correction, "posters": posters,
+        "logo_kind": "" if ps.logo_path is None else "svg" if ps.logo_path.suffix.lower() == ".svg" else "raster",
         "invoice": {"width": num(invoice.size_mm + 25), "height": num(invoice.size_mm + 5),
                     "qr_mm": num(invoice.size_mm)},
         "codes": codes,

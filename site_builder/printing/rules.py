@@ -8,7 +8,7 @@ cannot draw, a code with a logo that does not decode after blurring) is reported
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..problems import InputError, Problem
 from . import inputs, symbol
@@ -21,14 +21,16 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 
-def print_problems(settings: Settings) -> list[Problem]:
-    """Every problem the print files would stop at, all at once (empty when they can be made)."""
+def print_problems(settings: Settings, benefits: Mapping[str, str] | None = None) -> list[Problem]:
+    """Every problem the print files would stop at, all at once (empty when they can be made).
+
+    benefits: as for print_units (the posters' benefit lines, which take room on them)."""
     # bleed, paper formats, error correction and scan distances are values of the settings: config checks them
     # once, before any stage runs, so the print rules start from settings that hold
     problems = missing_problems(inputs.wording(settings), settings.languages)
     if problems:
         return problems
-    texts = inputs.poster_texts(settings, problems)
+    texts = inputs.poster_texts(settings, problems, benefits)
     if texts is None:
         return problems
     ps = inputs.print_set(settings, texts)

@@ -17,6 +17,9 @@ from .model import PosterTexts
 POSTER = "print/{lang}/poster.toml"
 README = "print/{lang}/README.txt"
 LABELS = ("call_to_action", "consent_note", "invoice_text")
+# Added later (issue 13): a site override written before them still works; the theme's own file of the same
+# language supplies a key the override lacks (never another language's).
+LATER_LABELS = ("scan_instruction", "call_instead")
 
 
 def wording_files(wording: Wording, lang: str) -> dict[str, str]:
@@ -87,9 +90,33 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
             problems.append(problem(path, key, "print.label_missing", key=key))
             continue
         values[key] = fill(value, context, path, _line_of(source, key), problems)
+    for key in LATER_LABELS:
+        found = _later_label(wording, rel, key, data)
+        if found is not None:
+            value, where, text = found
+            values[key] = fill(value, context, where, _line_of(text, key), problems)
     if len(values) < len(LABELS) or any(v is None for v in values.values()):
         return None
     return PosterTexts(lang, **values)
+
+
+def _later_label(wording: Wording, rel: str, key: str, winner: Mapping[str, Any]) -> tuple[str, str, str] | None:
+    """(value, file, its text) of `key` from the first theme folder whose `rel` has it; None if none has."""
+    import tomllib
+
+    for folder in wording.folders:
+        path = folder / rel
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = winner if path == wording.locate(rel) else tomllib.loads(text)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # the winning file's problems are reported by wording.toml; a built-in file is sound
+        value = data.get(key)
+        if isinstance(value, str):
+            return value, str(path), text
+    return None
 
 
 def _line_of(source: str, key: str) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from .. import __version__
 from ..problems import InputError, Problem
@@ -23,12 +23,16 @@ if TYPE_CHECKING:
 
 # Bump when the drawing code changes in a way that must redraw every print file (a new release of the
 # package redraws them anyway: its version is part of every digest too).
-RENDER_VERSION = f"3/{__version__}"
+RENDER_VERSION = f"4/{__version__}"
 FOLDER = "print"
 
 
-def print_units(settings: Settings) -> list[Unit]:
-    """The units of output/print/ (paths below output/ as `print/<file>`)."""
+def print_units(settings: Settings, benefits: Mapping[str, str] | None = None) -> list[Unit]:
+    """The units of output/print/ (paths below output/ as `print/<file>`).
+
+    benefits: the benefit line of the posters per language (the landing page's intro, front matter `intro`
+    of content/<lang>/index.md); None or a missing language: posters without that line."""
+    benefits = {lang: inputs.benefit_line(text) for lang, text in dict(benefits or {}).items()}
     common = _common(settings)
     langs = settings.languages
     words = {lang: texts.wording_files(inputs.wording(settings), lang) for lang in langs}
@@ -38,7 +42,7 @@ def print_units(settings: Settings) -> list[Unit]:
     for name, channel in zip(settings.channels, inputs.channels(settings)):
         units.append(Unit(f"{FOLDER}/qr-{name}",
                           digest(RENDER_VERSION, "qr", channel.url, channel.size_mm, pr.error_correction, qr_logo),
-                          _render(settings, lambda ps, n=name: _qr_files(ps, n)),
+                          _render(settings, benefits, lambda ps, n=name: _qr_files(ps, n)),
                           _paths(f"qr-{name}", ".svg", ".pdf", "-300dpi.png", "-600dpi.png")))
     for fmt in pr.formats:
         paper = PAPER_FORMATS.get(str(fmt).upper())
@@ -47,16 +51,18 @@ def print_units(settings: Settings) -> list[Unit]:
                 continue
             stem = f"poster-{paper.name.lower()}-{lang}"
             units.append(Unit(f"{FOLDER}/{stem}", digest(RENDER_VERSION, "poster", paper.name, lang, common,
-                                                         words[lang], _logo_bytes(settings)),
-                              _render(settings, lambda ps, p=paper.name, l=lang: _poster_files(ps, p, l)),
+                                                         words[lang], _logo_bytes(settings), benefits.get(lang, "")),
+                              _render(settings, benefits, lambda ps, p=paper.name, l=lang: _poster_files(ps, p, l)),
                               _paths(stem, ".pdf", ".png", *(("-crop.pdf",) if pr.crop_marks else ()))))
     for lang in langs:
         units.append(Unit(f"{FOLDER}/invoice-block-{lang}", digest(RENDER_VERSION, "invoice", lang, common,
                                                                    words[lang], qr_logo),
-                          _render(settings, lambda ps, l=lang: _invoice_files(ps, l)),
+                          _render(settings, benefits, lambda ps, l=lang: _invoice_files(ps, l)),
                           _paths(f"invoice-block-{lang}", ".svg", ".pdf", "-300dpi.png", "-600dpi.png")))
-    units.append(Unit(f"{FOLDER}/README", digest(RENDER_VERSION, "readme", common, words, _logo_bytes(settings)),
-                      _render(settings, lambda ps: _readme_files(ps, inputs.wording(settings), langs)),
+    # the notes' unit reads all that print_problems reads, the benefit lines too (they change the layouts)
+    units.append(Unit(f"{FOLDER}/README", digest(RENDER_VERSION, "readme", common, words, _logo_bytes(settings),
+                                                 sorted(benefits.items())),
+                      _render(settings, benefits, lambda ps: _readme_files(ps, inputs.wording(settings), langs)),
                       ("print/README.txt",) + tuple(f"print/README-{lang}.txt" for lang in langs[1:])))
     return units
 
@@ -84,7 +90,7 @@ def _common(settings: Settings) -> dict[str, Any]:
     return {"business": settings.raw.get("business"), "base_url": settings.base_url,
             "channels": dict(settings.channels), "print": settings.raw.get("print"),
             "primary": settings.theme.primary, "logo": settings.theme.get("logo"), "file": str(settings.path),
-            "languages": list(settings.languages)}
+            "languages": list(settings.languages), "phone": settings.phone_e164}
 
 
 def _logo_bytes(settings: Settings) -> bytes | None:
@@ -95,10 +101,11 @@ def _logo_bytes(settings: Settings) -> bytes | None:
         return b""  # reported by the rules (and the render) with the file's name
 
 
-def _render(settings: Settings, make: Callable[[PrintSet], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
+def _render(settings: Settings, benefits: Mapping[str, str],
+            make: Callable[[PrintSet], dict[str, bytes]]) -> Callable[[], dict[str, bytes]]:
     def render() -> dict[str, bytes]:
         problems: list[Problem] = []
-        poster_texts = inputs.poster_texts(settings, problems)
+        poster_texts = inputs.poster_texts(settings, problems, benefits)
         if poster_texts is None:
             raise InputError(problems)
         files = make(inputs.print_set(settings, poster_texts))
