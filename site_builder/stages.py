@@ -56,8 +56,10 @@ def print_units(site: Site) -> tuple[list[Unit], list[Problem]]:
     """QR codes, posters, invoice blocks and the print shop's notes (units know their files before drawing)."""
     from .printing import print_problems, print_units as units_of
 
-    problems = print_problems(site.settings)
-    return ([] if errors(problems) else units_of(site.settings)), problems
+    # the landing page's benefit line goes on the posters too; it takes room, so the layout rules see it
+    benefits = {lang: str(language.texts["index"].meta.get("intro", "")) for lang, language in site.languages.items()}
+    problems = print_problems(site.settings, benefits)
+    return ([] if errors(problems) else units_of(site.settings, benefits)), problems
 
 
 def records_units(site: Site) -> tuple[list[Unit], list[Problem]]:
