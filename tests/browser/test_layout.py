@@ -23,7 +23,11 @@ def test_landing_page_fits_the_screen(screen, lang, site, new_context, devices):
     notice = page.locator(".notice")
     assert notice.is_visible()
     box = notice.bounding_box()
-    assert box["y"] < height, "the first-layer notice starts below the first screen"
+    # the decision comes first (issue 13: boxes and button on the first screen); the first-layer notice
+    # follows it directly, next to the decision, not behind other content
+    actions = page.locator(".actions").bounding_box()
+    assert actions["y"] < height, "the decision is below the first screen"
+    assert 0 <= box["y"] - (actions["y"] + actions["height"]) <= 40, "the notice does not follow the decision"
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     for control in ("#c-service", "#c-marketing", "button.chat.gate", ".alt a[href^='tel:']",
                     ".alt a[href^='mailto:']"):
