@@ -83,10 +83,12 @@ def planned_files(unit: Unit) -> tuple[str, ...]:
     return unit.paths
 
 
-def preview_unit(site: Site, site_files: dict[str, bytes]) -> Unit:
+def preview_unit(site: Site, site_files: dict[str, bytes], output: tuple[str, ...] = ()) -> Unit:
+    """The phone screenshots and the contact sheet; `output` names the files already written (the sheet
+    links the poster previews among them), so this unit is made after the others."""
     from .preview import preview_files  # lazily: Playwright is only needed for the pictures
 
-    return Unit("preview", "", lambda: preview_files(site.settings, site_files))
+    return Unit("preview", "", lambda: preview_files(site.settings, site_files, output))
 
 
 def archive_versions(site: Site) -> list[Path]:
