@@ -32,7 +32,7 @@ OVERRIDES: dict[str, dict[str, Any]] = {
 LABELS = {"iPhone SE": "iPhone SE (2nd gen.)"}
 FIRST_SCREEN = "-first-screen.png"
 POSTER_PREVIEW = re.compile(r"\Aprint/poster-[^/]+\.png\Z")
-SHEET_KEYS = ("title", "intro", "first_screens", "posters", "posters_missing", "light", "dark", "full_page")
+SHEET_KEYS = ("title", "intro", "first_screens", "posters", "poster", "posters_missing", "light", "dark", "full_page")
 SCHEMES = ("light", "dark")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 BROWSER_ENV = "SITE_BUILDER_CHROMIUM"
@@ -189,8 +189,10 @@ def contact_sheet(settings: Settings, wording: Mapping[str, str], viewports: Map
         parts.append('<div class="row">\n')
         for path in posters:
             name = path.removeprefix("print/").removesuffix(".png")
+            paper, _, lang = name.removeprefix("poster-").rpartition("-")  # poster-a4-de -> a4, de
+            caption = f'{wording["poster"]} {paper.upper()}, {lang}' if paper else name
             parts.append(f'<figure><a href="../{esc(path)}"><img src="../{esc(path)}" width="300" '
-                         f'alt="{esc(name)}"></a>\n<figcaption>{esc(name)}</figcaption></figure>\n')
+                         f'alt="{esc(caption)}"></a>\n<figcaption>{esc(caption)}</figcaption></figure>\n')
         parts.append("</div>\n")
     parts.append("</body>\n</html>\n")
     return "".join(parts).encode("utf-8")
