@@ -149,6 +149,20 @@ def test_the_contact_sheet_opens_in_a_browser_without_scripts_or_other_origins(p
     assert requests and all(url.startswith("file://") for url in requests), requests
 
 
+def test_a_second_preview_takes_new_pictures(preview_build):
+    """The pictures show this build, never the previous one's (the last test of the shared build: it alters it)."""
+    folder, _ = preview_build
+    preview = folder / "output" / "preview"
+    stale = b"stale picture of an earlier build"
+    for name in ("index.html", "pixel-7-en-dark-first-screen.png", "iphone-se-de-light.png"):
+        (preview / name).write_bytes(stale)
+    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
+    assert result.returncode == 0, result.stderr
+    assert "preview 3/3: Pixel 7" in result.stderr
+    for name in ("index.html", "pixel-7-en-dark-first-screen.png", "iphone-se-de-light.png"):
+        assert (preview / name).read_bytes() != stale, name
+
+
 def test_a_missing_chromium_names_the_command_that_installs_it(tmp_path):
     folder = copy_example(tmp_path / "site")
     result = run_cli("build", "--preview", cwd=folder, env={BROWSER_ENV: str(tmp_path / "no-such-chromium"),
