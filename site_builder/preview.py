@@ -151,17 +151,20 @@ def sheet_wording(settings: Settings) -> dict[str, str]:
 
 
 # The sheet is a local file for the owner: no scripts, nothing from another origin, only relative links.
+# (Each figure is as wide as its picture, set on the figure, so a caption wraps below its own picture.)
 STYLE = """body{font:16px/1.4 system-ui,sans-serif;margin:1.5rem;background:#8a8f98;color:#111}
 h1,h2,h3{margin:1.2rem 0 .5rem}.row{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 figure{margin:0;background:#fff;padding:.6rem;border-radius:.5rem;box-shadow:0 1px 4px #0004}
 figure img{display:block;max-width:100%;height:auto;border:1px solid #0003}
-figcaption{font-size:.85rem;margin-top:.4rem;max-width:26rem}"""
+figcaption{font-size:.85rem;margin-top:.4rem}"""
+# The phones at 80 % of their CSS size: the three of a row fit side by side in a 1280-pixel laptop window.
+SHEET_SCALE = 0.8
 
 
 def contact_sheet(settings: Settings, wording: Mapping[str, str], viewports: Mapping[str, Mapping[str, int]],
                   posters: list[str]) -> bytes:
     """preview/index.html: per language and scheme the first screens of the phones side by side, then the
-    poster previews. Pictures are shown at the phone's CSS size; each links to its whole page."""
+    poster previews. Pictures are shown at 80 % of the phone's CSS size; each links to its whole page."""
     esc = html.escape
     parts = [f'<!doctype html>\n<html lang="{esc(settings.default_lang)}">\n<head>\n<meta charset="utf-8">\n'
              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -177,8 +180,9 @@ def contact_sheet(settings: Settings, wording: Mapping[str, str], viewports: Map
                 whole = shot_name(device, lang, scheme).removeprefix("preview/")
                 label = LABELS.get(device, device)
                 caption = f'{label}, {size["width"]}×{size["height"]}, {lang}, {wording[scheme]}'
-                parts.append(f'<figure><a href="{esc(whole)}"><img src="{esc(first)}" width="{size["width"]}" '
-                             f'height="{size["height"]}" alt="{esc(caption)}"></a>\n'
+                shown = {side: round(value * SHEET_SCALE) for side, value in size.items()}
+                parts.append(f'<figure style="width:{shown["width"]}px"><a href="{esc(whole)}"><img src="{esc(first)}" width="{shown["width"]}" '
+                             f'height="{shown["height"]}" alt="{esc(caption)}"></a>\n'
                              f'<figcaption>{esc(caption)} · <a href="{esc(whole)}">{esc(wording["full_page"])}'
                              '</a></figcaption></figure>\n')
             parts.append("</div>\n")
@@ -191,7 +195,7 @@ def contact_sheet(settings: Settings, wording: Mapping[str, str], viewports: Map
             name = path.removeprefix("print/").removesuffix(".png")
             paper, _, lang = name.removeprefix("poster-").rpartition("-")  # poster-a4-de -> a4, de
             caption = f'{wording["poster"]} {paper.upper()}, {lang}' if paper else name
-            parts.append(f'<figure><a href="../{esc(path)}"><img src="../{esc(path)}" width="300" '
+            parts.append(f'<figure style="width:300px"><a href="../{esc(path)}"><img src="../{esc(path)}" width="300" '
                          f'alt="{esc(caption)}"></a>\n<figcaption>{esc(caption)}</figcaption></figure>\n')
         parts.append("</div>\n")
     parts.append("</body>\n</html>\n")
