@@ -146,7 +146,8 @@ def sheet_wording(settings: Settings) -> dict[str, str]:
         raise InputError(problems)
     missing = [key for key in SHEET_KEYS if not isinstance((data or {}).get(key), str)]
     if missing:
-        raise InputError([report(rel, "sheet", "preview.sheet_wording", keys=", ".join(missing), lang=lang)])
+        raise InputError([report(str(wording.locate(rel) or rel), "sheet", "preview.sheet_wording",
+                                 keys=", ".join(missing), lang=lang)])
     return {key: str(data[key]) for key in SHEET_KEYS}  # type: ignore[index]
 
 
