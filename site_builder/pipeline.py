@@ -112,14 +112,17 @@ def _write(result: BuildResult, out: Path, units: list[Unit], previous: Manifest
     """One atomic write: every unit into a fresh folder, then the swap. Whatever fails, `out` stays."""
     from . import stages
 
-    if preview:
-        units = units + [stages.preview_unit(site, site.files)]
     new = NewOutput(out, previous)
     try:
         problems: list[Problem] = []
         for unit in units:
             try:
                 new.add_unit(unit)
+            except InputError as exc:
+                problems += exc.problems
+        if preview and not problems:  # last: its contact sheet links the poster previews written above
+            try:
+                new.add_unit(stages.preview_unit(site, site.files, tuple(new.written)))
             except InputError as exc:
                 problems += exc.problems
         if problems:

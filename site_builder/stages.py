@@ -85,10 +85,18 @@ def planned_files(unit: Unit) -> tuple[str, ...]:
     return unit.paths
 
 
-def preview_unit(site: Site, site_files: dict[str, bytes]) -> Unit:
+def preview_unit(site: Site, site_files: dict[str, bytes], output: tuple[str, ...] = ()) -> Unit:
+    """The phone screenshots and the contact sheet; `output` names the files already written (the sheet
+    links the poster previews among them), so this unit is made after the others."""
+    import time
+
     from .preview import preview_files  # lazily: Playwright is only needed for the pictures
 
-    return Unit("preview", "", lambda: preview_files(site.settings, site_files))
+    # A digest no earlier build has: the pictures are the owner's look at this very build (and depend on the
+    # browser too), so they are never linked from the previous output. (An empty digest matched the previous
+    # build's empty one, and a second `build --preview` kept the old pictures.)
+    fresh = digest("preview", time.time_ns())
+    return Unit("preview", fresh, lambda: preview_files(site.settings, site_files, output))
 
 
 def archive_versions(site: Site) -> list[Path]:

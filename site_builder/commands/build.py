@@ -69,7 +69,7 @@ def report(result, out: Path, seconds: float) -> None:
     print(t("cli.page_weight", raw=f"{raw / 1024:.1f}", gz=f"{gz / 1024:.1f}"))
     if records := [p for p in files if p.startswith("records/")]:
         print(t("cli.records", n=len(records), folder=out / "records", lang=result.default_lang))
-    if previews := [p for p in files if p.startswith("preview/")]:
+    if previews := [p for p in files if p.startswith("preview/") and p.endswith(".png")]:
         print(t("cli.previews", n=len(previews), folder=out / "preview"))
     for path in result.archived:
         print(t("cli.archived", path=path))
