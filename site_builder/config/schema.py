@@ -71,7 +71,7 @@ SITE = {
     # written by `init` ("baeckerei", ... or "example"): `check` warns while that wording is unchanged
     "preset": S("str", "the trade preset init started from; check warns while its texts are unchanged",
                 "die Branchenvorlage, mit der init begonnen hat; check warnt, solange deren Texte unverändert sind",
-                required=False, check=checks.preset, init="", max_len=40),
+                required=False, check=checks.preset, init="example", max_len=40),
 }
 
 BUSINESS = {
