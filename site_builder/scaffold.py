@@ -188,7 +188,7 @@ def list_trades() -> int:
     lang = current_language()
     print(t("init.trades_heading"))
     for name in presets():
-        print(t("init.trade_line", name=name, description=description(name, lang)))
+        print(f"  {name:<16} {description(name, lang)}")  # a layout line: the words come from the preset
     print(t("init.trades_use"))
     return 0
 

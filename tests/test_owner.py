@@ -92,12 +92,16 @@ def test_check_warns_while_the_preset_wording_is_unchanged_and_stops_once_adapte
     folder = filled(tmp_path, "baeckerei", "--trade", "bakery")  # an alias
     result = run_cli("check", cwd=folder, env=ENGLISH)
     assert result.returncode == 0, result.stderr
-    warned = re.findall(r"^warning: (\S+): (\S+): still the unchanged wording of the preset 'baeckerei' "
-                        r"\(adapt the wording to your business", result.stderr, re.M)
-    keys = {key for _, key in warned}
-    assert {"purposes[0].label.de", "purposes[0].description.en", "purposes[1].label.de", "heading",
-            "intro"} <= keys, result.stderr
-    assert any(file.endswith("content/de/index.md") for file, key in warned if key == "heading")
+    warned = re.findall(r"^warning: (\S+): (purposes\[\d\]|front matter): ([\w., ]+): still the unchanged wording of "
+                        r"the preset 'baeckerei' \(adapt the wording to your business", result.stderr, re.M)
+    found = {(Path(file).name if key == "front matter" else file, key, keys) for file, key, keys in warned}
+    assert found == {
+        ("site.toml", "purposes[0]", "label.de, label.en, description.de, description.en"),
+        ("site.toml", "purposes[1]", "label.de, label.en, description.de, description.en"),
+        ("index.md", "front matter", "heading, intro"),
+    }, result.stderr
+    pages = sorted(file for file, key, _ in warned if key == "front matter")
+    assert len(pages) == 2 and pages[0].endswith("content/de/index.md") and pages[1].endswith("content/en/index.md")
     strict = run_cli("check", "--strict", cwd=folder, env=ENGLISH)
     assert strict.returncode == 1
     # the owner rewrites every text in his own words: no warning is left
@@ -119,8 +123,9 @@ def test_check_warns_while_the_preset_wording_is_unchanged_and_stops_once_adapte
 def test_init_without_a_trade_is_warned_about_the_examples_wording_but_the_example_is_not(tmp_path, site):
     folder = filled(tmp_path, "neu")
     result = run_cli("check", cwd=folder, env=GERMAN)
-    assert "noch der unveränderte Text der Vorlage 'example'" in result.stderr
-    assert "purposes[0].label.de" in result.stderr
+    assert "site.toml: purposes[0]: label.de, label.en, description.de, description.en: noch der unveränderte " \
+        "Text der Vorlage 'example'" in result.stderr
+    assert re.search(r"content/de/index\.md: front matter: heading, intro: noch der unveränderte", result.stderr)
     example = run_cli("check", cwd=site, env=ENGLISH)
     assert example.returncode == 0 and "unchanged wording" not in example.stderr
 

@@ -147,7 +147,8 @@ def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) 
         return
     state = (data.get("business") or {}).get("state")
     if not isinstance(state, str) or not state:
-        if "business" in data:  # a missing [business] is reported already
+        reported = any(p.where == "business.state" for p in checker.problems)  # e.g. a <<marker>> left
+        if "business" in data and not reported:  # a missing [business] is reported already
             checker.error("business.state", "config.state_missing")
         return
     found = authority_for(state)
@@ -195,9 +196,9 @@ def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             index[f"content/{lang}/index.md"] = front_matter(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue  # the content stage reports an unreadable page
-    for file, key, origin in unchanged(data.get("purposes"), index):
-        problem = report(str(path) if file == "site.toml" else str(path.parent / file), key,
-                         "config.preset_wording", warning=True, preset=origin)
+    for file, where, keys, origin in unchanged(data.get("purposes"), index):
+        problem = report(str(path) if file == "site.toml" else str(path.parent / file), where,
+                         "config.preset_wording", warning=True, keys=", ".join(keys), preset=origin)
         checker.problems.append(problem)
 
 

@@ -107,24 +107,31 @@ def known_wordings() -> dict[str, dict[str, str]]:
     return out
 
 
-def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
-    """(file, key, origin) for every text still in a preset's or the example's wording.
+def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]]) -> list[tuple[str, str, list[str], str]]:
+    """(file, where, keys, origin) for every purpose and page whose texts are still a preset's or the example's.
 
     `purposes` are the validated purposes ({"label": {"de": ...}, ...}); `index_texts` maps a content file
-    (e.g. "content/de/index.md") to its front matter.
+    (e.g. "content/de/index.md") to its front matter. One entry per purpose and per page keeps the warnings few.
     """
     known = known_wordings()
-    hits: list[tuple[str, str, str]] = []
+    hits: list[tuple[str, str, list[str], str]] = []
     for i, purpose in enumerate(purposes if isinstance(purposes, list) else []):
+        keys, origin = [], ""
         for key in PURPOSE_TEXTS:
             value = purpose.get(key) if isinstance(purpose, dict) else None
-            items = value.items() if isinstance(value, dict) else ()
-            for lang, text in items:
+            for lang, text in (value.items() if isinstance(value, dict) else ()):
                 if isinstance(text, str) and text.strip() in known[key]:
-                    hits.append(("site.toml", f"purposes[{i}].{key}.{lang}", known[key][text.strip()]))
+                    keys.append(f"{key}.{lang}")
+                    origin = origin or known[key][text.strip()]
+        if keys:
+            hits.append(("site.toml", f"purposes[{i}]", keys, origin))
     for file, matter in index_texts.items():
+        keys, origin = [], ""
         for key in INDEX_TEXTS:
             text = matter.get(key)
             if isinstance(text, str) and text.strip() in known[key]:
-                hits.append((file, key, known[key][text.strip()]))
+                keys.append(key)
+                origin = origin or known[key][text.strip()]
+        if keys:
+            hits.append((file, "front matter", keys, origin))
     return hits
