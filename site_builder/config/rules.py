@@ -142,6 +142,8 @@ def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) 
     from ..facts import authorities, authority_for  # reads only the shipped TOML files
 
     own = {k: v for k, v in (data.get("authority") or {}).items() if v}
+    if any(p.where.startswith("authority.") for p in checker.problems):
+        return  # the owner's own authority has a mistake, reported already: no second message about the Land
     if all(own.get(k) for k in ("name", "address", "url")):
         data["authority"] = own
         return
