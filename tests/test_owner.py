@@ -450,3 +450,11 @@ def test_consents_summary_lines_are_the_catalogues(tmp_path, lang):
     nothing = run_cli("consents", "empty.txt", "-o", "none.csv", cwd=site, env=env)
     assert nothing.returncode == 0, nothing.stderr
     assert message(lang, "cli", "no_consents_found") in nothing.stdout
+
+
+def test_a_new_consent_version_is_announced_as_archived(site):
+    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
+    edit(site / "site.toml", "about my enquiry, appointments and orders.", "about my enquiry and orders.")
+    result = run_cli("build", cwd=site, env=ENGLISH)
+    assert result.returncode == 0, result.stderr
+    assert re.search(pattern("en", "archived"), result.stdout, re.M), result.stdout
