@@ -2,7 +2,10 @@
 
 The schema's docs become the comments (in the language of the messages), every value the owner must
 give is a <<marker>> with a note on where to find it, and nothing of the example business is copied
-except texts that are not its own (the purposes' wording, the legal basis of the US transfer).
+except texts that are not its own (the purposes' wording and channels). `--trade NAME` takes those, and the
+landing page's heading and intro, from a preset (site_builder/presets); site.toml records the preset as
+`site.preset` so that `check` warns while its wording is unchanged. The data protection authority and the
+transfer basis are not asked for: they follow from the facts the project keeps (site_builder/facts).
 """
 
 from __future__ import annotations
