@@ -267,7 +267,7 @@ def test_check_lists_the_open_to_dos_apart_from_problems(site):
     assert [re.match(r"warning: site\.toml: ([\w.]+):", x).group(1) for x in items] == [
         "records.terms_clauses", "site.hosting_provider", "records.host_dpa_filed"]
     assert "letters a, b, c, d, e, f, g, h" in items[0]
-    assert re.search(r"site\.toml: no problems, 3 to-do\(s\) still open \(\d+ files would be written\)", result.stdout)
+    assert re.search(r"site\.toml: no problems \(\d+ files would be written\); 3 to-do\(s\) still open", result.stdout)
     assert "all good" not in result.stdout
     strict = run_cli("check", "--strict", cwd=site, env=ENGLISH)
     assert strict.returncode == 1 and "3 to-do(s) open: --strict treats them as problems" in strict.stderr
