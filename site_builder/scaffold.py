@@ -2,13 +2,17 @@
 
 The schema's docs become the comments (in the language of the messages), every value the owner must
 give is a <<marker>> with a note on where to find it, and nothing of the example business is copied
-except texts that are not its own (the purposes' wording, the legal basis of the US transfer).
+except texts that are not its own (the purposes' wording and channels). `--trade NAME` takes those, and the
+landing page's heading and intro, from a preset (site_builder/presets); site.toml records the preset as
+`site.preset` so that `check` warns while its wording is unchanged. The data protection authority and the
+transfer basis are not asked for: they follow from the facts the project keeps (site_builder/facts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import errno
+import re
 import shutil
 import sys
 import textwrap
@@ -18,6 +22,7 @@ from typing import Any, Mapping
 
 from .config import SCHEMA, Opt, today
 from .messages import current_language, t
+from .presets import GENERIC, description, presets, resolve
 from .problems import report
 
 EXAMPLE = Path(__file__).parent / "example"
@@ -44,9 +49,13 @@ def _comment(text: str) -> list[str]:
     return [f"# {line}" for line in textwrap.wrap(text, WIDTH - 2, break_on_hyphens=False)] if text else []
 
 
-def _marker(opt: Opt, lang: str) -> str:
+# optional in the schema, yet every new site should give them: the Land (the authority follows from it)
+_ASK_FOR = frozenset({"state"})
+
+
+def _marker(key: str, opt: Opt, lang: str) -> str:
     inner = t("init.date_marker") if opt.kind == "date" else opt.help(lang)
-    if not opt.required:
+    if not opt.required and key not in _ASK_FOR:
         inner += f"; {t('init.or_delete')}"
     inner = inner.replace('"', "'")
     # a date is written without quotes, so its marker is too (the loader reads it as a fill-in)
@@ -59,7 +68,7 @@ def _option(key: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[s
     lines = _comment(opt.help(lang))
     if opt.find:
         lines += _comment(t("init.find", where=opt.where_to_find(lang)))
-    value = {"fill": lambda: _marker(opt, lang), "today": lambda: now.isoformat(),
+    value = {"fill": lambda: _marker(key, opt, lang), "today": lambda: now.isoformat(),
              "example": lambda: toml_value(example),
              "value": lambda: opt.sample or toml_value(opt.default),
              "comment": lambda: opt.sample}[opt.init]()
@@ -101,12 +110,26 @@ def _table(name: str, opt: Opt, example: Any, lang: str, now: dt.date) -> list[s
     return [f"[{name}]"] + _comment(opt.help(lang)) + body + blocks if body else []
 
 
-def settings_template(now: dt.date | None = None) -> str:
-    """The text of a new site.toml: every key from the schema, its doc as the comment, in the messages' language."""
-    lang = current_language()
-    now = now or today()
+def _source(trade: str | None) -> dict[str, Any]:
+    """What init copies: the example's texts that are not its own, or a trade preset's purposes and channels."""
     with (EXAMPLE / "site.toml").open("rb") as f:
         example = tomllib.load(f)
+    example.setdefault("site", {})["preset"] = trade or GENERIC  # check warns while its wording is unchanged
+    if trade:
+        preset = presets()[trade]
+        example["purposes"] = preset["purposes"]
+        example["channels"] = preset["channels"]
+    return example
+
+
+def settings_template(now: dt.date | None = None, trade: str | None = None) -> str:
+    """The text of a new site.toml: every key from the schema, its doc as the comment, in the messages' language.
+
+    `trade` is a preset's name (see site_builder/presets): its purposes and channels replace the example's.
+    """
+    lang = current_language()
+    now = now or today()
+    example = _source(trade)
     out = [f"# {line}".rstrip() for line in t("init.header").strip().splitlines()]
     for name, opt in SCHEMA.items():
         if opt.init == "doc":
@@ -118,7 +141,28 @@ def settings_template(now: dt.date | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def init_site(target: Path) -> list[Path]:
+def _front_matter_line(text: str, key: str, value: str) -> str:
+    """`text` with the front matter's `key = "..."` line set to `value` (only the first +++ block)."""
+    head, sep, rest = text.partition("\n+++")
+    line = re.compile(rf'^{key}\s*=\s*".*"\s*$', re.M)
+    return line.sub(lambda _: f"{key} = {toml_value(value)}", head, count=1) + sep + rest
+
+
+def apply_preset(content: Path, trade: str) -> None:
+    """Give content/<lang>/index.md the preset's heading and intro, for each language the preset has."""
+    index = presets()[trade].get("index") or {}
+    for lang_dir in sorted(p for p in content.iterdir() if p.is_dir()):
+        page = lang_dir / "index.md"
+        if not page.is_file():
+            continue
+        text = page.read_text(encoding="utf-8")
+        for key, texts in index.items():
+            if isinstance(texts, dict) and isinstance(texts.get(lang_dir.name), str):
+                text = _front_matter_line(text, key, texts[lang_dir.name])
+        page.write_text(text, encoding="utf-8")
+
+
+def init_site(target: Path, trade: str | None = None) -> list[Path]:
     """Create site.toml and content/ in `target`; refuse to overwrite anything (also a dangling symlink)."""
     settings, content = target / "site.toml", target / "content"
     existing = [p for p in (settings, content) if p.exists() or p.is_symlink()]
@@ -127,11 +171,13 @@ def init_site(target: Path) -> list[Path]:
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(target))
     target.mkdir(parents=True, exist_ok=True)
-    text = settings_template()
+    text = settings_template(trade=trade)
     with settings.open("x", encoding="utf-8") as f:  # "x": never follows a symlink planted meanwhile
         f.write(text)
     try:
         shutil.copytree(EXAMPLE / "content", content)
+        if trade:
+            apply_preset(content, trade)
     except BaseException:
         settings.unlink()  # leave the folder as it was
         if not content.is_symlink():
@@ -140,10 +186,26 @@ def init_site(target: Path) -> list[Path]:
     return [settings, content]
 
 
-def init_command(target: Path) -> int:
-    """`site-builder init DIR`: create the site, print what was made, or one line saying why not (exit 1)."""
+def list_trades() -> int:
+    """`site-builder init --list-trades`: each preset's name and description in the messages' language."""
+    lang = current_language()
+    print(t("init.trades_heading"))
+    for name in presets():
+        print(f"  {name:<16} {description(name, lang)}")  # a layout line: the words come from the preset
+    print(t("init.trades_use"))
+    return 0
+
+
+def init_command(target: Path, trade: str | None = None) -> int:
+    """`site-builder init DIR [--trade NAME]`: create the site, print what was made, or one line saying why not."""
+    if trade is not None:
+        name = resolve(trade)
+        if name is None:
+            print(report(trade, "--trade", "init.unknown_trade", known=", ".join(presets())), file=sys.stderr)
+            return 1
+        trade = name
     try:
-        created = init_site(target)
+        created = init_site(target, trade)
     except FileExistsError as exc:
         print(report(str(exc), t("config.where_file"), "init.exists"), file=sys.stderr)
         return 1
@@ -153,5 +215,10 @@ def init_command(target: Path) -> int:
         return 1
     for path in created:
         print(t("init.created", path=path))
-    print(t("init.next"))
+    if trade:
+        print(t("init.preset_used", name=trade, description=description(trade, current_language())))
+        print(t("init.next"))
+    else:
+        print(t("init.next"))
+        print(t("init.next_trades"))
     return 0

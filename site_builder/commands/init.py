@@ -1,4 +1,4 @@
-"""`site-builder init [DIR]`: a new site folder with every value to fill in marked <<like this>>."""
+"""`site-builder init [DIR] [--trade NAME]`, `init --list-trades`: a new site folder, values to fill in marked <<like this>>."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from ..messages import t
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
     parser = verbs.add_parser("init", help=t("cli.init_help"), description=t("cli.init_description"))
     parser.add_argument("dir", nargs="?", type=Path, default=Path("."), metavar=t("cli.dir"))
+    parser.add_argument("--trade", metavar=t("cli.trade_name"), help=t("cli.trade"))
+    parser.add_argument("--list-trades", action="store_true", help=t("cli.list_trades"))
     lang(parser)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..scaffold import init_command
+    from ..scaffold import init_command, list_trades
 
-    return init_command(args.dir)
+    if args.list_trades:
+        return list_trades()
+    return init_command(args.dir, args.trade)

@@ -107,6 +107,14 @@ months = _between(1, 120, "config.bad_months")
 workdays = _between(1, 30, "config.bad_workdays")
 review_months = _between(1, 24, "config.bad_review_months")
 app_limit = _between(1, 4096, "config.bad_app_limit")
+log_days = _between(1, 3650, "config.bad_log_days")
+
+
+def preset(value: str) -> Fault | None:
+    from ..presets import GENERIC, presets  # reads only TOML files; no cycle
+
+    known = [*presets(), GENERIC]
+    return None if value in known else ("config.bad_preset", {"value": value, "known": ", ".join(known)})
 
 
 def finite(value: float) -> bool:

@@ -11,7 +11,8 @@ from typing import Any, Callable
 
 from .checker import Checker, key_name
 from .checks import HEX_COLOUR, PAPER_FORMATS
-from .settings import LANGUAGE_NAMES
+from ..problems import report
+from .settings import LANGUAGE_NAMES, Localized
 
 SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 SOURCE_CODE = re.compile(r"^[a-z0-9]{1,8}$")
@@ -132,10 +133,75 @@ def _pixels(file: Path) -> int | None:
     return width * height
 
 
+def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """The data protection authority follows from business.state (facts the project keeps) unless set.
+
+    Keys given in [authority] win one by one, so an owner can correct a single fact; the result is stored
+    under `authority` so that templates keep reading {{ authority.name }}, .address and .url.
+    """
+    from ..facts import authorities, authority_for  # reads only the shipped TOML files
+
+    own = {k: v for k, v in (data.get("authority") or {}).items() if v}
+    if any(p.where.startswith("authority.") for p in checker.problems):
+        return  # the owner's own authority has a mistake, reported already: no second message about the Land
+    if all(own.get(k) for k in ("name", "address", "url")):
+        data["authority"] = own
+        return
+    state = (data.get("business") or {}).get("state")
+    if not isinstance(state, str) or not state:
+        reported = any(p.where == "business.state" for p in checker.problems)  # e.g. a <<marker>> left
+        if "business" in data and not reported:  # a missing [business] is reported already
+            checker.error("business.state", "config.state_missing")
+        return
+    found = authority_for(state)
+    if found is None:
+        checker.error("business.state", "config.state_unknown", value=state,
+                      known=", ".join(a.land for a in authorities()))
+        return
+    data["authority"] = {"name": found.name, "address": found.postal_address, "url": found.url,
+                         "short": found.short, "complaint_url": found.complaint_url, "checked": found.checked,
+                         "source": "facts", **own}
+
+
 def transfer(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
-    reviewed = (data.get("transfer") or {}).get("reviewed")
-    if isinstance(reviewed, dt.date) and (now - reviewed).days > 365:
-        checker.warn("transfer.reviewed", "config.transfer_old", date=reviewed.isoformat())
+    """The legal basis of the US transfer follows from the facts the project keeps unless `basis` is set."""
+    table = data.get("transfer")
+    if not isinstance(table, dict):
+        return
+    from ..facts import transfer as facts  # reads only the shipped TOML files
+
+    shipped = facts()
+    langs = checker.languages or ["de"]
+
+    def localized(key: str) -> Localized:
+        # German for German, English for every other language (the facts are kept in these two)
+        return Localized({lang: shipped.text(key, "de" if lang == "de" else "en").rstrip(".") for lang in langs})
+
+    if not table.get("basis"):
+        table["basis"] = localized("basis")
+        table["basis_source"] = "facts"
+    table.setdefault("recipients", localized("recipients"))
+    table.setdefault("reservation", localized("reservation"))
+    table.setdefault("facts_checked", shipped.checked)
+
+
+def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """A site made by `init` (site.preset set) is warned while a preset's or the example's text is unchanged."""
+    if not (data.get("site") or {}).get("preset"):
+        return  # the example site and sites written by hand: their wording is their own
+    from ..presets import front_matter, unchanged  # reads only TOML files
+
+    index: dict[str, dict[str, Any]] = {}
+    for lang in checker.languages or ():
+        file = path.parent / "content" / lang / "index.md"
+        try:
+            index[f"content/{lang}/index.md"] = front_matter(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            continue  # the content stage reports an unreadable page
+    for file, where, keys, origin in unchanged(data.get("purposes"), index):
+        problem = report(str(path) if file == "site.toml" else str(path.parent / file), where,
+                         "config.preset_wording", warning=True, keys=", ".join(keys), preset=origin)
+        checker.problems.append(problem)
 
 
 def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
@@ -151,7 +217,8 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             checker.error(where, "config.scan_distance", value=value)
 
 
-RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, transfer, scan_distances)
+RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, authority, transfer,
+                           preset_wording, scan_distances)
 
 
 def _channel(rgb: str) -> list[float]:

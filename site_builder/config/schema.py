@@ -44,11 +44,6 @@ class Opt:
 
 
 S = Opt
-_AUTHORITY_FIND = (
-    "the data protection authority of the Land your business is in (Bavaria: BayLDA in Ansbach; elsewhere the "
-    "Land's data protection commissioner); name and address are on its website",
-    "die Datenschutzaufsicht des Landes, in dem Ihr Betrieb sitzt (Bayern: BayLDA in Ansbach; sonst die oder der "
-    "Landesbeauftragte für Datenschutz); Name und Anschrift stehen auf deren Website")
 _ADDRESS_FIND = ("your trade registration (Gewerbeanmeldung) or register entry", "Ihre Gewerbeanmeldung oder Ihr Registereintrag")
 
 SITE = {
@@ -65,9 +60,18 @@ SITE = {
                      "das heutige Datum; ändern Sie es, wenn Sie die Texte überarbeiten"), init="today"),
     "title": S("text", "page title; defaults to the business name", "Seitentitel; ohne Angabe der Name des "
                "Betriebs", required=False, init=""),
-    "hosting_provider": S("str", "name and address of your web host", "Name und Anschrift Ihres Webhosters",
+    "hosting_provider": S("str", "name and address of your web host (check lists it as a to-do while unset)",
+                          "Name und Anschrift Ihres Webhosters (check führt ihn als offenen Punkt, solange er fehlt)",
                           required=False, init="fill",
                           find=("your hosting contract or invoice", "Ihr Hosting-Vertrag oder Ihre Rechnung")),
+    "log_retention_days": S("int", "days after which your web host deletes its server logs (named in the privacy "
+                            "notice)", "Tage, nach denen Ihr Webhoster die Server-Logs löscht (steht in der "
+                            "Datenschutzerklärung)", required=False, check=checks.log_days, init="comment",
+                            sample="14"),
+    # written by `init` ("baeckerei", ... or "example"): `check` warns while that wording is unchanged
+    "preset": S("str", "the trade preset init started from; check warns while its texts are unchanged",
+                "die Branchenvorlage, mit der init begonnen hat; check warnt, solange deren Texte unverändert sind",
+                required=False, check=checks.preset, init="example", max_len=40),
 }
 
 BUSINESS = {
@@ -86,8 +90,11 @@ BUSINESS = {
     "country": S("str", "two-letter country code, also the default region for phone numbers",
                  "Ländercode mit zwei Buchstaben, auch die Vorwahl-Region für Telefonnummern", default="DE",
                  sample='"DE"', max_len=40),
-    "state": S("str", "German Land, e.g. Bayern", "Bundesland, z. B. Bayern", required=False, init="fill",
-               max_len=40, find=("the Land your business is in", "das Bundesland Ihres Betriebssitzes")),
+    # the data protection authority follows from it (site_builder/facts) unless [authority] is set
+    "state": S("str", "German Land, e.g. Bayern or Nordrhein-Westfalen; your data protection authority follows "
+               "from it", "Bundesland, z. B. Bayern oder Nordrhein-Westfalen; daraus ergibt sich Ihre "
+               "Datenschutzaufsicht", required=False, init="fill", max_len=40,
+               find=("the Land your business is in", "das Bundesland Ihres Betriebssitzes")),
     "email": S("str", "e-mail address for customers", "E-Mail-Adresse für Kundinnen und Kunden",
                check=checks.email, init="fill", max_len=120,
                find=("an address you read every working day", "eine Adresse, die Sie jeden Arbeitstag lesen")),
@@ -100,6 +107,10 @@ BUSINESS = {
     "register": S("str", "register court, e.g. Amtsgericht Köln", "Registergericht, z. B. Amtsgericht Köln", required=False, init="comment", sample='"..."', max_len=120),
     "register_number": S("str", "e.g. HRB 12345", "z. B. HRB 12345", required=False, init="comment",
                          sample='"..."', max_len=40),
+    "economic_id": S("str", "business identification number (Wirtschafts-Identifikationsnummer, § 5 Abs. 1 Nr. 6 "
+                     "DDG), once the tax office has issued it", "Wirtschafts-Identifikationsnummer (§ 5 Abs. 1 Nr. 6 "
+                     "DDG), sobald das Finanzamt sie vergeben hat", required=False, init="comment",
+                     sample='"DE...-00001"', max_len=20),
     "vat_id": S("str", "VAT ID (USt-IdNr.)", "Umsatzsteuer-Identifikationsnummer (USt-IdNr.)", required=False,
                 init="comment", sample='"DE..."', max_len=20),
     "chamber": S("str", "e.g. Handwerkskammer zu Köln", "z. B. Handwerkskammer zu Köln", required=False,
@@ -175,10 +186,12 @@ RECORDS = {
                        required=False, init="doc", children={
                            lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
                                   required=False) for lit in "abcdefgh"}),
-    "host_dpa_filed": S("date", "the day you filed the web host's data processing agreement (Art. 28), YYYY-MM-DD "
-                        "(no quotes)", "der Tag, an dem Sie den Auftragsverarbeitungsvertrag des Webhosters "
-                        "abgelegt haben (Art. 28 DSGVO), JJJJ-MM-TT (ohne Anführungszeichen)", required=False,
-                        init="comment", sample="2026-10-01"),
+    "host_dpa_filed": S("date", "the day you filed the data processing agreement with your web host "
+                        "(Art. 28 GDPR), YYYY-MM-DD (no quotes)", "der Tag, an dem Sie den Auftragsverarbeitungsvertrag "
+                        "mit Ihrem Webhoster abgelegt haben (Art. 28 DSGVO), JJJJ-MM-TT (ohne Anführungszeichen)",
+                        required=False, init="comment", sample="2026-01-31",
+                        find=("your web host's customer area (often under 'data protection' or 'AV-Vertrag')",
+                              "der Kundenbereich Ihres Webhosters (oft unter „Datenschutz“ oder „AV-Vertrag“)")),
     "withdrawal_handler": S("str", "who carries out withdrawals (default: business.representative)",
                             "wer Widerrufe umsetzt (ohne Angabe: business.representative)", required=False,
                             init="fill", max_len=200,
@@ -242,14 +255,13 @@ SCHEMA: dict[str, Opt] = {
         "note": S("text", "any other rule, e.g. invoices kept 10 years", "weitere Regeln, z. B. Rechnungen zehn Jahre",
                   required=False, init="example", max_len=1000),
     }),
-    "authority": S("table", "the data protection supervisory authority for businesses in your Land",
-                   "die Datenschutzaufsicht für Unternehmen in Ihrem Bundesland", children={
-                       "name": S("str", "name of the authority", "Name der Behörde", init="fill", max_len=200,
-                                 find=_AUTHORITY_FIND),
-                       "address": S("str", "its postal address", "ihre Postanschrift", init="fill", max_len=300,
-                                    find=_AUTHORITY_FIND),
+    "authority": S("table", "only to override the data protection authority that follows from business.state",
+                   "nur um die Datenschutzaufsicht zu ersetzen, die sich aus business.state ergibt",
+                   required=False, init="doc", children={
+                       "name": S("str", "name of the authority", "Name der Behörde", required=False, max_len=200),
+                       "address": S("str", "its postal address", "ihre Postanschrift", required=False, max_len=300),
                        "url": S("str", "its website (https)", "ihre Website (https)", check=checks.https_url,
-                                init="fill", max_len=300, find=_AUTHORITY_FIND),
+                                required=False, max_len=300),
                    }),
     "dpo": S("table", "data protection officer, only if you have one", "Datenschutzbeauftragte/r, nur falls "
              "benannt", required=False, init="doc", children={
@@ -260,10 +272,13 @@ SCHEMA: dict[str, Opt] = {
     "transfer": S("table", "legal basis of the transfer to the USA; check it once a year and update `reviewed`",
                   "Rechtsgrundlage der Übermittlung in die USA; einmal im Jahr prüfen und `reviewed` anpassen",
                   children={
-                      "basis": S("text", "legal basis of the transfer to the USA", "Rechtsgrundlage der Übermittlung "
-                                 "in die USA", init="example", max_len=1000),
+                      # without `basis`, the wording the project keeps (site_builder/facts/transfer.toml)
+                      "basis": S("text", "only to override the legal basis of the transfer to the USA that the "
+                                 "tool ships", "nur um die mitgelieferte Rechtsgrundlage der Übermittlung in die USA "
+                                 "zu ersetzen", required=False, init="comment", sample='{ de = "...", en = "..." }',
+                                 max_len=1000),
                       "safeguards": S("text", "fallback safeguards", "zusätzliche Garantien", required=False,
-                                      init="example", max_len=1000),
+                                      init="", max_len=1000),
                       "reviewed": S("date", "when you last checked the basis, YYYY-MM-DD (no quotes)",
                                     "wann Sie die Grundlage zuletzt geprüft haben, JJJJ-MM-TT (ohne "
                                     "Anführungszeichen)", init="fill",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Mapping
 
 from ..config import LANGUAGE_NAMES
-from ..facts import transfer
 from .common import make_record, not_set
-from .inputs import Site, add_months
+from .inputs import Site
 from .model import Checklist, Facts, Para, Record, Run, Section, Table, link, rich
 
 ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal",
@@ -18,28 +16,6 @@ ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent"
 def open_clauses(site: Site) -> list[str]:
     """The letters of Art. 28(3) whose clause in WhatsApp's terms the owner has not checked and entered."""
     return [item for item in "abcdefgh" if not (site.records.terms_clauses or {}).get(item)]
-
-
-def legal_todos(site: Site, today: dt.date) -> list[str]:
-    """The open legal to-dos `check` lists apart from errors: clauses not checked, review dates passed, web host
-    unnamed, the host's DPA not filed, an address book shared without a legal basis."""
-    w, r, s = site.words["index"], site.records, site.s
-    todo = []
-    if open_clauses(site):
-        todo.append(w("todo.clauses", items=", ".join(open_clauses(site))))
-    if site.next_review < today:
-        todo.append(w("todo.review_passed", date=site.date(site.next_review)))
-    if site.transfer_due < today:
-        todo.append(w("todo.transfer_passed", date=site.date(site.transfer_due)))
-    if add_months(transfer().checked, 12) < today:
-        todo.append(w("todo.facts_old", date=site.date(transfer().checked)))
-    if not s.site.hosting_provider:
-        todo.append(w("todo.host_missing"))
-    if not r.host_dpa_filed:
-        todo.append(w("todo.host_dpa_date"))
-    if r.contacts_access == "all":
-        todo.append(w("todo.contacts_all"))
-    return todo
 
 
 def owner_todo(site: Site) -> list[str]:

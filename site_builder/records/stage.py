@@ -21,7 +21,6 @@ ReportLab; only a unit's `render` draws.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from ..problems import Problem, errors, report
@@ -34,7 +33,7 @@ from .documents import documents
 from .inputs import LanguageTexts, RecordsInput, Site, base_values, records_input
 from .model import Record
 from .notices import privacy_record, withdrawal_record
-from .overview import entry_record, index_record, legal_todos
+from .overview import entry_record, index_record
 from .processing import record_of_processing
 from .processor import processor_terms
 from .risk import risk_assessment
@@ -43,7 +42,7 @@ from .words import FIELDS, Words, check_placeholders, read_language
 if TYPE_CHECKING:
     from ..config import Settings
 
-__all__ = ["LanguageTexts", "RecordsInput", "open_todos", "records_input", "records_problems", "records_units"]
+__all__ = ["LanguageTexts", "RecordsInput", "records_input", "records_problems", "records_units"]
 
 RECORDS_DIR = "records"
 RENDER_VERSION = "5"  # bump when render_html or render_pdf change, so that no unit's old files are reused
@@ -135,11 +134,3 @@ def greetings(settings: Settings, languages: Mapping[str, Any]) -> dict[str, str
     return out
 
 
-def open_todos(settings: Settings, rinput: RecordsInput, today: dt.date | None = None) -> list[str]:
-    """The open legal to-dos for `check` to list apart from errors, worded in the default language: Art. 28
-    clauses not checked, review dates passed (records, US transfer, the shipped facts), web host unnamed, the
-    host's DPA not filed, contacts shared without a legal basis. Empty when the wording cannot be read (the
-    records' problems say why)."""
-    sites = _sites(settings, rinput, [])
-    site = sites.get(settings.default_lang) or next(iter(sites.values()), None)
-    return legal_todos(site, today or dt.date.today()) if site else []
