@@ -21,6 +21,7 @@ from site_builder.register import (
     chat_name_from_filename,
     classify,
     drop_repeated_rows,
+    neutralise,
     parse_chat_text,
     read_export,
     run_consents,
@@ -431,22 +432,27 @@ def test_run_consents_writes_a_csv_that_round_trips(tmp_path, rec):
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel opens umlauts correctly
     with out.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(fh, delimiter=";")  # semicolons: German Excel's list separator
         assert tuple(reader.fieldnames) == CSV_COLUMNS
         read_back = list(reader)
-    assert read_back == [r.as_dict() for r in rows]
+    labels = rec.labels()
+    assert read_back == [{k: neutralise(v) for k, v in r.as_dict(labels).items()} for r in rows]
     marketing = [(r["sender"], r["event"]) for r in read_back if r["event"].startswith("marketing_")]
+    # a sender that is a phone number starts with "+": quoted, so a spreadsheet shows it as text
     assert marketing == [
-        ("Jürgen Weiß", "marketing_opt_in"), ("+49 151 23456789", "marketing_opt_in"),
+        ("Jürgen Weiß", "marketing_opt_in"), ("'+49 151 23456789", "marketing_opt_in"),
         ("Jürgen Weiß", "marketing_opt_out"),
-        ("Oliver Brown", "marketing_opt_in"), ("+44 7700 900123", "marketing_opt_in"),
+        ("Oliver Brown", "marketing_opt_in"), ("'+44 7700 900123", "marketing_opt_in"),
         ("Oliver Brown", "marketing_opt_out"),
     ]
     first = read_back[0]
     assert first == {"chat": "Anna Schmidt", "sender": "Anna Schmidt", "date": "2026-11-28", "time": "14:05",
                      "event": "consent", "consent_id": "3f2a9c1b", "source": "", "purposes": "service",
+                     "purposes_label": "Anfragen & Aufträge",
                      "version_status": "current", "lang": "de", "file": "WhatsApp-Chat mit Anna Schmidt.txt",
                      "line": "2"}
+    both = next(r for r in read_back if r["purposes"] == "service;marketing")
+    assert both["purposes_label"] == "Anfragen & Aufträge; Angebote & Neuigkeiten"
 
 
 def test_csv_quotes_commas_quotes_and_newlines(rec):
@@ -455,14 +461,14 @@ def test_csv_quotes_commas_quotes_and_newlines(rec):
                       version_status="outdated (2026-03-01)", lang="de", file="a.txt", line=3)
     buf = io.StringIO()
     write_register_csv([row], buf)
-    assert list(csv.DictReader(io.StringIO(buf.getvalue()))) == [row.as_dict()]
+    assert list(csv.DictReader(io.StringIO(buf.getvalue()), delimiter=";")) == [row.as_dict()]
 
 
 def test_empty_register_still_has_the_header(tmp_path, rec):
     buf = io.StringIO()
     rows, problems = run_consents([], rec, buf)
     assert rows == [] and problems == []
-    assert buf.getvalue().strip() == ",".join(CSV_COLUMNS)
+    assert buf.getvalue().strip() == ";".join(CSV_COLUMNS)
 
 
 # --- "STOPP" and the same chat exported twice ----------------------------------------------------
