@@ -50,7 +50,7 @@ def bakery(tmp_path: Path) -> Path:
 
 def read_register(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(fh, delimiter=";")
         assert tuple(reader.fieldnames) == CSV_COLUMNS
         return list(reader)
 
@@ -158,7 +158,7 @@ def test_stopp_and_repeated_exports_of_one_chat(bakery):
 def test_register_to_standard_output(bakery):
     result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), "-o", "-", cwd=bakery)
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
     assert rows and rows[0]["sender"] == "Emma Clarke" and rows[0]["event"] == "consent"
 
 
