@@ -16,10 +16,10 @@ from ..problems import Problem, errors, report
 
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
     parser = verbs.add_parser("consents", help=t("cli.consents_help"), description=t("cli.consents_description"),
-                              epilog=t("register.manual_help"))
+                              epilog=f'{t("register.out_formats")} {t("register.manual_help")}')
     parser.add_argument("files", nargs="+", type=Path, metavar=t("cli.file"), help=t("cli.exports") + ", .csv")
     parser.add_argument("-o", "--out", type=Path, default=Path("register.csv"), metavar=t("cli.file"),
-                        help=t("register.out_help"))
+                        help=t("cli.register_out"))
     parser.add_argument("--force", action="store_true", help=t("register.force_help"))
     parser.add_argument("-c", "--config", type=Path, default=Path("site.toml"), metavar=t("cli.file"),
                         help=t("cli.consents_config"))

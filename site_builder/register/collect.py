@@ -78,7 +78,7 @@ def _repeats_problem(file: str, dropped: dict[str, int]) -> ReadProblem:
     """The warning that names how many rows of an export were dropped as duplicates, and why."""
     total = sum(dropped.values())
     sources = ", ".join(f"{name} ({n})" if len(dropped) > 1 else name for name, n in dropped.items())
-    return read_problem(file, None, "dropped_repeats", warning=True, n=total, sources=sources)
+    return read_problem(file, None, "register.dropped_repeats", warning=True, n=total, sources=sources)
 
 
 def merge_registers(first: list[RegisterRow], second: list[RegisterRow]) -> tuple[list[RegisterRow], int]:

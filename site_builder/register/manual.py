@@ -46,14 +46,14 @@ def read_manual_rows(path: Path, recognizer: Recognizer, problems: list[ReadProb
     name = path.name
     try:
         if path.stat().st_size > MAX_BYTES:
-            problems.append(read_problem(name, None, "manual_too_big", mb=MAX_BYTES // 2**20))
+            problems.append(read_problem(name, None, "register.manual_too_big", mb=MAX_BYTES // 2**20))
             return []
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.append(read_problem(name, None, "not_utf8", byte=exc.start))
+        problems.append(read_problem(name, None, "register.not_utf8", byte=exc.start))
         return []
     except OSError as exc:
-        problems.append(read_problem(name, None, "cannot_read", why=exc.strerror or exc))
+        problems.append(read_problem(name, None, "register.cannot_read", why=exc.strerror or exc))
         return []
     head = text.split("\n", 1)[0]
     reader = csv.DictReader(text.splitlines(keepends=True),
@@ -61,7 +61,7 @@ def read_manual_rows(path: Path, recognizer: Recognizer, problems: list[ReadProb
     columns = [c.strip() for c in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in columns]
     if missing:
-        problems.append(read_problem(name, 1, "manual_columns", missing=", ".join(missing),
+        problems.append(read_problem(name, 1, "register.manual_columns", missing=", ".join(missing),
                                      columns=", ".join(CSV_COLUMNS)))
         return []
     reader.fieldnames = columns
@@ -84,28 +84,28 @@ def _row(values: dict[str, str], name: str, line: int, recognizer: Recognizer,
 
     empty = [c for c in REQUIRED if not values.get(c)]
     if empty:
-        return bad("manual_empty", columns=", ".join(empty))
+        return bad("register.manual_empty", columns=", ".join(empty))
     iso = _date(values["date"])
     if iso is None or iso > date.today().isoformat():
-        return bad("manual_date", value=values["date"])
+        return bad("register.manual_date", value=values["date"])
     time = values["time"]
     if not _TIME.match(time):
-        return bad("manual_time", value=time)
+        return bad("register.manual_time", value=time)
     event = values["event"]
     if event not in EVENTS:
-        return bad("manual_event", value=event, events=", ".join(EVENTS))
+        return bad("register.manual_event", value=event, events=", ".join(EVENTS))
     consent_id = values.get("consent_id", "").lower()
     if consent_id and not _ID.match(consent_id):
-        return bad("manual_consent_id", value=values["consent_id"])
+        return bad("register.manual_consent_id", value=values["consent_id"])
     purposes = [p.strip() for p in values.get("purposes", "").split(";") if p.strip()]
     unknown = [p for p in purposes if p not in recognizer.purpose_order]
     if unknown:
-        return bad("manual_purposes", value=", ".join(unknown), known=", ".join(recognizer.purpose_order))
+        return bad("register.manual_purposes", value=", ".join(unknown), known=", ".join(recognizer.purpose_order))
     if event in (EVENT_CONSENT, EVENT_MARKETING_OPT_IN):
         if not consent_id:
-            return bad("manual_no_consent_id", event=event)
+            return bad("register.manual_no_consent_id", event=event)
         if not purposes:
-            return bad("manual_no_purposes", event=event)
+            return bad("register.manual_no_purposes", event=event)
     return RegisterRow(
         chat=values["chat"], sender=values["sender"], date=iso, time=time, event=event, consent_id=consent_id,
         source=SOURCE_MANUAL, purposes=";".join(purposes),

@@ -19,8 +19,8 @@ Lines = Callable[[], Iterable[str]]  # each call gives the file's lines again, w
 
 
 def read_problem(file: str, line: int | None, key: str, warning: bool = False, **fields: object) -> ReadProblem:
-    """A problem worded by the catalogue entry `register.<key>`."""
-    return ReadProblem(file, line, t(f"register.{key}", **fields), "warning" if warning else "error")
+    """A problem worded by the catalogue entry `key` (a plain string of `register.toml`)."""
+    return ReadProblem(file, line, t(key, **fields), "warning" if warning else "error")
 
 
 _DATE = r"(?P<d1>\d{1,2})(?P<sep>[./-])(?P<d2>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
@@ -98,9 +98,12 @@ def chat_name_from_filename(path: Path) -> str:
 
 def _parse_header(raw: str, line_no: int) -> _Header | None:
     """The header fields of a line that starts a new message, or None."""
-    line = clean(raw)
-    ios = line.lstrip().startswith("[")
-    m = (_IOS_HEADER if ios else _ANDROID_HEADER).match(line.lstrip())
+    line = clean(raw).lstrip()
+    # Most continuation lines start with a letter: no regex needed to see they are no header.
+    if not line or not (line[0] == "[" or line[0].isdigit()):
+        return None
+    ios = line.startswith("[")
+    m = (_IOS_HEADER if ios else _ANDROID_HEADER).match(line)
     if not m:
         return None
     rest = m.group("rest")
@@ -129,19 +132,27 @@ class _Order:
     month_line: int = 0
     ambiguous: _Header | None = None
 
-    def add(self, h: _Header) -> None:
+    def add(self, raw: str, line_no: int) -> None:
+        """Count the date of a line if it starts a message (a cheap look first: most lines do not)."""
+        line = clean(raw).lstrip()
+        if not line or not (line[0] == "[" or line[0].isdigit()):
+            return
+        m = (_IOS_HEADER if line[0] == "[" else _ANDROID_HEADER).match(line)
+        if m is None:
+            return
+        d1, d2 = int(m.group("d1")), int(m.group("d2"))
         if not self.count:
-            self.sep = h.sep
+            self.sep = m.group("sep")
         self.count += 1
-        self.ampm = self.ampm or bool(h.ampm)
-        if 12 < h.d1 <= 31 and h.d2 <= 12:
+        self.ampm = self.ampm or bool(m.group("ampm"))
+        if 12 < d1 <= 31 and d2 <= 12:
             self.day_n += 1
-            self.day_line = self.day_line or h.line
-        elif 12 < h.d2 <= 31 and h.d1 <= 12:
+            self.day_line = self.day_line or line_no
+        elif 12 < d2 <= 31 and d1 <= 12:
             self.month_n += 1
-            self.month_line = self.month_line or h.line
-        elif self.ambiguous is None and h.d1 != h.d2 and h.d1 <= 12 and h.d2 <= 12:
-            self.ambiguous = h
+            self.month_line = self.month_line or line_no
+        elif self.ambiguous is None and d1 != d2 and d1 <= 12 and d2 <= 12:
+            self.ambiguous = _parse_header(raw, line_no)
 
     def decide(self, file: str) -> tuple[bool, list[ReadProblem]]:
         """The day/month order of the file; a warning when it had to be assumed or the dates disagree."""
@@ -159,14 +170,14 @@ class _Order:
             # Some lines are garbled; trust the majority and let the rest fail as invalid dates.
             first = self.day_n > self.month_n if self.day_n != self.month_n else hint_first
             return first, [read_problem(
-                file, self.day_line if first else self.month_line, "dates_disagree", warning=True,
+                file, self.day_line if first else self.month_line, "register.dates_disagree", warning=True,
                 day_line=self.day_line, month_line=self.month_line, order=_order_name(first))]
         # Dotted dates are German day.month.year: WhatsApp never writes month.day.year with dots, so
         # an export with only ambiguous dotted dates needs no warning (issue 12).
         if self.ambiguous is None or self.sep == ".":
             return hint_first, []
         h = self.ambiguous
-        return hint_first, [read_problem(file, h.line, "ambiguous_dates", warning=True, example=h.date_text,
+        return hint_first, [read_problem(file, h.line, "register.ambiguous_dates", warning=True, example=h.date_text,
                                          order=_order_name(hint_first), why=why)]
 
 
@@ -202,10 +213,9 @@ def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem]) -
     """The messages of one export, one by one; problems are appended to `problems` as they are found."""
     order = _Order()
     for line_no, raw in enumerate(lines(), start=1):
-        if (header := _parse_header(raw, line_no)) is not None:
-            order.add(header)
+        order.add(raw, line_no)
     if not order.count:
-        problems.append(read_problem(file, None, "no_messages"))
+        problems.append(read_problem(file, None, "register.no_messages"))
         return
     day_first, order_problems = order.decide(file)
     problems.extend(order_problems)
@@ -219,11 +229,11 @@ def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem]) -
             continue
         if current is not None:
             if _HEADER_LIKE.match(clean(raw).lstrip()):
-                problems.append(read_problem(file, line_no, "header_like", warning=True, start=current.line,
+                problems.append(read_problem(file, line_no, "register.header_like", warning=True, start=current.line,
                                              text=raw.strip()[:80]))
             current.continuation.append(raw)
         elif raw.strip():
-            problems.append(read_problem(file, line_no, "text_before_first", text=raw.strip()[:80]))
+            problems.append(read_problem(file, line_no, "register.text_before_first", text=raw.strip()[:80]))
     if current is not None and (msg := _message(current, day_first, file, chat, problems)):
         yield msg
 
@@ -232,7 +242,7 @@ def _message(h: _Header, day_first: bool, file: str, chat: str, problems: list[R
     """The message a header and its continuation lines make, or None (reported) for an invalid date."""
     resolved = _resolve(h, day_first)
     if resolved is None:
-        key = "invalid_date_more" if h.continuation else "invalid_date"
+        key = "register.invalid_date_more" if h.continuation else "register.invalid_date"
         problems.append(read_problem(file, h.line, key, n=len(h.continuation), text=h.raw[:120]))
         return None
     # The message body is the header's rest plus continuation lines; trailing blank lines are layout.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import codecs
+import io
 import zipfile
 import zlib
 from pathlib import Path
@@ -25,40 +27,58 @@ class _TooBig(Exception):
     """An archive member gave more bytes than its limit while it was read."""
 
 
-class _NotUtf8(Exception):
-    def __init__(self, offset: int):
-        super().__init__(offset)
-        self.offset = offset
+class _Counted(io.RawIOBase):
+    """A byte stream that stops with _TooBig once more than `limit` bytes came through it."""
+
+    def __init__(self, stream: IO[bytes], limit: int | None):
+        self.stream, self.limit, self.total = stream, limit, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self.stream.read(len(buffer))
+        self.total += len(data)
+        if self.limit is not None and self.total > self.limit:
+            raise _TooBig()
+        buffer[:len(data)] = data
+        return len(data)
+
+
+def _bad_byte(stream: IO[bytes]) -> int:
+    """The offset of the first byte that is not UTF-8 (read again only when decoding failed)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    position = 0
+    while chunk := stream.read(1 << 16):
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            return position - pending + exc.start
+        position += len(chunk)
+    return position
 
 
 def _lines(stream: IO[bytes], limit: int | None) -> Iterator[str]:
-    """The decoded lines of a byte stream, split on \\r\\n, \\r and \\n only (never on U+2028)."""
-    total = 0
+    """The decoded lines of a byte stream, split on \\r\\n, \\r and \\n only (never on U+2028).
+
+    TextIOWrapper with newline="" splits exactly there and decodes in C; readline's bound keeps a
+    file without line ends from being read in one piece."""
+    text = io.TextIOWrapper(io.BufferedReader(_Counted(stream, limit), 1 << 16), encoding="utf-8", newline="")
     first = True
     while True:
-        pieces = []
-        while True:
-            piece = stream.readline(_LINE_PIECE)
-            total += len(piece)
-            if limit is not None and total > limit:
-                raise _TooBig()
-            pieces.append(piece)
-            if not piece or piece.endswith(b"\n"):
+        line = text.readline(_LINE_PIECE)
+        if not line:
+            return
+        while len(line) >= _LINE_PIECE and not line.endswith(("\n", "\r")):
+            more = text.readline(_LINE_PIECE)
+            if not more:
                 break
-        data = b"".join(pieces)
-        if not data:
-            return
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise _NotUtf8(total - len(data) + exc.start) from None
+            line += more
         if first:
-            text = text.removeprefix("\ufeff")
+            line = line.removeprefix("\ufeff")
             first = False
-        text = text.removesuffix("\n").removesuffix("\r")
-        yield from text.split("\r") if "\r" in text else (text,)
-        if not data.endswith(b"\n"):
-            return
+        yield line.removesuffix("\n").removesuffix("\r")
 
 
 def _pick_zip_member(names: list[str]) -> str | None:
@@ -79,17 +99,17 @@ def _zip_member(path: Path, file: str) -> tuple[zipfile.ZipInfo | None, str, lis
         names = zf.namelist()
         member = _pick_zip_member(names)
         if member is None:
-            key = "zip_several_txt" if any(n.lower().endswith(".txt") for n in names) else "zip_no_txt"
+            key = "register.zip_several_txt" if any(n.lower().endswith(".txt") for n in names) else "register.zip_no_txt"
             return None, file, [read_problem(file, None, key)]
         info = zf.getinfo(member)
     shown = f"{path.name}/{member}"
     if info.flag_bits & 0x1:
-        return None, shown, [read_problem(shown, None, "zip_encrypted")]
+        return None, shown, [read_problem(shown, None, "register.zip_encrypted")]
     if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
-        return None, shown, [read_problem(shown, None, "zip_unsupported", method=info.compress_type)]
+        return None, shown, [read_problem(shown, None, "register.zip_unsupported", method=info.compress_type)]
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > MAX_MEMBER_BYTES or (info.file_size > _SMALL and ratio > MAX_RATIO):
-        return None, shown, [read_problem(shown, None, "zip_too_big", mb=MAX_MEMBER_BYTES // 2**20,
+        return None, shown, [read_problem(shown, None, "register.zip_too_big", mb=MAX_MEMBER_BYTES // 2**20,
                                           ratio=MAX_RATIO)]
     return info, shown, []
 
@@ -102,14 +122,15 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
     file = f"{path.parent.name}/{path.name}" if path.name == "_chat.txt" and path.parent.name else path.name
     chat = chat_name_from_filename(path)
     limit: int | None = None
-    if path.suffix.lower() == ".zip":
+    is_zip = path.suffix.lower() == ".zip"
+    if is_zip:
         try:
             info, file, stop = _zip_member(path, file)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-            problems.append(read_problem(path.name, None, "zip_unreadable"))
+            problems.append(read_problem(path.name, None, "register.zip_unreadable"))
             return
         except OSError as exc:
-            problems.append(read_problem(path.name, None, "cannot_read", why=exc.strerror or exc))
+            problems.append(read_problem(path.name, None, "register.cannot_read", why=exc.strerror or exc))
             return
         if info is None:
             problems.extend(stop)
@@ -128,14 +149,23 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
     try:
         yield from iter_chat(lines, file, chat, problems)
     except _TooBig:
-        problems.append(read_problem(file, None, "zip_too_big", mb=MAX_MEMBER_BYTES // 2**20, ratio=MAX_RATIO))
-    except _NotUtf8 as exc:
-        problems.append(read_problem(file, None, "not_utf8", byte=exc.offset))
+        problems.append(read_problem(file, None, "register.zip_too_big", mb=MAX_MEMBER_BYTES // 2**20, ratio=MAX_RATIO))
+    except UnicodeDecodeError:
+        try:
+            if is_zip:
+                with zipfile.ZipFile(path) as zf, zf.open(info) as stream:
+                    offset = _bad_byte(stream)
+            else:
+                with open(path, "rb") as stream:
+                    offset = _bad_byte(stream)
+        except (OSError, zipfile.BadZipFile, zlib.error):
+            offset = 0
+        problems.append(read_problem(file, None, "register.not_utf8", byte=offset))
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError):
         # A damaged member (CRC, truncated data) or a method this Python cannot read.
-        problems.append(read_problem(file, None, "zip_unreadable"))
+        problems.append(read_problem(file, None, "register.zip_unreadable"))
     except OSError as exc:
-        problems.append(read_problem(path.name, None, "cannot_read", why=exc.strerror or exc))
+        problems.append(read_problem(path.name, None, "register.cannot_read", why=exc.strerror or exc))
 
 
 def read_export(path: Path) -> tuple[list[ChatMessage], list[ReadProblem]]:
