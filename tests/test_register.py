@@ -689,25 +689,29 @@ def test_manual_rows_are_read_and_bad_rows_reported_with_line(tmp_path, rec):
     manual = tmp_path / "manual.csv"
     manual.write_text(
         "chat;sender;date;time;event;consent_id;purposes\n"
-        "Anna Schmidt;Anna Schmidt;14.03.2026;09:30;consent;3F2A9C1B;service;marketing\n"
+        "Anna Schmidt;Anna Schmidt;14.03.2026;09:30;consent;3F2A9C1B;\"service;marketing\"\n"
         "Anna Schmidt;Anna Schmidt;2026-03-14;09:30;marketing_opt_in;3f2a9c1b;marketing\n"
         "Bob;Bob;31.02.2026;09:30;consent;3f2a9c1b;service\n"
         "Bob;Bob;2026-03-01;9h30;consent;3f2a9c1b;service\n"
         "Bob;Bob;2026-03-01;09:30;agreed;;\n"
         "Bob;Bob;2026-03-01;09:30;consent;;service\n"
         "Bob;Bob;2026-03-01;09:30;consent;3f2a9c1b;newsletter\n"
+        "Bob;Bob;2026-03-01;09:30;consent;3f2a9c1b;service;marketing\n"
+        "Cleo;Cleo;2026-03-02;10:00;consent;3f2a9c1b;service, marketing\n"
         "\n"
         "Carl;Carl;2026-04-01;10:00;withdrawal;;\n", encoding="utf-8")
     rows, problems = run_consents([manual], rec, io.StringIO())
     assert [(r.sender, r.event, r.date, r.consent_id, r.purposes, r.source, r.file, r.line) for r in rows] == [
-        ("Anna Schmidt", "consent", "2026-03-14", "3f2a9c1b", "service", "manual", "manual.csv", 2),
+        ("Anna Schmidt", "consent", "2026-03-14", "3f2a9c1b", "service;marketing", "manual", "manual.csv", 2),
         ("Anna Schmidt", "marketing_opt_in", "2026-03-14", "3f2a9c1b", "marketing", "manual", "manual.csv", 3),
-        ("Carl", "withdrawal", "2026-04-01", "", "", "manual", "manual.csv", 10),
+        ("Cleo", "consent", "2026-03-02", "3f2a9c1b", "service;marketing", "manual", "manual.csv", 10),
+        ("Carl", "withdrawal", "2026-04-01", "", "", "manual", "manual.csv", 12),
     ]
-    assert [(p.file, p.line, p.severity) for p in problems] == [("manual.csv", n, "error") for n in (4, 5, 6, 7, 8)]
+    assert [(p.file, p.line, p.severity) for p in problems] == [("manual.csv", n, "error") for n in (4, 5, 6, 7, 8, 9)]
     assert "31.02.2026" in problems[0].message and "9h30" in problems[1].message
     assert "agreed" in problems[2].message and "consent_id" in problems[3].message
     assert "newsletter" in problems[4].message
+    assert "'marketing' left over" in problems[5].message and '"service;marketing"' in problems[5].message
     assert str(problems[0]).startswith("manual.csv: line 4: date '31.02.2026'")
 
 

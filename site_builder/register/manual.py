@@ -3,7 +3,8 @@
 With WhatsApp's "advanced chat privacy" a customer can block exports of a chat (issue 11, gap 4), so
 the owner keeps a screenshot of the customer's message and writes the row by hand, in a CSV with the
 register's own columns (the file `consents` writes is a valid example). Required: chat, sender, date,
-time, event; consent_id for a consent; purposes (ids, `;` between them) for a consent; the other columns
+time, event; consent_id and purposes (ids; `,` between them, or `;` in quotes) for consent and
+marketing_opt_in rows; the other columns
 may be missing or empty. Semicolon or comma separated, UTF-8 (with or without BOM). Each row read is
 marked `source = manual` in the register; a bad row is reported with file and line and left out."""
 
@@ -70,6 +71,11 @@ def read_manual_rows(path: Path, recognizer: Recognizer, problems: list[ReadProb
         values = {k: (v or "").strip() for k, v in record.items() if isinstance(k, str)}
         if not any(values.values()):
             continue
+        if record.get(None):  # type: ignore[call-overload]  # fields beyond the header's columns
+            # "service;marketing" unquoted in a ;-separated file splits into two fields: never guess
+            problems.append(read_problem(name, reader.line_num, "register.manual_extra_fields",
+                                         n=len(columns), extra=";".join(record[None])))  # type: ignore[index]
+            continue
         row = _row(values, name, reader.line_num, recognizer, problems)
         if row is not None:
             rows.append(row)
@@ -97,7 +103,8 @@ def _row(values: dict[str, str], name: str, line: int, recognizer: Recognizer,
     consent_id = values.get("consent_id", "").lower()
     if consent_id and not _ID.match(consent_id):
         return bad("register.manual_consent_id", value=values["consent_id"])
-    purposes = [p.strip() for p in values.get("purposes", "").split(";") if p.strip()]
+    # ids separated by ";" (as the register writes them, quoted in a ;-file), "," or spaces
+    purposes = [p for p in re.split(r"[;,\s]+", values.get("purposes", "")) if p]
     unknown = [p for p in purposes if p not in recognizer.purpose_order]
     if unknown:
         return bad("register.manual_purposes", value=", ".join(unknown), known=", ".join(recognizer.purpose_order))
