@@ -153,7 +153,7 @@ def clean(text: str) -> str:
     """Drop invisible direction marks and turn special spaces into plain spaces."""
     # str.translate with a table is slow per character; most lines need nothing (a 300,000-line export
     # spent most of its time here), so the regex search decides first.
-    if _SPECIAL.search(text) is None:
+    if text.isascii() or _SPECIAL.search(text) is None:
         return text
     return text.translate(_INVISIBLE).translate(_SPACES)
 
