@@ -50,7 +50,7 @@ def bakery(tmp_path: Path) -> Path:
 
 def read_register(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
+        reader = csv.DictReader(fh, delimiter=";")
         assert tuple(reader.fieldnames) == CSV_COLUMNS
         return list(reader)
 
@@ -158,7 +158,7 @@ def test_stopp_and_repeated_exports_of_one_chat(bakery):
 def test_register_to_standard_output(bakery):
     result = run_cli("consents", str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt"), "-o", "-", cwd=bakery)
     assert result.returncode == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff")), delimiter=";"))
     assert rows and rows[0]["sender"] == "Emma Clarke" and rows[0]["event"] == "consent"
 
 
@@ -184,3 +184,55 @@ def test_usage(tmp_path):
     assert run_cli("consents", cwd=tmp_path).returncode == 2
     result = run_cli("consents", "--help", cwd=tmp_path)
     assert result.returncode == 0 and ".zip" in result.stdout and "register.csv" in result.stdout
+
+
+def test_a_run_that_finds_less_never_replaces_a_register_silently(bakery):
+    emma = str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt")
+    assert run_cli("consents", emma, "-o", "register.csv", cwd=bakery).returncode == 0
+    before = (bakery / "register.csv").read_bytes()
+    assert len(read_register(bakery / "register.csv")) > 0
+    (bakery / "notes.txt").write_text("just notes\n", encoding="utf-8")
+    result = run_cli("consents", "notes.txt", "-o", "register.csv", cwd=bakery)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "register.csv: -o/--out: holds" in result.stderr and "--force" in result.stderr
+    assert (bakery / "register.csv").read_bytes() == before
+    forced = run_cli("consents", "notes.txt", "-o", "register.csv", "--force", cwd=bakery)
+    assert forced.returncode == 1  # the notes are still no chat export
+    assert read_register(bakery / "register.csv") == []
+    assert sorted(p.name for p in bakery.iterdir() if p.name.startswith(".register")) == []
+
+
+def test_out_naming_a_folder_a_file_below_a_file_or_another_file(bakery):
+    emma = str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt")
+    (bakery / "afile").write_text("x", encoding="utf-8")
+    for out, needle in (("exports", "is a folder"), ("afile/sub.csv", "cannot be written"),
+                        ("/proc/register.csv", "could not be written"), ("site.toml", "not a consent register")):
+        before = (bakery / "site.toml").read_bytes()
+        result = run_cli("consents", emma, "-o", out, cwd=bakery)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, (out, result.stderr)
+        assert f"{out}: -o/--out: " in result.stderr and needle in result.stderr, (out, result.stderr)
+        assert (bakery / "site.toml").read_bytes() == before
+
+
+def test_manual_rows_go_into_the_register_marked_manual(bakery):
+    (bakery / "manual.csv").write_text(
+        "chat;sender;date;time;event;consent_id;purposes\n"
+        "Kunde X;Kunde X;14.03.2026;09:30;consent;3f2a9c1b;service\n"
+        "Kunde Y;Kunde Y;2026-03-14;25:00;withdrawal;;\n", encoding="utf-8")
+    emma = str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt")
+    result = run_cli("consents", emma, "manual.csv", "-o", "register.csv", cwd=bakery)
+    assert result.returncode == 1
+    assert "manual.csv: line 3: time '25:00' is not a time" in result.stderr
+    rows = read_register(bakery / "register.csv")
+    manual = [(r["sender"], r["event"], r["source"], r["purposes_label"], r["file"], r["line"])
+              for r in rows if r["source"] == "manual"]
+    assert manual == [("Kunde X", "consent", "manual", "Anfragen & Aufträge", "manual.csv", "2")]
+    assert any(r["sender"] == "Emma Clarke" for r in rows)
+
+
+def test_help_documents_the_formats(tmp_path):
+    result = run_cli("consents", "--help", cwd=tmp_path)
+    text = " ".join(result.stdout.split())
+    assert ".xlsx" in text and "source = manual" in text and "--force" in text
+    german = run_cli("consents", "--help", cwd=tmp_path, env={"LC_ALL": "de_DE.UTF-8"})
+    assert "Handeinträgen" in " ".join(german.stdout.split())

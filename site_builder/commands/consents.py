@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -13,10 +15,12 @@ from ..problems import Problem, errors, report
 
 
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
-    parser = verbs.add_parser("consents", help=t("cli.consents_help"), description=t("cli.consents_description"))
-    parser.add_argument("files", nargs="+", type=Path, metavar=t("cli.file"), help=t("cli.exports"))
-    parser.add_argument("-o", "--out", type=Path, default=Path("register.csv"), metavar="CSV",
+    parser = verbs.add_parser("consents", help=t("cli.consents_help"), description=t("cli.consents_description"),
+                              epilog=f'{t("register.out_formats")} {t("register.manual_help")}')
+    parser.add_argument("files", nargs="+", type=Path, metavar=t("cli.file"), help=t("cli.exports") + ", .csv")
+    parser.add_argument("-o", "--out", type=Path, default=Path("register.csv"), metavar=t("cli.file"),
                         help=t("cli.register_out"))
+    parser.add_argument("--force", action="store_true", help=t("register.force_help"))
     parser.add_argument("-c", "--config", type=Path, default=Path("site.toml"), metavar=t("cli.file"),
                         help=t("cli.consents_config"))
     lang(parser)
@@ -41,31 +45,70 @@ def site_recognizer(site: Any):
     return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name])
 
 
-def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO) -> tuple[list[Any], list[Any], bool]:
-    """Read chat exports and write the consent register; return its rows, every problem, and whether the
-    register was written. Problems are the site's own (settings, texts) and those of the exports:
-    unreadable files and lines, each with file and line. Readable lines are written even when some are not."""
+def _target_problem(out: Path) -> Problem | None:
+    """Why the register cannot be written to `out` (inside output/, a folder, an unwritable place), or None."""
     from ..output import MARKER
+
+    target = out.resolve()
+    generated = next((p for p in target.parents if (p / MARKER).is_file()), None)
+    if generated is not None:
+        return report(str(out), "-o/--out", "cli.register_in_output", folder=generated)
+    if target.is_dir():
+        return report(str(out), "-o/--out", "register.out_is_folder")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return report(str(out), "-o/--out", "register.out_not_writable", why=exc.strerror or exc)
+    if not os.access(target.parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        return report(str(out), "-o/--out", "register.out_not_writable", why=os.strerror(errno.EACCES))
+    return None
+
+
+def _write(rows: list[Any], out: Path, labels: dict[str, str], force: bool) -> Problem | None:
+    """Write the register atomically, unless that would silently replace a register that holds more
+    rows (a run that found nothing must not wipe the record of consents) or a file that is no register."""
+    from ..register import existing_rows, write_register
+
+    if out.exists() and not force:
+        old = existing_rows(out)
+        if old is None:
+            return report(str(out), "-o/--out", "register.out_not_register")
+        if old > len(rows):
+            return report(str(out), "-o/--out", "register.out_fewer_rows", old=old, new=len(rows))
+    try:
+        write_register(rows, out, labels)
+    except OSError as exc:
+        return report(str(out), "-o/--out", "register.out_not_written", why=exc.strerror or exc)
+    return None
+
+
+def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO,
+                     force: bool = False) -> tuple[list[Any], list[Any], bool]:
+    """Read chat exports and manual row files and write the consent register; return its rows, every
+    problem, and whether the register was written. Problems are the site's own (settings, texts), those
+    of the inputs (unreadable files and lines, each with file and line) and those of the target.
+    Readable lines are written even when some are not."""
     from ..reading import read_site
-    from ..register import run_consents
+    from ..register import collect, write_csv
 
     site = read_site(config)
     if site.settings is None or errors(site.problems):
         return [], site.problems, False
-    if isinstance(out, Path):
-        target = out.resolve()
-        generated = next((p for p in target.parents if (p / MARKER).is_file()), None)
-        if generated is not None:
-            return [], [report(str(out), "-o/--out", "cli.register_in_output", folder=generated)], False
-        target.parent.mkdir(parents=True, exist_ok=True)
-    rows, problems = run_consents(list(files), site_recognizer(site), out)
+    if isinstance(out, Path) and (problem := _target_problem(out)) is not None:
+        return [], [problem], False
+    recognizer = site_recognizer(site)
+    rows, problems = collect(list(files), recognizer)
     warnings: list[Problem] = [p for p in site.problems if p.severity != "error"]
+    if not isinstance(out, Path):
+        write_csv(rows, out, recognizer.labels())
+    elif (problem := _write(rows, out, recognizer.labels(), force)) is not None:
+        return rows, warnings + problems + [problem], False
     return rows, warnings + problems, True
 
 
 def run(args: argparse.Namespace) -> int:
     out = sys.stdout if str(args.out) == "-" else args.out
-    rows, problems, written = consent_register(args.config, args.files, out)
+    rows, problems, written = consent_register(args.config, args.files, out, force=args.force)
     for problem in problems:
         print(problem, file=sys.stderr)
     if not written:

@@ -1,0 +1,219 @@
+"""The recogniser: which customer messages are consents, withdrawals or marketing opt-outs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .model import (EVENT_CONSENT, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, MARKETING_PURPOSE, KnownVersion,
+                    LanguageTemplates, fold)
+
+
+def _literal_pattern(literal: str, spellings: dict[str, str] | None = None) -> str:
+    """Regex for a template fragment: case/umlaut folded, any whitespace, optional hyphens.
+
+    `spellings` maps a folded word to the regex of the ways customers spell it."""
+    parts = []
+    for token in re.split(r"(\s+|-)", fold(literal)):
+        if not token:
+            continue
+        if token.isspace():
+            parts.append(r"\s+")
+        elif token == "-":
+            # customers type "WhatsApp Kontakt" or "WhatsAppKontakt" as often as the hyphen
+            parts.append(r"[\s-]*")
+        elif spellings and token in spellings:
+            parts.append(spellings[token])
+        else:
+            parts.append(re.escape(token))
+    return "".join(parts)
+
+
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
+def _split_template(template: str) -> tuple[list[str], list[str]]:
+    """Literal fragments and field names of a format string."""
+    pieces = _FIELD.split(template)
+    return pieces[0::2], pieces[1::2]
+
+
+def _stop_parts(template: str) -> tuple[str, str]:
+    """Split a withdrawal/opt-out template into its sentence anchor and its closing keyword."""
+    literals, _ = _split_template(template)
+    tail = literals[-1]
+    keyword = ""
+    # The keyword ("STOP", "STOP Werbung") is what follows the last sentence end of the template.
+    m = re.search(r"[.!?]\s*([^.!?]+?)\s*$", tail)
+    if m and 1 <= len(m.group(1).split()) <= 3:
+        keyword = m.group(1)
+        literals = literals[:-1] + [tail[: m.start()]]
+    anchor = max((lit.strip(" .,;:!?") for lit in literals), key=len, default="")
+    return anchor, keyword
+
+
+def _consent_keyword(template: str) -> str:
+    """The word right before {version} in the consent template, e.g. "Einwilligung"."""
+    before, sep, _ = template.partition("{version}")
+    m = re.search(r"([^\W\d_][\w-]*)\W*$", before)
+    if not sep or not m:
+        raise ValueError(f"consent template needs a word before {{version}}: {template!r}")
+    return m.group(1)
+
+
+@dataclass(frozen=True)
+class _LanguagePatterns:
+    """The compiled patterns of one language, all matched against folded text."""
+
+    lang: str
+    consent_token: re.Pattern[str]
+    withdrawal: re.Pattern[str] | None
+    withdrawal_bare: re.Pattern[str] | None
+    optout: re.Pattern[str] | None
+    optout_bare: re.Pattern[str] | None
+    purposes: tuple[tuple[str, re.Pattern[str]], ...]
+
+
+# How customers spell a closing keyword of the templates: Germans often write "STOPP" (also
+# "Stopp Werbung") for "STOP". It counts in every language, as "STOP" does: when in doubt, the
+# more restrictive reading wins. Only the spelling widens; the keyword must still stand alone.
+_KEYWORD_SPELLINGS = {"stop": "stopp?"}
+
+
+def _compile_stop(template: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Patterns for a withdrawal-style sentence anywhere, and for the bare keyword alone."""
+    anchor, keyword = _stop_parts(template)
+    # A very short anchor ("STOP {business}") would match ordinary chat; then only the keyword counts.
+    sentence = re.compile(_literal_pattern(anchor)) if len(anchor) >= 12 else None
+    # The keyword counts only as the whole message (punctuation aside): "STOP the delivery" or
+    # "Stopp, ich meinte Samstag" is ordinary chat, and so is "stoppen".
+    bare = (re.compile(r"^[\W_]*" + _literal_pattern(keyword, _KEYWORD_SPELLINGS) + r"[\W_]*$")
+            if keyword else None)
+    return sentence, bare
+
+
+def _compile_language(t: LanguageTemplates) -> _LanguagePatterns:
+    """Compile the recognition patterns of one language's templates."""
+    keyword = _literal_pattern(_consent_keyword(t.consent))
+    # The token "(Einwilligung 3f2a9c1b/r)" is the anchor; the brackets are optional because
+    # customers delete them, but the id must be exactly 8 hex digits so prose cannot match.
+    token = re.compile(
+        r"(?<![^\W\d_])" + keyword + r"\s*[:#]?\s*([0-9a-f]{8})(?:\s*/\s*([a-z0-9]{1,8}))?(?![0-9a-z/])"
+    )
+    withdrawal, withdrawal_bare = _compile_stop(t.withdrawal)
+    optout, optout_bare = _compile_stop(t.marketing_optout)
+    purposes = tuple(
+        (pid, re.compile(r"(?<!\w)" + _literal_pattern(label) + r"(?!\w)"))
+        for pid, label in t.purpose_labels.items() if label.strip()
+    )
+    return _LanguagePatterns(t.lang, token, withdrawal, withdrawal_bare, optout, optout_bare, purposes)
+
+
+@dataclass(frozen=True)
+class Recognition:
+    """What one message is: its event and, for consents, the token found."""
+
+    event: str
+    lang: str = ""
+    consent_id: str = ""
+    source: str = ""
+    purposes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recognizer:
+    """Recognises consent, withdrawal and opt-out messages of one business."""
+
+    business: str
+    languages: tuple[_LanguagePatterns, ...]
+    purpose_order: tuple[str, ...]
+    known_versions: dict[str, KnownVersion] = field(default_factory=dict)
+    current_ids: frozenset[str] = frozenset()
+    own_senders: frozenset[str] = frozenset()  # folded names whose messages are the business's own
+    # lang -> purpose id -> label, in the site's order of languages (the first is the site's own)
+    purpose_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Every event pattern in one alternation: most chat messages are no event, and one search that
+    # fails rules them out (a long export spent most of its recognition time on the separate searches).
+    any_event: re.Pattern[str] | None = None
+
+    def labels(self, lang: str | None = None) -> dict[str, str]:
+        """Purpose id -> label in `lang` (default: the site's first language), for the register."""
+        if lang in self.purpose_labels:
+            return dict(self.purpose_labels[lang])
+        return dict(next(iter(self.purpose_labels.values()), {}))
+
+    def is_own(self, sender: str | None) -> bool:
+        """Whether a sender is the business itself."""
+        return sender is not None and fold(sender) in self.own_senders
+
+    def version_status(self, consent_id: str) -> str:
+        """`current`, `outdated (<date>)` or `unknown` for a consent id."""
+        if consent_id in self.current_ids:
+            return "current"
+        known = self.known_versions.get(consent_id)
+        if known is not None:
+            return f"outdated ({known.date})"
+        return "unknown"
+
+    def recognize(self, text: str) -> Recognition | None:
+        """The event a message text stands for, or None for ordinary chat."""
+        folded = fold(text)
+        if not folded or (self.any_event is not None and self.any_event.search(folded) is None):
+            return None
+        # Withdrawal before opt-out before consent: the more restrictive reading wins.
+        for lp in self.languages:
+            if lp.withdrawal and lp.withdrawal.search(folded):
+                return Recognition(EVENT_WITHDRAWAL, lang=lp.lang)
+        bare = [lp.lang for lp in self.languages if lp.withdrawal_bare and lp.withdrawal_bare.match(folded)]
+        if bare:
+            # "STOP" is the same word in every language: name a language only if just one uses it.
+            return Recognition(EVENT_WITHDRAWAL, lang=bare[0] if len(bare) == 1 else "")
+        for lp in self.languages:
+            if (lp.optout and lp.optout.search(folded)) or (lp.optout_bare and lp.optout_bare.match(folded)):
+                return Recognition(EVENT_MARKETING_OPT_OUT, lang=lp.lang, purposes=(MARKETING_PURPOSE,))
+        for lp in self.languages:
+            m = lp.consent_token.search(folded)
+            if m:
+                return Recognition(EVENT_CONSENT, lang=lp.lang, consent_id=m.group(1),
+                                   source=m.group(2) or "", purposes=self._purposes(folded, lp))
+        return None
+
+    def _purposes(self, folded: str, lp: _LanguagePatterns) -> tuple[str, ...]:
+        """Purpose ids whose label occurs in the message (own language first, then any)."""
+        found = {pid for pid, pattern in lp.purposes if pattern.search(folded)}
+        if not found:
+            # A customer may have ticked boxes on the German page and then edited in English.
+            found = {pid for other in self.languages for pid, pattern in other.purposes if pattern.search(folded)}
+        return tuple(pid for pid in self.purpose_order if pid in found)
+
+
+def build_recognizer(
+    templates: list[LanguageTemplates],
+    business: str,
+    known_versions: list[KnownVersion],
+    current_versions: dict[str, str],
+    own_senders: Iterable[str] = (),
+) -> Recognizer:
+    """Compile the recogniser for one business from the site's own message templates."""
+    if not templates:
+        raise ValueError("at least one language's templates are needed")
+    order: list[str] = []
+    for t in templates:
+        order.extend(pid for pid in t.purpose_labels if pid not in order)
+    known = {v.id.lower(): v for v in known_versions}
+    current = frozenset(v.lower() for v in current_versions.values())
+    own = frozenset(fold(name) for name in [business, *own_senders] if name.strip())
+    languages = tuple(_compile_language(t) for t in templates)
+    patterns = [p for lp in languages for p in (lp.consent_token, lp.withdrawal, lp.withdrawal_bare, lp.optout,
+                                                 lp.optout_bare) if p is not None]
+    return Recognizer(
+        business=business,
+        languages=languages,
+        any_event=re.compile("|".join(f"(?:{p.pattern})" for p in patterns)),
+        purpose_order=tuple(order),
+        known_versions=known,
+        current_ids=current,
+        own_senders=own,
+        purpose_labels={t.lang: dict(t.purpose_labels) for t in templates},
+    )
