@@ -14,7 +14,7 @@ from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, e
                          make_site, postgres_bin, postgres_cluster, signed, start_bot, statuses_delivery, wait_until)
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
-from site_builder.bot.site import load_site
+from site_builder.bot.load import load_site
 
 ANNA, BERND, CARLA = "4915123456789", "4916098765432", "4917711122233"
 

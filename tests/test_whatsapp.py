@@ -48,7 +48,7 @@ def test_fill_normalises_whitespace_and_keeps_unknown_fields():
 def test_each_language_computes_its_chat_links_once_and_the_page_shows_exactly_those(site):
     """One home for the chat links (consent.language_chat_links): the pipeline keeps them on the language,
     the length check and the page use that list."""
-    from site_builder.build import plan_build
+    from site_builder.reading import read_site as plan_build
     from site_builder.consent import language_chat_links
 
     plan = plan_build(site / "site.toml")

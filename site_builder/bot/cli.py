@@ -6,10 +6,10 @@ import argparse
 import signal
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from ..messages import t
-from ..problems import Problem, report
+from ..problems import Problem
 
 EXIT_OK, EXIT_INPUT = 0, 1
 
@@ -30,7 +30,7 @@ def prepare(config: Path, overrides: dict[str, Any] | None = None) -> tuple[Any,
     """Settings, site and replies of the bot, or every problem found (nothing is started)."""
     from .replies import Replies
     from .settings import load_bot_settings
-    from .site import load_site
+    from .load import load_site
 
     settings, problems = load_bot_settings(config, overrides=overrides)
     site, site_problems = load_site(config)
@@ -85,35 +85,3 @@ class _Stopped(Exception):
 
 def _stopped(signum: int, frame: object) -> None:
     raise _Stopped
-
-
-def consents_from_database(db: str, out: Path | TextIO, export_rows: list[Any] | None = None,
-                           config: Path | None = None) -> tuple[list[Any], list[Problem], bool]:
-    """For `site-builder consents --db URL [FILES...] -o register.csv`: the register from the bot's database,
-    merged with the rows the lead's command read from chat exports (`export_rows`, may be empty).
-
-    Returns (rows, problems, written) like records.consent_register. The time zone of the rows is [bot] timezone
-    of `config` when it has one, else Europe/Berlin. A relative SQLite path counts from the config's folder."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from .export import export_register
-    from .settings import read_bot_table
-
-    timezone = "Europe/Berlin"
-    root = Path.cwd()
-    if config is not None and config.is_file():
-        table, _ = read_bot_table(config)
-        if table and isinstance(table.get("timezone"), str):
-            timezone = table["timezone"]
-        root = config.parent
-    if "://" not in db and not (root / db).is_file():
-        return [], [report(db, "--db", "bot.db_unavailable", error="no such file")], False
-    try:
-        rows, db_count, dropped = export_register(db, out, export_rows, timezone, root)
-    except SQLAlchemyError as exc:
-        return [], [report(db.split("@")[-1], "--db", "bot.db_unavailable", error=type(exc).__name__)], False
-    if not isinstance(out, (str, Path)):
-        return rows, [], True
-    print(t("bot.exported", out=out, rows=len(rows), db_rows=db_count,
-            export_rows=len(rows) - db_count, dropped=dropped))
-    return rows, [], True

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
+
 from zoneinfo import ZoneInfo
 
 import phonenumbers
 
-from ..register import RegisterRow, merge_registers, write_register_csv
+from ..register import RegisterRow
 from . import store
 from .settings import database_url
 
@@ -40,15 +40,3 @@ def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = 
         return [register_row(row, ZoneInfo(timezone)) for row in store.all_events(engine)]
     finally:
         engine.dispose()
-
-
-def export_register(db: str, out: Path | TextIO, export_rows: list[RegisterRow] | None = None,
-                    timezone: str = "Europe/Berlin", root: Path | None = None) -> tuple[list[RegisterRow], int, int]:
-    """Write the register from the database, merged with rows read from chat exports (if any).
-
-    Returns the rows written, how many came from the database, and how many export rows were dropped because the
-    database already held them. Raises sqlalchemy.exc.SQLAlchemyError if the database cannot be read."""
-    db_rows = database_rows(db, timezone, root)
-    rows, dropped = merge_registers(db_rows, export_rows or [])
-    write_register_csv(rows, out)
-    return rows, len(db_rows), dropped

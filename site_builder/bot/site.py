@@ -1,5 +1,5 @@
 """What the bot takes from the site: the recogniser of `site-builder consents` and the links and contact details
-its replies name. Obtaining them is isolated in `load_site`, the one place that knows how the build is planned."""
+its replies name. `bot.load.load_site` reads them from a site folder; `bot_site` makes them from a read site."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..problems import Problem, errors
 from ..register import Recognizer
 
 
@@ -34,17 +33,6 @@ class BotSite:
     business: Mapping[str, str]  # name, short_name, street, postal_code, city, email
     phone: str  # for people to read
     timezone: str = "Europe/Berlin"
-
-
-def load_site(config: Path) -> tuple[BotSite | None, list[Problem]]:
-    """Read the site in memory (nothing is written) and take the recogniser and the links from it."""
-    from ..commands.consents import site_recognizer
-    from ..reading import read_site
-
-    site = read_site(config)
-    if site.settings is None or errors(site.problems):
-        return None, errors(site.problems)
-    return bot_site(site.settings, site.languages, site_recognizer(site)), []
 
 
 def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer | None) -> BotSite:

@@ -17,7 +17,8 @@ from ..problems import Problem, errors, report
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
     parser = verbs.add_parser("consents", help=t("cli.consents_help"), description=t("cli.consents_description"),
                               epilog=f'{t("register.out_formats")} {t("register.manual_help")}')
-    parser.add_argument("files", nargs="+", type=Path, metavar=t("cli.file"), help=t("cli.exports") + ", .csv")
+    parser.add_argument("files", nargs="*", type=Path, metavar=t("cli.file"), help=t("cli.exports") + ", .csv")
+    parser.add_argument("--db", metavar="URL", default=None, help=t("cli.consents_db"))
     parser.add_argument("-o", "--out", type=Path, default=Path("register.csv"), metavar=t("cli.file"),
                         help=t("cli.register_out"))
     parser.add_argument("--force", action="store_true", help=t("register.force_help"))
@@ -83,7 +84,7 @@ def _write(rows: list[Any], out: Path, labels: dict[str, str], force: bool) -> P
 
 
 def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO,
-                     force: bool = False) -> tuple[list[Any], list[Any], bool]:
+                     force: bool = False, db: str | None = None) -> tuple[list[Any], list[Any], bool]:
     """Read chat exports and manual row files and write the consent register; return its rows, every
     problem, and whether the register was written. Problems are the site's own (settings, texts), those
     of the inputs (unreadable files and lines, each with file and line) and those of the target.
@@ -98,6 +99,13 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO,
         return [], [problem], False
     recognizer = site_recognizer(site)
     rows, problems = collect(list(files), recognizer)
+    if db is not None:
+        from_db, found = _database_rows(db, config)
+        if found:
+            return [], found, False
+        from ..register import merge_registers
+
+        rows, _ = merge_registers(from_db, rows)  # a message the bot saw live and an export both hold: once
     warnings: list[Problem] = [p for p in site.problems if p.severity != "error"]
     if not isinstance(out, Path):
         write_csv(rows, out, recognizer.labels())
@@ -106,9 +114,30 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO,
     return rows, warnings + problems, True
 
 
+def _database_rows(db: str, config: Path) -> tuple[list[Any], list[Problem]]:
+    """The register rows the consent bot stored (`--db`: a URL, or an SQLite file next to site.toml)."""
+    try:
+        from ..bot.export import database_rows
+        from ..bot.settings import read_bot_table
+        from sqlalchemy.exc import SQLAlchemyError
+    except ImportError:
+        return [], [report(db, "--db", "cli.bot_extra_missing")]
+    table, _ = read_bot_table(config)
+    timezone = table.get("timezone") if table and isinstance(table.get("timezone"), str) else "Europe/Berlin"
+    if "://" not in db and not (config.parent / db).is_file():
+        return [], [report(db, "--db", "bot.db_unavailable", error="no such file")]
+    try:
+        return database_rows(db, timezone, config.parent), []
+    except SQLAlchemyError as exc:
+        return [], [report(db.split("@")[-1], "--db", "bot.db_unavailable", error=type(exc).__name__)]
+
+
 def run(args: argparse.Namespace) -> int:
+    if not args.files and args.db is None:
+        print(report("consents", "FILE/--db", "bot.no_rows_source"), file=sys.stderr)
+        return 2
     out = sys.stdout if str(args.out) == "-" else args.out
-    rows, problems, written = consent_register(args.config, args.files, out, force=args.force)
+    rows, problems, written = consent_register(args.config, args.files, out, force=args.force, db=args.db)
     for problem in problems:
         print(problem, file=sys.stderr)
     if not written:
