@@ -134,10 +134,12 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 # The consent-bot tests start their own PostgreSQL cluster with initdb/pg_ctl.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || command -v initdb >/dev/null 2>&1 ||
   missing+=(postgresql)
+# The consent-register test opens the CSV in a real spreadsheet (LibreOffice Calc, headless).
+command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 if (( ${#missing[@]} )); then
   apt_install "${missing[@]}"
 else
-  step "Debian packages present: Chromium, nginx, Java, npm, DejaVu fonts, PostgreSQL"
+  step "Debian packages present: Chromium, nginx, Java, npm, DejaVu fonts, PostgreSQL, LibreOffice Calc"
 fi
 
 # The checkers of the browser tests (axe-core, vnu-jar), exactly as locked. Again when the lock changed.
