@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
+from .messages import t
+
 CONFIG = "site.toml"
 
 
@@ -45,8 +47,7 @@ def plan_jobs(folders: Sequence[Path], out: Path | None) -> tuple[list[Job], lis
     for folder in folders:
         name = folder.resolve().name
         if out is not None and name in names:
-            mistakes.append(f"{folder}: same folder name as {names[name]}, so both would write to {out / name} "
-                            "(rename one, or build without --out)")
+            mistakes.append(t("multi.same_name", folder=folder, other=names[name], out=out / name))
             continue
         names[name] = folder
         jobs.append(Job(name, folder, (out / name) if out is not None else folder / "output"))
@@ -61,20 +62,19 @@ def build_one(job: Job, strict: bool = False, preview: bool = False) -> SiteResu
     started = time.perf_counter()
     if not job.config.is_file():
         return SiteResult(job.name, str(job.folder), str(job.out), False,
-                          [f"{job.config}: file: missing (each SITE_DIR holds its own {CONFIG} and content/; "
-                           "`site-builder init DIR` creates them)"])
+                          [t("multi.missing", config=job.config)])
     try:
         kwargs = {"preview": True} if preview else {}
         result = build(job.config, job.out, strict=strict, **kwargs)
     except Exception as exc:  # a bug in one site's build is reported as that site's failure
         return SiteResult(job.name, str(job.folder), str(job.out), False,
-                          [f"{job.config}: the build crashed: {exc.__class__.__name__}: {exc}"],
+                          [t("multi.crashed", config=job.config, error=f"{exc.__class__.__name__}: {exc}")],
                           time.perf_counter() - started)
     failed = errors(result.problems, strict)
     ok = (result.written or result.unchanged) and not failed
     shown = failed if failed else result.problems
     if not ok and not shown:
-        shown = [f"{job.config}: not built"]
+        shown = [t("multi.not_built", config=job.config)]
     return SiteResult(job.name, str(job.folder), str(job.out), ok, [str(p) for p in shown],
                       time.perf_counter() - started, len(result.files) if ok else 0)
 
@@ -102,7 +102,7 @@ def build_many(jobs: Sequence[Job], *, workers: int | None = None, strict: bool 
                     yield future.result()
                 except Exception as exc:  # the worker itself died (out of memory, killed)
                     yield SiteResult(job.name, str(job.folder), str(job.out), False,
-                                     [f"{job.config}: the build process failed: {exc.__class__.__name__}: {exc}"])
+                                     [t("multi.process_failed", config=job.config, error=f"{exc.__class__.__name__}: {exc}")])
 
 
 class Progress:
@@ -117,15 +117,15 @@ class Progress:
         self.done += 1
         self.failed += not result.ok
         if not self.tty:
-            state = "ok    " if result.ok else "FAILED"
-            detail = f"{result.files} files" if result.ok else f"{len(result.problems)} problem(s)"
-            self.stream.write(f"[{self.done}/{self.total}] {state} {result.name} ({detail}, "
-                              f"{result.seconds * 1000:.0f} ms)\n")
+            state = t("multi.ok") if result.ok else t("multi.failed")
+            detail = t("multi.files", n=result.files) if result.ok else t("multi.problems", n=len(result.problems))
+            self.stream.write(t("multi.progress_line", done=self.done, total=self.total, state=state,
+                                name=result.name, detail=detail, ms=f"{result.seconds * 1000:.0f}") + "\n")
         else:
             width = 30
             filled = round(width * self.done / self.total)
-            failed = f", {self.failed} failed" if self.failed else ""
-            self.stream.write(f"\r\x1b[2K[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} sites"
+            failed = t("multi.bar_failed", n=self.failed) if self.failed else ""
+            self.stream.write(f"\r\x1b[2K[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {t('multi.sites')}"
                               f"{failed}  {result.name[:30]}")
             if self.done == self.total:
                 self.stream.write("\n")
@@ -135,9 +135,9 @@ class Progress:
 def summary(results: Sequence[SiteResult], seconds: float) -> str:
     """The closing report: the count, then each failure with every message."""
     failed = [r for r in results if not r.ok]
-    lines = [f"{len(results)} site(s) in {seconds:.1f} s: {len(results) - len(failed)} built, {len(failed)} failed"]
+    lines = [t("multi.summary", n=len(results), s=f"{seconds:.1f}", built=len(results) - len(failed), failed=len(failed))]
     for result in sorted(failed, key=lambda r: r.name):
-        lines.append(f"FAILED {result.name} ({result.folder}):")
+        lines.append(t("multi.failed_site", name=result.name, folder=result.folder))
         lines += [f"  {message}" for message in result.problems]
     return "\n".join(lines)
 
@@ -154,7 +154,7 @@ def build_many_cli(folders: Sequence[Path], *, out: Path | None = None, jobs: in
     if mistakes:
         for mistake in mistakes:
             print(mistake, file=stream)
-        print(f"{len(mistakes)} folder(s) cannot be built as given; nothing was built", file=stream)
+        print(t("multi.mistakes", n=len(mistakes)), file=stream)
         return 2
     started = time.perf_counter()
     progress = Progress(len(planned), stream, tty)

@@ -41,9 +41,17 @@ class BuildResult:
     recovered: list[str] = field(default_factory=list)
     default_lang: str = ""
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, root: Path) -> dict[str, Any]:
+        """What an unchanged rebuild reports again; files named relative to the site's folder, so that the
+        same site gives the same bytes wherever it is built from."""
+        def rel(file: str) -> str:
+            try:
+                return Path(file).resolve().relative_to(root.resolve()).as_posix()
+            except (ValueError, OSError):
+                return file
+
         return {"consent_ids": self.consent_ids, "page_weight": list(self.page_weight),
-                "warnings": [[p.file, p.where, p.what, p.fix] for p in self.problems if p.severity != "error"],
+                "warnings": [[rel(p.file), p.where, p.what, p.fix] for p in self.problems if p.severity != "error"],
                 "default_lang": self.default_lang}
 
 
@@ -131,7 +139,7 @@ def _write(result: BuildResult, out: Path, units: list[Unit], previous: Manifest
                             for rel in strangers(out, previous)]
         result.files = dict(new.written)
         result.page_weight = page_weight(site.files)
-        new.commit(digest, result.summary())
+        new.commit(digest, result.summary(site.settings.root))
         result.written = True
     finally:
         new.discard()

@@ -89,7 +89,7 @@ def _common(settings: Settings) -> dict[str, Any]:
     """The settings values the posters, blocks and notes read (the labels' placeholders may name `business`)."""
     return {"business": settings.raw.get("business"), "base_url": settings.base_url,
             "channels": dict(settings.channels), "print": settings.raw.get("print"),
-            "primary": settings.theme.primary, "logo": settings.theme.get("logo"), "file": str(settings.path),
+            "primary": settings.theme.primary, "logo": settings.theme.get("logo"), "file": settings.path.name,
             "languages": list(settings.languages), "phone": settings.phone_e164}
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..problems import Problem
+
 # The customer proves consent by sending the message the landing page prefilled, so the
 # register is built from chat exports (Android/iOS, German/English, .txt or .zip).
 #
@@ -95,22 +97,23 @@ class ChatMessage:
     is_system: bool = False
 
 
-@dataclass(frozen=True)
-class ReadProblem:
-    """A line or file that could not be read as chat messages."""
+@dataclass(frozen=True, order=True)
+class LineProblem(Problem):
+    """A line or file of an export that could not be read: the one problem type, with its line number kept."""
 
-    file: str
-    line: int | None
-    message: str
-    severity: str = "error"  # "error" or "warning"
+    line: int | None = None
 
-    def __str__(self) -> str:
-        # The catalogue only words the line: the model itself imports nothing from the build.
-        from ..messages import t
+    @property
+    def message(self) -> str:
+        return self.what
 
-        where = t("register.where_line", line=self.line) if self.line is not None else t("register.where_file")
-        prefix = f"{t('common.warning')}: " if self.severity == "warning" else ""
-        return f"{prefix}{self.file}: {where}: {self.message}"
+
+def ReadProblem(file: str, line: int | None, message: str, severity: str = "error") -> LineProblem:  # noqa: N802
+    """A problem at a line of an export (line None: the whole file), worded `<file>: line N: <what>`."""
+    from ..messages import t  # the catalogue words only "line N" / "file"
+
+    where = t("register.where_line", line=line) if line is not None else t("register.where_file")
+    return LineProblem(file, where, message, "", severity, line)
 
 
 @dataclass(frozen=True)
