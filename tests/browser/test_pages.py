@@ -72,8 +72,8 @@ def check_page(site, new_context, device: dict, path: str, axe_source: str) -> l
     except AssertionError as exc:
         problems.append(f"stored something: {exc}")
     loaded = {r.url.removeprefix(site.base) for r in watch.responses}
-    if not loaded <= {path, "logo.svg"}:
-        problems.append(f"loads more than itself and the logo: {sorted(loaded)}")
+    if not loaded <= {path, "logo.svg", "favicon.png"}:  # the favicon: browsers ask for one on every page anyway
+        problems.append(f"loads more than itself, the logo and the favicon: {sorted(loaded)}")
     problems += [f"request to another origin: {u}" for u in watch.foreign]
     problems += [f"CSP violation: {c}" for c in watch.csp] + [f"console: {c}" for c in watch.console]
     if watch.whatsapp:
