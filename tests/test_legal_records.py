@@ -237,3 +237,20 @@ def test_check_lists_the_open_legal_todos_apart_from_errors(built_example, monke
     later, _ = load_settings(config, now=dt.date(2028, 1, 1))
     wheres = [p.where for p in todos_mod.todos(later)]
     assert "site.as_of" in wheres and "transfer.reviewed" in wheres and "transfer" in wheres
+
+
+def test_the_consent_record_explains_the_bot_as_the_proof_when_it_is_on(tmp_path):
+    from conftest import copy_example, run_cli
+
+    site = copy_example(tmp_path / "site")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    assert "Einwilligungs-Bot" not in (site / "output" / "records" / "de" / "consent.html").read_text(encoding="utf-8")
+    with open(site / "site.toml", "a", encoding="utf-8") as fh:
+        fh.write('\n[bot]\nphone_number_id = "123456"\n')
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    de = (site / "output" / "records" / "de" / "consent.html").read_text(encoding="utf-8")
+    en = (site / "output" / "records" / "en" / "consent.html").read_text(encoding="utf-8")
+    assert "Nachweis durch den Einwilligungs-Bot" in de and "site-builder consents --db" in de
+    assert "Proof by the consent bot" in en

@@ -84,6 +84,8 @@ def consent_record(site: Site) -> Record:
         Section("channels", w("channels"), _channels(site), w("channels_ref")),
         Section("collection", w("collection"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),),
                 w("collection_ref")),
+        *((Section("bot", w("bot"), (Bullets(tuple(rich(x) for x in w.texts("bot_steps")), ordered=True),),
+                   w("bot_ref")),) if site.settings.raw.get("bot") is not None else ()),
         Section("fallback", w("fallback"), _fallback(site), w("fallback_ref")),
         Section("scenarios", w("scenarios"), _scenarios(site), w("scenarios_ref")),
         Section("versions", w("versions"), _versions(site), w("versions_ref")),
