@@ -26,6 +26,17 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, where every check must run: {report.longrepr}"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """The same for a whole module that skips itself while being collected (`pytest.skip(allow_module_level=True)`,
+    a module-level `skipif`): in CI that is a failed collection, not a silent skip."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped:
+        report.outcome = "failed"
+        report.longrepr = f"module skipped in CI, where every check must run: {report.longrepr}"
+
+
 def copy_example(target: Path) -> Path:
     """The example business (settings, logo, texts, archived consent versions) copied to `target`."""
     target.mkdir(parents=True, exist_ok=True)
