@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 CARD_SIZE = (1200, 630)
 TOUCH_ICON = 180
 ICO_SIZES = (16, 32, 48)
-RENDER_VERSION = "1"
-FONTS = Path(__file__).parent / "fonts"
+RENDER_VERSION = "2"
 
 
 def card_name(lang: str) -> str:
@@ -42,42 +41,29 @@ def _hex(value: str) -> tuple[float, float, float]:
 
 
 def _canvas(width: float, height: float) -> tuple[Any, io.BytesIO]:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    for name, file in (("SBVera", "Vera.ttf"), ("SBVeraBd", "VeraBd.ttf")):
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(TTFont(name, str(FONTS / file)))
+    from .typefaces import register_fonts
+
+    register_fonts()  # the posters' fonts, embedded the same way
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=0)
     return page, buffer
 
 
 def _draw_logo(page: Any, logo: Path | None, initial: str, colour: str, x: float, y: float, size: float) -> None:
-    """The logo scaled into a square, or the initial on a rounded square in the brand colour."""
-    if logo is not None and logo.suffix.lower() == ".svg":
-        from reportlab.graphics import renderPDF
-        from svglib.svglib import svg2rlg
+    """The logo fitted into a square (the posters' logo handling), or the initial on a rounded square."""
+    from .typefaces import FONT_BOLD  # ReportLab: imported only when images are drawn
 
-        drawing = svg2rlg(str(logo))
-        if drawing is not None and drawing.width and drawing.height:
-            scale = size / max(float(drawing.width), float(drawing.height))
-            page.saveState()
-            page.translate(x + (size - drawing.width * scale) / 2, y + (size - drawing.height * scale) / 2)
-            page.scale(scale, scale)
-            renderPDF.draw(drawing, page, 0, 0)
-            page.restoreState()
-            return
-    if logo is not None and logo.suffix.lower() != ".svg":
-        from reportlab.lib.utils import ImageReader
+    if logo is not None:
+        from .printing.logo import poster_logo
 
-        page.drawImage(ImageReader(str(logo)), x, y, size, size, preserveAspectRatio=True, anchor="c", mask="auto")
+        poster_logo(logo).draw(page, x, y, size, size)
         return
     page.setFillColorRGB(*_hex(colour))
     page.roundRect(x, y, size, size, size * 0.18, stroke=0, fill=1)
     page.setFillColorRGB(1, 1, 1)
-    page.setFont("SBVeraBd", size * 0.6)
+    page.setFont(FONT_BOLD, size * 0.6)
     page.drawCentredString(x + size / 2, y + size * 0.29, initial)
 
 
@@ -118,6 +104,8 @@ def _fit(page: Any, text: str, font: str, size: float, width: float, min_size: f
 
 def card_png(name: str, benefit: str, logo: Path | None, colour: str) -> bytes:
     """The 1200x630 link-preview card: logo, name set large, the benefit line, on the brand colour."""
+    from .typefaces import FONT, FONT_BOLD  # ReportLab: imported only when images are drawn
+
     width, height = CARD_SIZE
     page, buffer = _canvas(width, height)
     page.setFillColorRGB(*_hex(colour))
@@ -126,17 +114,17 @@ def card_png(name: str, benefit: str, logo: Path | None, colour: str) -> bytes:
     page.roundRect(40, 40, width - 80, height - 80, 28, stroke=0, fill=1)
     _draw_logo(page, logo, (name[:1] or "?").upper(), colour, 90, height - 90 - 200, 200)
     page.setFillColorRGB(0.1, 0.1, 0.1)
-    size, lines = _fit(page, name, "SBVeraBd", 72, width - 420, 36)
+    size, lines = _fit(page, name, FONT_BOLD, 72, width - 420, 36)
     y = height - 120 - size
     for line in lines:
-        page.setFont("SBVeraBd", size)
+        page.setFont(FONT_BOLD, size)
         page.drawString(340, y, line)
         y -= size * 1.15
-    size, lines = _fit(page, benefit, "SBVera", 40, width - 180, 24)
+    size, lines = _fit(page, benefit, FONT, 40, width - 180, 24)
     y = 180
     page.setFillColorRGB(0.25, 0.25, 0.25)
     for line in lines:
-        page.setFont("SBVera", size)
+        page.setFont(FONT, size)
         page.drawString(90, y, line)
         y -= size * 1.25
     page.showPage()
