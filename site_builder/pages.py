@@ -162,25 +162,36 @@ class LanguageSite:
     chat_links: list[ChatLink]
 
 
-def ui_defaults(settings: Settings, lang: str) -> dict[str, Any]:
-    """The theme's own labels of a language (themes/default/pages/<lang>.toml, overridable per site);
-    a text's front matter overrides each. A language the theme has no labels for gets the English ones."""
+def ui_defaults(settings: Settings, lang: str, problems: list[Problem]) -> dict[str, Any]:
+    """The theme's own labels of a language (themes/default/pages/<lang>.toml), a text's front matter overriding
+    each. A site's copy of the file overrides key by key, so a copy made before a label was added still works;
+    a language the theme has no labels for gets the English ones; a file that is not TOML is a problem."""
+    import tomllib
+
     from .wording import Wording
 
-    wording = Wording(settings.root, settings.theme.name)
-    rel = f"pages/{lang}.toml" if wording.locate(f"pages/{lang}.toml") else "pages/en.toml"
-    problems: list = []
-    return dict(wording.toml(rel, problems) or {})
+    labels: dict[str, Any] = {}
+    for rel in ("pages/en.toml", f"pages/{lang}.toml"):
+        for folder in reversed(Wording(settings.root, settings.theme.name).folders):
+            path = folder / rel
+            if not path.is_file():
+                continue
+            try:
+                labels.update(tomllib.loads(path.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+                problems.append(Problem(str(path), "TOML", str(exc), 'write entries as key = "..."'))
+    return labels
 
 
 def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], consent_id: str, fragment: str,
                     versions: list[Version], all_links: Mapping[str, Mapping[str, str]], chat: list[ChatLink],
-                    env: jinja2.Environment, js: str, greeting: str | None = None) -> LanguageSite:
+                    env: jinja2.Environment, js: str, greeting: str | None = None,
+                    labels: Mapping[str, Any] | None = None) -> LanguageSite:
     """Every page of one language. all_links: each language's page links (content.page_links, computed once
     by the pipeline); chat: this language's chat links (consent.language_chat_links, computed once);
     greeting: the business's automatic answer shown in the chat preview."""
     s = settings.for_lang(lang)
-    ui = {**ui_defaults(settings, lang), **texts["index"].meta}
+    ui = {**(labels if labels is not None else ui_defaults(settings, lang, [])), **texts["index"].meta}
     ui_consent = dict(texts["consent"].meta)
     business_short = s.business.short_name or s.business.name
     links = chat

@@ -15,7 +15,7 @@ from .config import Settings, load_settings
 from .consent import ChatLink, Version, check_message_length, language_chat_links, read_archive
 from .content import Text, read_language_texts
 from .pages import (LanguageSite, consent_for, logo_file, render_language, text_context, theme_environment,
-                    theme_static, vcard)
+                    theme_static, ui_defaults, vcard)
 from .problems import Problem, errors
 
 @dataclass
@@ -101,9 +101,13 @@ def read_site(config: Path) -> Site:
     js = theme_static(settings, "app.js")
     all_links = {lang: language.links for lang, language in site.languages.items()}
     greeting = _first_answers(settings, site.languages)
+    labels = {lang: ui_defaults(settings, lang, site.problems) for lang in site.languages}
+    if errors(site.problems):
+        return site
     for lang, language in site.languages.items():
         pages = render_language(settings, lang, language.texts, language.consent_id, language.fragment,
-                                language.versions, all_links, language.chat_links, env, js, greeting.get(lang))
+                                language.versions, all_links, language.chat_links, env, js, greeting.get(lang),
+                                labels[lang])
         site.sites[lang] = pages
         site.files.update({f"site/{path}": data for path, data in pages.files.items()})
     site.files["site/contact.vcf"] = vcard(settings)

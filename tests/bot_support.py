@@ -10,6 +10,7 @@ import itertools
 import json
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -300,3 +301,19 @@ def postgres_cluster() -> Iterator[Postgres]:
             run(str(binaries / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+# site.toml without its [bot] table: the same site as `site-builder consents` sees it without the bot.
+_BOT_TABLE = re.compile(r"^\[\[?\s*bot(\.[^\]]*)?\s*\]\]?\s*$")
+_ANY_TABLE = re.compile(r"^\[")
+
+
+def without_bot_table(text: str) -> str:
+    """site.toml's text with its [bot] and [bot.*] tables left out."""
+    out, inside = [], False
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if _ANY_TABLE.match(stripped):
+            inside = bool(_BOT_TABLE.match(stripped))
+        if not inside:
+            out.append(line)
+    return "".join(out)

@@ -19,7 +19,7 @@ from site_builder.bot import store
 from site_builder.bot.export import chat_name
 from site_builder.bot.settings import database_url
 from site_builder.bot.load import load_site
-from site_builder.bot.site import without_bot_table
+from bot_support import without_bot_table
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ANNA, BERND = "4915123456789", "4916098765432"

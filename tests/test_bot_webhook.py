@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from site_builder.bot.graph import within_window
-from site_builder.bot.site import without_bot_table
+from bot_support import without_bot_table
 from site_builder.bot.webhook import customer_messages, sign, signature_ok
 
 NOW = dt.datetime(2026, 12, 2, 12, 0, tzinfo=dt.timezone.utc)

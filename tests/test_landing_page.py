@@ -231,3 +231,20 @@ def test_language_switch_points_to_the_same_page(built_example, lang_dir):
         assert switch, path
         for link in switch:
             assert (path.parent / link["href"]).resolve().is_file(), (path, link)
+
+
+def test_a_sites_copy_of_the_page_labels_overrides_key_by_key_and_a_broken_one_is_named(tmp_path):
+    from conftest import copy_example, run_cli
+
+    site = copy_example(tmp_path / "site")
+    labels = site / "themes" / "default" / "pages" / "de.toml"
+    labels.parent.mkdir(parents=True)
+    labels.write_text('notice_heading = "Das Wichtigste in Kürze"\n', encoding="utf-8")  # an older, shorter copy
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "output" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Das Wichtigste in Kürze" in page and "So sieht Ihr Chat aus" in page  # the rest from the theme
+    labels.write_text('notice_heading = "unclosed\n', encoding="utf-8")
+    result = run_cli("check", cwd=site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "pages/de.toml: TOML:" in result.stderr

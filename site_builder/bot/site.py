@@ -3,7 +3,6 @@ its replies name. `bot.load.load_site` reads them from a site folder; `bot_site`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -52,20 +51,3 @@ def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer
     business["short_name"] = business["short_name"] or business["name"]
     return BotSite(settings.root, recognizer, settings.default_lang, langs, business,  # type: ignore[arg-type]
                    display_phone(settings.phone_e164))
-
-
-# A [bot] table in site.toml is the bot's own; tests and tools that need the settings without it use this.
-_BOT_TABLE = re.compile(r"^\[\[?\s*bot(\.[^\]]*)?\s*\]\]?\s*$")
-_ANY_TABLE = re.compile(r"^\[")
-
-
-def without_bot_table(text: str) -> str:
-    """site.toml's text with its [bot] and [bot.*] tables left out."""
-    out, inside = [], False
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        if _ANY_TABLE.match(stripped):
-            inside = bool(_BOT_TABLE.match(stripped))
-        if not inside:
-            out.append(line)
-    return "".join(out)
