@@ -150,9 +150,12 @@ def test_risk_assessment_is_a_threshold_analysis_with_the_dsk_list(built_example
     root = dom(built_example / "records" / lang / "risk-assessment.html")
     title = root.find(lambda n: n.tag == "h1")[0].text()
     assert re.search(r"(Schwellwertanalyse|Threshold analysis)", title) and "Folgenabschätzung" not in title
-    for item in ("dsk-3", "dsk-11", "dsk-other"):
-        assert len(" ".join(row_cells(root, item))) > 20
-    assert re.search(r"(offen|open)", " ".join(row_cells(root, "dsk-other")))
+    # all 17 items of version 1.1 in order; the three whose wording could not be confirmed stay open, never "no"
+    for number in range(1, 18):
+        cells = row_cells(root, f"dsk-{number}")
+        assert cells[0] == str(number) and len(" ".join(cells)) > 20
+        expected = r"^(offen|open)$" if number in (2, 15, 16) else r"^(nein|no)$"
+        assert re.search(expected, cells[2]), (number, cells)
     assert re.search(r"(17\.10\.2018|17 Oct 2018)", dom(built_example / "records" / lang / "risk-assessment.html")
                      .by_id("dsk-list").text())
     necessity = section_content(root, "art35-7b")
