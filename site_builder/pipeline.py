@@ -56,8 +56,9 @@ class BuildResult:
 
 
 def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
-          preview: bool = False) -> BuildResult:
-    """Validate everything, then (unless write=False, for `check`) swap the new output into `out`."""
+          preview: bool = False, two_cores: bool = False) -> BuildResult:
+    """Validate everything, then (unless write=False, for `check`) swap the new output into `out`.
+    two_cores: draw the units on two processes where that pays (site_builder.parallel)."""
     result = BuildResult()
     if write:
         try:
@@ -93,7 +94,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
         result.files = {path: 0 for unit in units for path in stages.planned_files(unit)}
         return result
     try:
-        _write(result, out, units, previous, digest if not preview else "", site, preview)
+        _write(result, out, units, previous, digest if not preview else "", site, preview, two_cores)
     except InputError as exc:
         result.problems += exc.problems
         return result
@@ -116,16 +117,25 @@ def _write_problem(out: Path, exc: OSError) -> Problem:
 
 
 def _write(result: BuildResult, out: Path, units: list[Unit], previous: Manifest, digest: str,
-           site: Any, preview: bool) -> None:
+           site: Any, preview: bool, two_cores: bool) -> None:
     """One atomic write: every unit into a fresh folder, then the swap. Whatever fails, `out` stays."""
     from . import stages
 
     new = NewOutput(out, previous)
     try:
         problems: list[Problem] = []
+        drawn = {}
+        if two_cores:
+            from .parallel import draw
+
+            drawn = draw([unit for unit in units if not new.reusable(unit)], new.tmp)
         for unit in units:
+            files = drawn.get(unit.name)
+            if isinstance(files, list):  # the problems the unit raised in the other process
+                problems += files
+                continue
             try:
-                new.add_unit(unit)
+                new.add_unit(unit, files)
             except InputError as exc:
                 problems += exc.problems
         if preview and not problems:  # last: its contact sheet links the poster previews written above

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.preview:
         print(t("cli.preview_progress"), file=sys.stderr, flush=True)
-    result = build(args.config, out, strict=args.strict, preview=args.preview)
+    result = build(args.config, out, strict=args.strict, preview=args.preview, two_cores=True)
     for line in result.recovered:
         print(line, file=sys.stderr)
     for problem in result.problems:
