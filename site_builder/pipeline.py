@@ -40,6 +40,7 @@ class BuildResult:
     archived: list[Path] = field(default_factory=list)
     recovered: list[str] = field(default_factory=list)
     default_lang: str = ""
+    settings: Any = None  # the validated settings, when this run read them (not on an unchanged rebuild)
 
     def summary(self, root: Path) -> dict[str, Any]:
         """What an unchanged rebuild reports again; files named relative to the site's folder, so that the
@@ -78,6 +79,7 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True,
 
     site = read_site(config)
     result.problems += site.problems
+    result.settings = site.settings
     if site.settings is None or errors(site.problems):
         return result
     from . import stages

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     failed = errors(result.problems, args.strict)
     # the to-dos stop nothing unless --strict: the page may go online while they are open
-    settings = load_settings(args.config)[0] if result.consent_ids else None
+    settings = (result.settings or load_settings(args.config)[0]) if result.consent_ids else None
     open_items = todos(settings) if settings is not None else []
     if open_items:
         print(t("cli.todo_heading", n=len(open_items)), file=sys.stderr)
