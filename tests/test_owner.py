@@ -262,15 +262,19 @@ def todo_lines(stderr: str, heading: str = "Still to do") -> list[str]:
 def test_check_lists_the_open_to_dos_apart_from_problems(site):
     result = run_cli("check", cwd=site, env=ENGLISH)
     assert result.returncode == 0, result.stderr
-    assert "Still to do (3): these stop nothing, but you owe them" in result.stderr
+    assert "Still to do (4): these stop nothing, but you owe them" in result.stderr
     items = todo_lines(result.stderr)
-    assert [re.match(r"warning: site\.toml: ([\w.]+):", x).group(1) for x in items] == [
+    assert [re.match(r"warning: site\.toml: ([\w.]+):", x).group(1) for x in items[:3]] == [
         "records.terms_clauses", "site.hosting_provider", "records.host_dpa_filed"]
     assert "letters a, b, c, d, e, f, g, h" in items[0]
-    assert re.search(r"site\.toml: no problems \(\d+ files would be written\); 3 to-do\(s\) still open", result.stdout)
+    # the DSK list's items whose wording could not be confirmed: the owner compares them in a copy of the file
+    assert items[3].startswith("warning: themes/default/records/de/risk-assessment.toml: dsk_list: items 2, 15, 16 "
+                               "of the DSK's list")
+    assert "your own copy of site_builder/themes/default/records/de/risk-assessment.toml" in items[3]
+    assert re.search(r"site\.toml: no problems \(\d+ files would be written\); 4 to-do\(s\) still open", result.stdout)
     assert "all good" not in result.stdout
     strict = run_cli("check", "--strict", cwd=site, env=ENGLISH)
-    assert strict.returncode == 1 and "3 to-do(s) open: --strict treats them as problems" in strict.stderr
+    assert strict.returncode == 1 and "4 to-do(s) open: --strict treats them as problems" in strict.stderr
 
 
 def test_review_dates_passed_are_to_dos_and_closing_all_says_all_good(site):
@@ -283,11 +287,19 @@ def test_review_dates_passed_are_to_dos_and_closing_all_says_all_good(site):
     result = run_cli("check", cwd=site, env=GERMAN)
     assert result.returncode == 0, result.stderr
     items = todo_lines(result.stderr, "Noch offen")
-    assert [re.match(r"Warnung: site\.toml: ([\w.]+):", x).group(1) for x in items] == [
+    assert [re.match(r"Warnung: site\.toml: ([\w.]+):", x).group(1) for x in items[:3]] == [
         "records.terms_clauses", "transfer.reviewed", "site.as_of"], items
     assert "Buchstaben g" in items[0]
     assert "zuletzt am 2025-06-30 geprüft, vor mehr als einem Jahr" in items[1]
     assert "am 2026-01-15 zur Prüfung fällig (alle 12 Monate)" in items[2]
+    assert len(items) == 4 and "Nummern 2, 15, 16 der DSFA-Liste" in items[3], items
+    # the owner compares the open items of the DSK list in a copy of the wording file
+    from site_builder.wording import BUILTIN_THEMES
+
+    own = site / "themes" / "default" / "records" / "de" / "risk-assessment.toml"
+    own.parent.mkdir(parents=True)
+    own.write_text((BUILTIN_THEMES / "default" / "records" / "de" / "risk-assessment.toml").read_text(
+        encoding="utf-8").replace('answer = "open"', 'answer = "no"'), encoding="utf-8")
     edit(site / "site.toml", 'h = "8"', 'g = "7", h = "8"')
     edit(site / "site.toml", "as_of = 2025-01-15", "as_of = 2026-09-01")
     edit(site / "site.toml", "reviewed = 2025-06-30", "reviewed = 2026-09-01")

@@ -51,4 +51,22 @@ def todos(settings: Settings) -> list[Problem]:
     checked = transfer().checked
     if add_months(checked, 12) < now:
         out.append(report(file, "transfer", "config.todo_facts_old", warning=True, date=checked.isoformat()))
-    return out
+    return out + _dsk_open(settings)
+
+
+def _dsk_open(settings: Settings) -> list[Problem]:
+    """The items of the DSK's DPIA list that the risk assessment leaves open (the shipped wording marks those
+    whose wording could not be confirmed): the owner compares them in a copy of the wording file."""
+    from ..wording import Wording  # the records' wording, overridable per site
+
+    rel = f"records/{settings.default_lang}/risk-assessment.toml"
+    wording = Wording(settings.root, settings.theme.name)
+    entries = (wording.toml(rel, []) or {}).get("dsk_list")
+    items = [str(e.get("id")) for e in entries if isinstance(e, dict) and e.get("answer", "open") == "open"] \
+        if isinstance(entries, list) else []
+    if not items:
+        return []
+    # named as the site's own copy: the file the owner creates (or has) to close this
+    own = settings.root / "themes" / settings.theme.name / rel
+    return [report(str(own), "dsk_list", "config.todo_dsk_open", warning=True, items=", ".join(items),
+                   builtin=f"site_builder/themes/default/{rel}")]
