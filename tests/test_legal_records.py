@@ -156,6 +156,8 @@ def test_risk_assessment_is_a_threshold_analysis_with_the_dsk_list(built_example
         assert cells[0] == str(number) and len(" ".join(cells)) > 20
         expected = r"^(offen|open)$" if number in (2, 15, 16) else r"^(nein|no)$"
         assert re.search(expected, cells[2]), (number, cells)
+    # while items are open, "no DPIA needed" is said only with that reservation
+    assert re.search(r"(Vorbehalt|Subject to): (Die Nummern|items) 2, 15, 16 ", section_content(root, "threshold"))
     assert re.search(r"(17\.10\.2018|17 Oct 2018)", dom(built_example / "records" / lang / "risk-assessment.html")
                      .by_id("dsk-list").text())
     necessity = section_content(root, "art35-7b")

@@ -24,9 +24,12 @@ def _threshold(site: Site) -> tuple[Table, Para]:
         met += state == "yes"
         partly += state == "partly"
         rows.append((rich(criterion("criterion")), rich(Run(labels.get(state, state), bold=True)), rich(reason)))
-    listed = any(str(item.raw("answer", "open")) == "yes" for item in w.entries("dsk_list"))
-    dpia = met + partly >= 2 or listed  # WP 248: two criteria make a DPIA the rule; "partly" counts, to be safe
-    result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))
+    answers = {item.id: str(item.raw("answer", "open")) for item in w.entries("dsk_list")}
+    dpia = met + partly >= 2 or "yes" in answers.values()  # WP 248: two criteria make a DPIA the rule; "partly"
+    result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))  # counts, to be safe
+    unsure = [item for item, answer in answers.items() if answer == "open"]
+    if unsure and not dpia:  # "not required" holds only once the open items of the DSK list are compared
+        result += " " + w("result_open", items=", ".join(unsure))
     return (Table((w("criterion"), w("met"), w("reason")), tuple(rows), (0.5, 0.12, 0.38)),
             Para(rich(Run(result, bold=True))))
 

@@ -35,7 +35,7 @@ APP_FILES = ("texts",)
 FIELDS: dict[str, tuple[str, ...]] = {
     "common": ("key", "name"),
     "record-of-processing": ("channels",),
-    "risk-assessment": ("channels", "device", "handler", "met", "partly", "total"),
+    "risk-assessment": ("channels", "device", "handler", "items", "met", "partly", "total"),
     "processor-terms": ("item", "date"),
     "consent": ("columns",),
     "privacy-notice": ("para", "lit"),
