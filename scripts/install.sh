@@ -101,7 +101,10 @@ if installed; then
   step "site-builder with [$extras] is installed in $VENV (pyproject.toml unchanged)"
 else
   step "pip install -e .[$extras] into $VENV (the first time downloads about 100 MB)"
-  "$VPY" -m pip install --disable-pip-version-check --progress-bar on -e ".[$extras]"
+  # editable_mode=compat: a plain path in a .pth file instead of setuptools' import hook, which every
+  # command would pay for at start-up (about 13 ms of a 90 ms rebuild; benchmarks/README.md)
+  "$VPY" -m pip install --disable-pip-version-check --progress-bar on -e ".[$extras]" \
+    --config-settings editable_mode=compat
   { echo "$key"; tr , '\n' <<<"$extras"; } >"$STAMP"
 fi
 
