@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .problems import Problem
+from .glyphs import MissingGlyphs
 from .units import Unit
 
 MARKER = ".site-builder-output"
@@ -218,7 +219,11 @@ class NewOutput:
             sizes = dict(self.previous.units[unit.name]["files"])
             self.written.update(sizes)
         else:
-            sizes = self._write(unit.render() if files is None else files)
+            try:
+                sizes = self._write(unit.render() if files is None else files)
+            except MissingGlyphs as exc:  # the font met a character no check refused: name the document
+                drawn = [p for p in unit.paths if p.endswith((".pdf", ".png"))]
+                raise exc.in_document(str(self.out / (drawn[0] if len(drawn) == 1 else unit.name))) from None
         self.manifest.units[unit.name] = {"digest": unit.digest, "files": sizes}
 
     def _link(self, files: dict[str, int]) -> bool:
