@@ -24,6 +24,7 @@ FONT_BOLD = "SiteBuilderSans-Bold"
 # Above the Basic Multilingual Plane are mostly emoji: DejaVu draws a few dozen of them as outlines and lacks
 # the rest, so an owner would see some printed and others refused. None is printed: one rule for all emoji.
 LAST_PRINTED = 0xFFFF
+SHOWN = 6  # characters named in one message; a whole name in another script needs no more
 
 
 @functools.cache
@@ -59,8 +60,9 @@ def printable() -> frozenset[int]:
 
 def show(chars: str) -> str:
     """Characters for a message, each with its code: 'Ж (U+0416), 中 (U+4E2D)'."""
-    return ", ".join(f"{c} (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}"
-                     for c in dict.fromkeys(chars))
+    distinct = list(dict.fromkeys(chars))
+    shown = ", ".join(f"{c} (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}" for c in distinct[:SHOWN])
+    return shown + (", …" if len(distinct) > SHOWN else "")
 
 
 class MissingGlyphs(InputError):
