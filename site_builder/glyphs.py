@@ -14,8 +14,9 @@ from __future__ import annotations
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
-from .problems import InputError, Problem, report
+from .problems import InputError, report
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 WIDTHS = FONT_DIR / "widths.json"
@@ -78,5 +79,11 @@ class MissingGlyphs(InputError):
         return MissingGlyphs(self.chars, document)
 
 
-def missing_problem(document: str, chars: str) -> Problem:
-    return MissingGlyphs(chars, document).problems[0]
+def render_named(unit: Any, out: Path) -> dict[str, bytes]:
+    """`unit.render()` (a units.Unit), with a MissingGlyphs named by the document it was drawing: its one
+    PDF or PNG below `out`, else the unit's name (the media unit draws several cards)."""
+    try:
+        return unit.render()
+    except MissingGlyphs as exc:
+        drawn = [p for p in unit.paths if p.endswith((".pdf", ".png"))]
+        raise exc.in_document(str(out / (drawn[0] if len(drawn) == 1 else unit.name))) from None

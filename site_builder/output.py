@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .glyphs import render_named
 from .problems import Problem
-from .glyphs import MissingGlyphs
 from .units import Unit
 
 MARKER = ".site-builder-output"
@@ -219,11 +219,8 @@ class NewOutput:
             sizes = dict(self.previous.units[unit.name]["files"])
             self.written.update(sizes)
         else:
-            try:
-                sizes = self._write(unit.render() if files is None else files)
-            except MissingGlyphs as exc:  # the font met a character no check refused: name the document
-                drawn = [p for p in unit.paths if p.endswith((".pdf", ".png"))]
-                raise exc.in_document(str(self.out / (drawn[0] if len(drawn) == 1 else unit.name))) from None
+            # render_named: a PDF that met a character the fonts lack is named in the problem
+            sizes = self._write(render_named(unit, self.out) if files is None else files)
         self.manifest.units[unit.name] = {"digest": unit.digest, "files": sizes}
 
     def _link(self, files: dict[str, int]) -> bool:

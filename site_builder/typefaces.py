@@ -94,7 +94,8 @@ class _SharedSubsetFont(TTFont):
         if found is not None:
             return found
         shared = self._numbered is not None and self._numbered.issuperset(text)
-        if not shared and (missing := "".join(c for c in str(text) if ord(c) not in self._drawn)):
+        chars = text if isinstance(text, str) else bytes(text).decode(encoding)
+        if not shared and (missing := "".join(c for c in chars if ord(c) not in self._drawn)):
             raise MissingGlyphs(missing)  # a check should have refused it: never print an empty box
         found = super().splitString(text, doc, encoding)
         if shared:  # the same in every PDF: keep it

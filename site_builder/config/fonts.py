@@ -14,6 +14,7 @@ joins nor reorders them, so a name would print as unconnected letters in the wro
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 import unicodedata
 from pathlib import Path
@@ -28,6 +29,7 @@ from .settings import Localized
 WEB_ONLY = ("site.title", "site.languages", "site.preset", "theme", "bot")
 RIGHT_TO_LEFT = frozenset(("R", "AL", "AN"))  # Unicode bidi classes of Hebrew, Arabic letters, Arabic digits
 _LAYOUT = frozenset("\n\r\t")  # line breaks and tabs: the layouts split lines, they are never drawn
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Wording folders whose files are set in PDFs (print/<lang>/README.txt is a plain text file: not checked)
 WORDING = ("print", "records", "app")
 # content/<lang>/<file>: the front matter keys that reach a PDF (None: the whole file does)
@@ -38,16 +40,18 @@ CONTENT: dict[str, tuple[str, ...] | None] = {"consent.md": None, "privacy.md": 
 
 def unprintable(text: str) -> tuple[str, str]:
     """The characters of `text` in a right-to-left script, and those no shipped font draws (each once)."""
+    if text.isascii() and not _CONTROL.search(text):  # most texts: the fonts have all of printable ASCII
+        return "", ""
     codes = printable_codes()
     rtl, missing = [], []
-    for char in text:
-        if char in _LAYOUT:
+    for char in dict.fromkeys(text):  # each distinct character once, in the order of first use
+        if char in _LAYOUT or char.isascii() and char.isprintable():
             continue
         if unicodedata.bidirectional(char) in RIGHT_TO_LEFT:
             rtl.append(char)
         elif ord(char) not in codes:
             missing.append(char)
-    return "".join(dict.fromkeys(rtl)), "".join(dict.fromkeys(missing))
+    return "".join(rtl), "".join(missing)
 
 
 def printable(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
