@@ -109,6 +109,16 @@ def test_a_hebrew_purpose_label_names_its_key_and_language(site):
     assert re.search(r"^site\.toml: purposes\[0\]\.label\.de: ש \(U\+05E9\).*right-to-left", result.stderr, re.M)
 
 
+def test_a_text_given_once_for_every_language_is_named_once(site):
+    toml = site / "site.toml"
+    text = re.sub(r'^label = \{ de = "[^\n]*\}$', 'label = "Ja, gern 👍"', toml.read_text(encoding="utf-8"),
+                  count=1, flags=re.M)
+    toml.write_text(text, encoding="utf-8")
+    result = run_cli("check", cwd=site, env=ENV)
+    assert result.returncode == 1
+    assert [x.split(": ")[1] for x in result.stderr.splitlines() if "U+1F44D" in x] == ["purposes[0].label"]
+
+
 def test_a_built_site_is_kept_when_a_later_name_cannot_be_printed(site):
     assert run_cli("build", cwd=site, env=ENV).returncode == 0
     before = tree_digest(site / "output")
@@ -154,14 +164,27 @@ def test_web_only_text_may_use_any_script(site):
     assert result.returncode == 0, result.stderr
 
 
+def test_a_character_reference_in_markdown_is_checked_as_the_character(site):
+    privacy = site / "content/de/privacy.md"
+    source = privacy.read_text(encoding="utf-8")
+    line = next(i for i, x in enumerate(source.splitlines(), 1) if "Verantwortlich für" in x)
+    privacy.write_text(source.replace("Verantwortlich für", "Verantwortlich &#x4E2D; für", 1), encoding="utf-8")
+    result = run_cli("check", cwd=site, env=ENV)
+    assert result.returncode == 1
+    assert f"content/de/privacy.md: line {line}: 中 (U+4E2D): no font of the PDFs" in result.stderr
+
+
 def test_a_character_that_slips_past_the_checks_fails_the_build_naming_the_document(site):
-    """An HTML character reference in the privacy notice is not a character in the file: the check cannot see
-    it, the records draw it. The build stops with a problem naming the PDF, and the previous output stays."""
+    """A string literal in a placeholder is filled in only while the records are made: the check of the file
+    cannot see the character, the records draw it. The build stops with a problem naming the PDF, and the
+    previous output stays."""
     assert run_cli("build", cwd=site, env=ENV).returncode == 0
     before = tree_digest(site / "output")
     privacy = site / "content/de/privacy.md"
     source = privacy.read_text(encoding="utf-8")
-    privacy.write_text(source.replace("Verantwortlich für", "Verantwortlich &#x4E2D; für", 1), encoding="utf-8")
+    privacy.write_text(source.replace("Verantwortlich für", 'Verantwortlich {{ "\\u4e2d" }} für', 1),
+                       encoding="utf-8")
+    assert '{{ "\\u4e2d" }}' in privacy.read_text(encoding="utf-8")
     assert run_cli("check", cwd=site, env=ENV).returncode == 0  # the check cannot know
     result = run_cli("build", cwd=site, env=ENV)
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -14,6 +14,7 @@ joins nor reorders them, so a name would print as unconnected letters in the wro
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 import tomllib
 import unicodedata
@@ -22,7 +23,7 @@ from typing import Any, Iterator
 
 from ..glyphs import printable as printable_codes, show
 from ..problems import report
-from .checker import Checker
+from .checker import Checker, key_name
 from .settings import Localized
 
 # Keys that reach no PDF: the page title, the language list, the theme (colours, logo file) and the bot.
@@ -73,13 +74,15 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
     if where in WEB_ONLY:
         return
     if isinstance(value, Localized):
-        same = len(set(value.values())) == 1  # given as one string for every language: name the key only
-        for lang, text in value.items():
-            if isinstance(text, str):
-                yield (where if same else f"{where}.{lang}"), text
+        texts = {lang: text for lang, text in value.items() if isinstance(text, str)}
+        if len(set(texts.values())) == 1:  # given as one string for every language: the key, once
+            yield where, next(iter(texts.values()))
+        else:
+            for lang, text in texts.items():
+                yield f"{where}.{lang}", text
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{where}.{key}" if where else str(key))
+            yield from _strings(item, f"{where}.{key_name(key)}" if where else key_name(key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _strings(item, f"{where}[{i}]")
@@ -111,10 +114,13 @@ def _printed_files(root: Path, theme: str, languages: list[str]) -> Iterator[tup
 def _check_file(checker: Checker, file: Path, only: tuple[str, ...] | None) -> None:
     """Problems naming the file and line of each unprintable character; front matter keys only if `only`."""
     try:
-        source = file.read_text(encoding="utf-8")
+        source = file.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is accepted, never printed
     except (OSError, UnicodeDecodeError):
         return  # the stage that reads it reports it
     lines = source.splitlines()
+    if only is None and file.suffix == ".md":  # a character reference (&#x4E2D;) becomes the character
+        lines = [html.unescape(line) for line in lines]  # line by line: an encoded line break moves no line
+        source = "\n".join(lines)
     first, last = 0, len(lines)
     if only is not None:  # the front matter between the +++ lines: its values named by `only`
         if not lines or lines[0].strip() != "+++":
