@@ -5,8 +5,11 @@ The same widths and the characters the fonts draw, without ReportLab, for layout
 (fonts/widths.json, written by `python3 -m site_builder.typefaces` from the font files).
 
 DejaVu Sans is Bitstream Vera with more scripts (Cyrillic, Greek, all of Latin): every character Vera had keeps
-its advance width, so no layout moved when it replaced Vera. Registering it costs ReportLab about 16 ms (Vera:
-about 1 ms); it happens only when a PDF or card is actually drawn, never in `check` or an unchanged rebuild.
+its advance width but five rare symbols (ƒ π ∕ ∙, and Ω in bold), so no layout of a usual text moved when it
+replaced Vera (the golden output did not change). Registering both costs ReportLab about 28 ms (Vera:
+about 3 ms; 2026-12-02, this machine); it happens only when a PDF or card is actually drawn, never in `check`
+or an unchanged rebuild. A process that forks workers after importing ReportLab should register first, so
+that the workers inherit the parsed fonts.
 """
 
 from __future__ import annotations
