@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
+from .glyphs import render_named
 from .problems import Problem
 from .units import Unit
 
@@ -218,7 +219,8 @@ class NewOutput:
             sizes = dict(self.previous.units[unit.name]["files"])
             self.written.update(sizes)
         else:
-            sizes = self._write(unit.render() if files is None else files)
+            # render_named: a PDF that met a character the fonts lack is named in the problem
+            sizes = self._write(render_named(unit, self.out) if files is None else files)
         self.manifest.units[unit.name] = {"digest": unit.digest, "files": sizes}
 
     def _link(self, files: dict[str, int]) -> bool:

@@ -1,22 +1,30 @@
-"""The shipped TrueType fonts (Bitstream Vera) for every PDF: posters, invoice blocks and records.
+"""The shipped TrueType fonts (DejaVu Sans and Bold) for every PDF: posters, invoice blocks, records, cards.
 
 Kept apart from printing/qr.py so that drawing the records needs ReportLab's PDF core only, not QR codes or Pillow.
-The same widths without ReportLab, for layouts and checks: printing/metrics.py (fonts/widths.json).
+The same widths and the characters the fonts draw, without ReportLab, for layouts and checks: site_builder.glyphs
+(fonts/widths.json, written by `python3 -m site_builder.typefaces` from the font files).
+
+DejaVu Sans is Bitstream Vera with more scripts (Cyrillic, Greek, all of Latin): every character Vera had keeps
+its advance width but five rare symbols (ƒ π ∕ ∙, and Ω in bold), so no layout of a usual text moved when it
+replaced Vera (the golden output did not change). Registering both costs ReportLab about 28 ms (Vera:
+about 3 ms; 2026-12-02, this machine); it happens only when a PDF or card is actually drawn, never in `check`
+or an unchanged rebuild. A process that forks workers after importing ReportLab should register first, so
+that the workers inherit the parsed fonts.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 import zlib
-from pathlib import Path
 from typing import Sequence
 
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_DIR = Path(__file__).parent / "fonts"
-FONT = "SiteBuilderSans"
-FONT_BOLD = "SiteBuilderSans-Bold"
-_FONT_FILES = {FONT: "Vera.ttf", FONT_BOLD: "VeraBd.ttf"}
+from .glyphs import FONT, FONT_BOLD, FONT_DIR, WIDTHS, MissingGlyphs, scale
+
+_FONT_FILES = {FONT: "DejaVuSans.ttf", FONT_BOLD: "DejaVuSans-Bold.ttf"}
 
 # Every PDF embeds the fonts as subsets. ReportLab numbers the characters of a subset in the order a
 # document first uses them, so each PDF gets a subset of its own, made and compressed anew (a fifth of the
@@ -55,6 +63,8 @@ class _SharedSubsetFont(TTFont):
         self._widths: dict[tuple[float, ...], bytes] = {}
         self._numbered: frozenset[str] | None = None
         self._splits: dict[str, list[tuple[int, bytes]]] = {}  # text -> its codes, for text of _numbered only
+        # what the font draws; ReportLab sets a no-break space as a space
+        self._drawn = frozenset(code for code, glyph in face.charToGlyph.items() if glyph) | {0xA0}
 
     def addObjects(self, doc) -> None:
         """ReportLab's font objects, with the parts that are the same in every PDF formatted and
@@ -86,8 +96,12 @@ class _SharedSubsetFont(TTFont):
         found = self._splits.get(text)
         if found is not None:
             return found
+        shared = self._numbered is not None and self._numbered.issuperset(text)
+        chars = text if isinstance(text, str) else bytes(text).decode(encoding)
+        if not shared and (missing := "".join(c for c in chars if ord(c) not in self._drawn)):
+            raise MissingGlyphs(missing)  # a check should have refused it: never print an empty box
         found = super().splitString(text, doc, encoding)
-        if self._numbered is not None and self._numbered.issuperset(text):  # the same in every PDF: keep it
+        if shared:  # the same in every PDF: keep it
             if len(self._splits) >= 20000:
                 self._splits.clear()
             self._splits[text] = found
@@ -110,10 +124,40 @@ class _CachedCompress(pdfdoc.PDFStreamFilterZCompress):
 
 
 def register_fonts() -> None:
-    """Register the shipped TrueType fonts (Bitstream Vera) with ReportLab; idempotent."""
+    """Register the shipped TrueType fonts (DejaVu Sans, Bold) with ReportLab; idempotent."""
     registered = pdfmetrics.getRegisteredFontNames()
     for name, file in _FONT_FILES.items():
         if name not in registered:
             pdfmetrics.registerFont(_SharedSubsetFont(name, str(FONT_DIR / file)))
 
 
+
+
+def widths_table(file: str) -> dict:
+    """One font's entry of fonts/widths.json: the advance (font units) of every character it maps to a glyph."""
+    face = TTFont(f"widths:{file}", str(FONT_DIR / file)).face
+    factor = scale(face.unitsPerEm)
+    advances = {}
+    for code, glyph in sorted(face.charToGlyph.items()):
+        if glyph:  # a character mapped to glyph 0 is one the font lacks: ReportLab's default width
+            advances[code] = round(face.charWidths[code] / factor)
+            assert advances[code] * factor == face.charWidths[code], (file, code)  # exact, as ReportLab's
+    ranges: list[list] = []
+    for code, advance in advances.items():
+        if ranges and ranges[-1][0] + len(ranges[-1][1]) == code:
+            ranges[-1][1].append(advance)
+        else:
+            ranges.append([code, [advance]])
+    default = round(face.defaultWidth / factor)
+    return {"file": file, "units_per_em": face.unitsPerEm, "default": default, "ranges": ranges}
+
+
+def write_widths() -> None:
+    """Write fonts/widths.json from the font files (after a font file changed)."""
+    data = {name: widths_table(file) for name, file in _FONT_FILES.items()}
+    WIDTHS.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":  # python3 -m site_builder.typefaces
+    write_widths()
+    sys.stdout.write(f"{WIDTHS}\n")

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .checker import Checker, key_name
 from .checks import HEX_COLOUR, PAPER_FORMATS
+from .fonts import printable
 from ..problems import report
 from .settings import LANGUAGE_NAMES, Localized
 
@@ -218,7 +219,7 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
 
 
 RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, authority, transfer,
-                           preset_wording, scan_distances)
+                           preset_wording, scan_distances, printable)
 
 
 def _channel(rgb: str) -> list[float]:
