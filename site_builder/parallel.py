@@ -25,6 +25,7 @@ import threading
 from pathlib import Path
 from typing import Union
 
+from .glyphs import render_named
 from .problems import InputError, Problem
 from .units import Unit
 
@@ -47,10 +48,10 @@ def can_fork() -> bool:
             and threading.active_count() == 1)
 
 
-def draw(units: list[Unit], scratch: Path) -> dict[str, Drawn]:
+def draw(units: list[Unit], scratch: Path, out: Path) -> dict[str, Drawn]:
     """The files of as many of `units` as two processes draw, by unit name (problems for a unit that raised
-    InputError). Units missing from the answer are the caller's to draw; with too few units, or where a
-    fork is not possible, that is all of them."""
+    InputError, documents named below `out`). Units missing from the answer are the caller's to draw; with
+    too few units, or where a fork is not possible, that is all of them."""
     if len(units) < MIN_UNITS or not can_fork():
         return {}
     # The queue: a pipe holding every unit's index. Both processes read one 4-byte token at a time; a
@@ -65,14 +66,14 @@ def draw(units: list[Unit], scratch: Path) -> dict[str, Drawn]:
     if pid == 0:  # the worker
         code = 1
         try:
-            drawn = _drain(units, queue)
+            drawn = _drain(units, queue, out)
             with open(answer, "wb") as file:
                 pickle.dump(drawn, file, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
         finally:
             os._exit(code)  # never return into the parent's stack
     try:
-        drawn = _drain(units, queue)
+        drawn = _drain(units, queue, out)
     except BaseException:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -91,12 +92,12 @@ def draw(units: list[Unit], scratch: Path) -> dict[str, Drawn]:
     return drawn
 
 
-def _drain(units: list[Unit], queue: int) -> dict[str, Drawn]:
+def _drain(units: list[Unit], queue: int, out: Path) -> dict[str, Drawn]:
     drawn: dict[str, Drawn] = {}
     while token := os.read(queue, _TOKEN.size):
         unit = units[_TOKEN.unpack(token)[0]]
         try:
-            drawn[unit.name] = unit.render()
+            drawn[unit.name] = render_named(unit, out)
         except InputError as exc:
             drawn[unit.name] = list(exc.problems)
     return drawn

@@ -130,7 +130,7 @@ def _write(result: BuildResult, out: Path, units: list[Unit], previous: Manifest
         if two_cores:
             from .parallel import draw
 
-            drawn = draw([unit for unit in units if not new.reusable(unit)], new.tmp)
+            drawn = draw([unit for unit in units if not new.reusable(unit)], new.tmp, new.out)
         for unit in units:
             files = drawn.get(unit.name)
             if isinstance(files, list):  # the problems the unit raised in the other process

@@ -42,7 +42,7 @@ SCRIPT = textwrap.dedent("""
         return render
 
     units = [Unit(f"u{i}", "d", make(i)) for i in range(12)]
-    drawn = draw(units, Path(sys.argv[2]))
+    drawn = draw(units, Path(sys.argv[2]), Path(sys.argv[2]))
     plain = {name: [p.what for p in v] if isinstance(v, list) else {f: b.decode() for f, b in v.items()}
              for name, v in drawn.items()}
     print(json.dumps({"parent": parent, "drawn": plain, "left": sorted(os.listdir(sys.argv[2]))}))
