@@ -34,15 +34,16 @@ def _files(folder: Path) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def _strings(value: Any) -> Iterator[str]:
+def strings(value: Any) -> Iterator[str]:
+    """Every string in a nest of dicts and lists (parsed TOML), depth first."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
         for item in value.values():
-            yield from _strings(item)
+            yield from strings(item)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from strings(item)
 
 
 def _package_stamp(h: Any) -> None:
@@ -68,7 +69,7 @@ def input_digest(config: Path) -> str:
             settings = tomllib.loads(raw.decode("utf-8-sig"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError):
             return ""
-        named = {root / s for s in _strings(settings) if 0 < len(s) < 300 and "\n" not in s and "\0" not in s}
+        named = {root / s for s in strings(settings) if 0 < len(s) < 300 and "\n" not in s and "\0" not in s}
         paths = [p for p in sorted(named) if p.is_file()]
         for folder in SOURCE_FOLDERS:
             paths += list(_files(root / folder))

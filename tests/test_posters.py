@@ -403,7 +403,7 @@ def test_name_is_set_large_without_a_logo_and_smaller_beside_one():
 def test_layouts_keep_the_rules_and_texts_grow_with_the_format(paper):
     """Code >= scan distance / 10; every line and the chat bubble within the safe margins; the scan instruction's
     capitals at least 1/300 of the scan distance (our legibility rule: ~5 mm from 1.5 m)."""
-    from site_builder.printing.metrics import string_width
+    from site_builder.linebreak import string_width
     from site_builder.printing.model import PAPER_FORMATS
 
     fmt = PAPER_FORMATS[paper]
@@ -647,18 +647,17 @@ def test_layout_problems_are_reported_per_format(print_set):
 def test_pure_text_widths_equal_reportlabs():
     from reportlab.pdfbase import pdfmetrics
 
-    from site_builder import typefaces
-    from site_builder.printing import metrics
+    from site_builder import glyphs, linebreak, typefaces
 
     typefaces.register_fonts()
-    assert (metrics.FONT, metrics.FONT_BOLD, metrics.FONT_DIR) == (typefaces.FONT, typefaces.FONT_BOLD,
-                                                                 typefaces.FONT_DIR)
+    assert (glyphs.FONT, glyphs.FONT_BOLD, glyphs.FONT_DIR) == (typefaces.FONT, typefaces.FONT_BOLD,
+                                                              typefaces.FONT_DIR)
     samples = [LONG_NAME, TEXTS_DE.consent_note, TEXTS_EN.call_to_action, "Bäckerei Groß – 0,40 € „gut“ …",
                "中文 ✓ emoji 😀", "x" * 300, ""]
-    for font in (metrics.FONT, metrics.FONT_BOLD):
+    for font in (glyphs.FONT, glyphs.FONT_BOLD):
         for text in samples:
             for size in (5.5, 8, 13.5, 46.2):
-                assert metrics.string_width(text, font, size) == pdfmetrics.stringWidth(text, font, size), text
+                assert linebreak.string_width(text, font, size) == pdfmetrics.stringWidth(text, font, size), text
 
 
 def test_a_language_without_print_wording_is_named_not_replaced_by_english():

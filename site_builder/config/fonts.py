@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..glyphs import printable as printable_codes, show
+from ..inputs import strings
 from ..problems import report
 from .checker import Checker, key_name
 from .settings import Localized
@@ -135,7 +136,7 @@ def _check_file(checker: Checker, file: Path, only: tuple[str, ...] | None) -> N
         first = 1
     elif file.suffix == ".toml":  # the values only: a comment is never printed
         try:
-            rtl, missing = unprintable("".join(_toml_strings(tomllib.loads(source))))
+            rtl, missing = unprintable("".join(strings(tomllib.loads(source))))
         except tomllib.TOMLDecodeError:
             return  # the stage that reads it reports it
     else:
@@ -156,14 +157,3 @@ def _report_lines(checker: Checker, file: Path, lines: list[str], offset: int, c
             left -= set(found)
     if left:  # written as an escape (\u4e2d) in TOML: not on any line as itself
         checker.problems.append(report(str(file), "file", key, chars=show("".join(c for c in chars if c in left))))
-
-
-def _toml_strings(value: Any) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _toml_strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _toml_strings(item)

@@ -8,7 +8,7 @@ The pipeline uses two functions, both free of drawing libraries until a unit is 
 benefits: {lang: the landing page's intro} (front matter `intro` of content/<lang>/index.md), the benefit line
 on the posters; pass the same mapping to both (the line takes room, so the layout rules depend on it).
 
-Modules: model (plain data), symbol (QR sizes), metrics (font widths), layout (geometry), rules (the checks),
+Modules: model (plain data), symbol (QR sizes), layout (geometry), rules (the checks),
 texts (wording files), inputs (settings -> model), units; drawing: qr, logo, posters, invoice, readme.
 Nothing here imports the build.
 

@@ -1,7 +1,7 @@
 """Where everything goes on a poster and an invoice block: pure geometry from the texts' widths.
 
 The same function lays out a poster for `check` (to find every problem) and for drawing it, so both agree;
-it measures text with metrics.py, not ReportLab, and sizes the code with symbol.py, not qrcode.
+it measures text with site_builder.linebreak (the fonts' own widths), not ReportLab, and sizes the code with symbol.py, not qrcode.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import symbol
-from .metrics import FONT, FONT_BOLD, string_width
+from ..glyphs import FONT, FONT_BOLD
+from ..linebreak import string_width, words, wrap
 from .model import (CROP_SLUG_MM, KEY_BLEED, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM,
                     InvoiceBlockSpec, PaperFormat, PosterSpec, fail, paper_format)
 
@@ -25,35 +26,12 @@ PRINT_DPI = 300
 # --------------------------------------------------------------------------- text
 
 
-def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
-    """Greedy word wrap; a word wider than a line is broken between characters."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        candidate = f"{current} {word}" if current else word
-        if string_width(candidate, font, size) <= max_width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = ""
-        while string_width(word, font, size) > max_width:
-            cut = max(1, max(i for i in range(1, len(word) + 1)
-                             if string_width(word[:i], font, size) <= max_width or i == 1))
-            lines.append(word[:cut])
-            word = word[cut:]
-        current = word
-    if current:
-        lines.append(current)
-    return lines
-
-
 def fit_text(text: str, font: str, size: float, max_width: float, max_lines: int,
              min_size: float) -> tuple[float, list[str]]:
     """Largest size (0.5 pt steps, >= min_size) whose whole-word wrap fits in max_lines."""
     trial = size
     while trial >= min_size - 1e-9:
-        words_fit = all(string_width(w, font, trial) <= max_width for w in text.split())
+        words_fit = all(string_width(w, font, trial) <= max_width for w in words(text))
         lines = wrap(text, font, trial, max_width)
         if words_fit and len(lines) <= max_lines:
             return trial, lines
@@ -120,7 +98,7 @@ def balanced(text: str, font: str, size: float, max_width: float, count: int) ->
     for _ in range(12):  # bisect the measure to a fraction of a point
         middle = (low + high) / 2
         trial = wrap(text, font, size, middle)
-        if len(trial) == count and all(string_width(w, font, size) <= middle for w in text.split()):
+        if len(trial) == count and all(string_width(w, font, size) <= middle for w in words(text)):
             high, lines = middle, trial
         else:
             low = middle

@@ -1,7 +1,8 @@
-"""Line breaking for the PDFs: text runs -> lines that fit a width, measured with ReportLab's font metrics.
+"""Line breaking for the records' PDFs: text runs (regular, bold, links) -> lines that fit a width.
 
-Greedy, like a browser without hyphenation; a word wider than the line (a URL) breaks after / ? & # first,
-then . - _ =, else anywhere. `wrap` is the one word-wrapper of the package's PDFs (records; posters may use it).
+The rules are site_builder.linebreak's, the posters' too: greedy, like a browser without hyphenation; a word
+wider than the line (a URL) breaks after / ? & # first, then . - _ =, else anywhere. Text in one font goes
+to linebreak.wrap as it is; mixed runs are broken here word by word with the same measure.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from reportlab.lib.colors import Color, black
-from reportlab.pdfbase.pdfmetrics import stringWidth
 
+from .. import linebreak
 from ..typefaces import FONT, FONT_BOLD
 from .model import Run
-
-BREAK_AFTER = ("/?&#", ".-_=")  # where a word too long for its line (a URL) may break, best first
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ def width_of(text: str, font: str, size: float) -> float:
     if found is None:
         if len(_WIDTHS) >= 50000:
             _WIDTHS.clear()
-        found = _WIDTHS[key] = stringWidth(text, font, size)
+        found = _WIDTHS[key] = linebreak.string_width(text, font, size)
     return found
 
 
@@ -82,26 +81,10 @@ Piece = tuple[str, str, str | None]  # text, font, link
 
 
 def _split_long(word: list[Piece], size: float, width: float) -> list[list[Piece]]:
-    """A word wider than the line, in pieces that fit: after a / . - etc. where possible, else anywhere."""
+    """A word wider than the line, in pieces that fit (linebreak.breaks: after a / . - etc. where possible)."""
     chars = [(c, font, href) for text, font, href in word for c in text]
-    pieces, start = [], 0
-    while start < len(chars):
-        end, used, breaks = start, 0.0, [0, 0]
-        while end < len(chars):
-            w = width_of(chars[end][0], chars[end][1], size)
-            if used + w > width and end > start:
-                break
-            used += w
-            for rank, marks in enumerate(BREAK_AFTER):
-                if chars[end][0] in marks:
-                    breaks[rank] = end + 1
-            end += 1
-        best = breaks[0] or breaks[1]
-        if end < len(chars) and best > start:
-            end = best
-        pieces.append(_merge(chars[start:end]))
-        start = end
-    return pieces
+    cuts = linebreak.breaks("".join(c for c, _, _ in chars), [width_of(c, font, size) for c, font, _ in chars], width)
+    return [_merge(chars[start:end]) for start, end in cuts]
 
 
 def _merge(fragments: Iterable[tuple[str, str, str | None]]) -> list[tuple[str, str, str | None]]:
@@ -112,9 +95,6 @@ def _merge(fragments: Iterable[tuple[str, str, str | None]]) -> list[tuple[str, 
         else:
             merged.append((text, font, href))
     return merged
-
-
-_SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def _plain(runs: Iterable[Run] | str, style: Style) -> tuple[str, str] | None:
@@ -168,29 +148,5 @@ def wrap(runs: Iterable[Run] | str, style: Style, width: float) -> list[Line]:
 
 
 def _wrap_plain(text: str, font: str, size: float, width: float) -> list[Line]:
-    """`wrap` for text in one font: the same lines, without the bookkeeping of mixed runs."""
-    space = width_of(" ", font, size)
-    lines: list[Line] = []
-    current: list[str] = []
-    used = 0.0
-    for word in _SPACES.split(text):
-        if not word:
-            continue
-        w = width_of(word, font, size)
-        if current and used + space + w <= width:
-            current.append(word)
-            used += space + w
-            continue
-        if current:
-            lines.append(Line([(" ".join(current), font, None)]))
-            current, used = [], 0.0
-        if w <= width:
-            current, used = [word], w
-            continue
-        parts = _split_long([(word, font, None)], size, width)
-        lines += [Line(part) for part in parts[:-1]]
-        current = [parts[-1][0][0]]
-        used = width_of(current[0], font, size)
-    if current or not lines:
-        lines.append(Line([(" ".join(current), font, None)] if current else []))
-    return lines
+    """`wrap` for text in one font: linebreak.wrap's lines (one empty line for a text without words)."""
+    return [Line([(line, font, None)]) for line in linebreak.wrap(text, font, size, width)] or [Line([])]
