@@ -17,13 +17,13 @@ EXIT_OK, EXIT_INPUT = 0, 1
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `site-builder bot`."""
     parser.add_argument("-c", "--config", type=Path, default=Path("site.toml"), metavar="FILE",
-                        help="the settings file with the [bot] table (default: site.toml)")
-    parser.add_argument("--host", default=None, help="address to listen on (default: [bot] host, 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=None, help="port (default: [bot] port, 8081; 0 picks a free one)")
+                        help=t("cli.bot_config"))
+    parser.add_argument("--host", default=None, help=t("cli.bot_host"))
+    parser.add_argument("--port", type=int, default=None, help=t("cli.bot_port"))
     parser.add_argument("--check", action="store_true",
-                        help="check the settings, secrets and reply texts, then stop without listening")
+                        help=t("cli.bot_check"))
     parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"],
-                        help="how much the structured log (stderr, JSON lines) says (default: info)")
+                        help=t("cli.bot_log_level"))
 
 
 def prepare(config: Path, overrides: dict[str, Any] | None = None) -> tuple[Any, list[Problem]]:
