@@ -120,3 +120,17 @@ def test_media_files_put_each_card_in_its_language_folder():
     assert sorted(files) == ["site/apple-touch-icon.png", "site/card-de.png", "site/en/card-en.png",
                              "site/favicon.ico", "site/favicon.png"]
     assert picture(files["site/en/card-en.png"]).getpixel((5, 5)) == (0x33, 0x66, 0x99)
+
+
+def test_raster_logos_in_every_accepted_format_open_without_loading_every_plugin(tmp_path):
+    for ext in ("png", "jpg", "gif", "webp"):
+        Image.new("RGB", (120, 60), (200, 30, 30)).save(tmp_path / f"logo.{ext}")
+    found = _fresh_python(f"""
+import json, sys
+from pathlib import Path
+from site_builder.printing.qr import load_logo_image
+sizes = {{ext: list(load_logo_image(Path({str(tmp_path)!r}) / f"logo.{{ext}}").size) for ext in ("png", "jpg", "gif", "webp")}}
+print(json.dumps({{"sizes": sizes, "all_plugins": "PIL.DdsImagePlugin" in sys.modules}}))
+""")
+    assert found["sizes"] == {"png": [120, 60], "jpg": [120, 60], "gif": [120, 60], "webp": [120, 60]}
+    assert found["all_plugins"] is False
