@@ -190,7 +190,7 @@ def _svg_drawing(path: Path, source: str) -> Any:
         path.read_bytes()
     except OSError as error:
         fail(source, KEY_LOGO, "print.logo_unreadable", path=path, reason=error.strerror)
-    from svglib.svglib import svg2rlg  # only SVG logos need svglib (and lxml)
+    from .svgload import svg2rlg  # only SVG logos need svglib (and lxml); svgload says why not directly
 
     with _svglib_messages() as messages:
         try:

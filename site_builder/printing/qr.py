@@ -333,6 +333,10 @@ def load_logo_image(logo: str | Path | bytes, *, key: str = KEY_QR_LOGO, source:
         name = path.name
     if data.lstrip()[:1] == b"<":
         fail(source, key, "print.logo_svg_in_code", name=name)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        # Pillow knows PNG, JPEG and GIF from the start; for WebP open() would import all its ~50 plugins
+        # (Image.init(), ~25 ms of a build)
+        from PIL import WebPImagePlugin  # noqa: F401
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
