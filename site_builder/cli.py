@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from . import __version__
 from .messages import LANGUAGES, set_language, t
@@ -117,6 +117,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(None)
 
 
+# Verbs whose process ends when they return: it leaves with os._exit, skipping Python's tear-down of every
+# module and object. That tear-down is about 80 ms after a cold build that loaded ReportLab, Pillow and
+# pdfium (measured 2026-12-02: 105-123 ms from the verb's return to the process's end, 27-36 ms with
+# os._exit, which is the interpreter's start alone). Nothing is left to clean up: output files are written
+# and closed, a worker process is waited for, the two streams are flushed in `leave`.
+QUICK_EXIT = frozenset({"build", "check"})
+
+
+def leave(code: int) -> NoReturn:
+    """End the process now, after flushing stdout and stderr (see QUICK_EXIT)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+            pass
+    os._exit(code)
+
+
 def run() -> None:
     """The process entry point (`site-builder`, `python -m site_builder`)."""
-    sys.exit(main())
+    argv = sys.argv[1:]
+    code = main(argv)
+    if set(_first_word(argv)) & QUICK_EXIT:
+        leave(code)
+    sys.exit(code)
