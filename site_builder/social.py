@@ -58,7 +58,7 @@ def _draw_logo(page: Any, logo: Path | None, initial: str, colour: str, x: float
     if logo is not None:
         from .printing.logo import poster_logo
 
-        poster_logo(logo).draw(page, x, y, size, size)
+        poster_logo(logo, cmyk=False).draw(page, x, y, size, size)  # on screen: the page's colours
         return
     page.setFillColorRGB(*_hex(colour))
     page.roundRect(x, y, size, size, size * 0.18, stroke=0, fill=1)

@@ -136,28 +136,30 @@ class Logo:
         page.restoreState()
 
 
-_LOGOS: dict[tuple[str, str], Logo] = {}  # (path, sha256 of its bytes) -> parsed logo
+_LOGOS: dict[tuple[str, str, bool], Logo] = {}  # (path, sha256 of its bytes, cmyk) -> parsed logo
 
 
-def poster_logo(path: Path | None, source: str = SETTINGS_FILE) -> Logo | None:
+def poster_logo(path: Path | None, source: str = SETTINGS_FILE, *, cmyk: bool = True) -> Logo | None:
     """The poster logo at ``path`` (PNG/JPEG, or SVG as vectors); a problem naming theme.logo if unusable.
 
+    cmyk: its colours converted like the rest of a poster; False for screen images (the link-preview card
+    and icons), which show the logo in the colours the web page shows it in.
     Parsed once per file content: a print set draws the same logo on every poster (an SVG costs ~4 ms)."""
     if path is None:
         return None
     try:
-        key: tuple[str, str] | None = (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        key: tuple[str, str, bool] | None = (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), cmyk)
     except OSError:
         key = None  # the loaders below report it
     if key is not None and (cached := _LOGOS.get(key)) is not None:
         return cached
     if Path(path).suffix.lower() == ".svg":
-        logo = _svg_logo(Path(path), source)
+        logo = _svg_logo(Path(path), source, cmyk)
     else:
         from .qr import load_logo_image
 
         image = load_logo_image(path, key=KEY_LOGO, source=source)
-        logo = Logo(image.width, image.height, image=cmyk_image(image))  # CMYK like the rest of the poster
+        logo = Logo(image.width, image.height, image=cmyk_image(image) if cmyk else image)
     if key is not None:
         if len(_LOGOS) >= 16:
             _LOGOS.clear()
@@ -203,7 +205,7 @@ def _svg_drawing(path: Path, source: str) -> Any:
     return drawing
 
 
-def _svg_logo(path: Path, source: str) -> Logo:
+def _svg_logo(path: Path, source: str, cmyk: bool = True) -> Logo:
     drawing = _svg_drawing(path, source)
     width, height = float(drawing.width or 0), float(drawing.height or 0)
     if not (math.isfinite(width) and math.isfinite(height) and width > 0 and height > 0):
@@ -215,7 +217,8 @@ def _svg_logo(path: Path, source: str) -> Logo:
     register_fonts()
     drawing.initialFontName = FONT  # renderPDF would start every drawing in Helvetica (not embedded)
     _embedded_fonts(drawing)
-    cmyk_drawing(drawing)  # a poster is CMYK throughout: the logo's colours as the band's are converted
+    if cmyk:
+        cmyk_drawing(drawing)  # a poster is CMYK throughout: the logo's colours as the band's are converted
     try:
         bounds = drawing.getBounds()
         with _svglib_messages():
