@@ -161,9 +161,11 @@ def render_pdf(pdf: bytes, dpi: float, *, trim: bool = False, grayscale: bool = 
 def poster_preview_png(pdf: bytes, dpi: int = 90) -> bytes:
     """A screen preview of the poster's trim area (bleed and marks cut off), as a palette PNG.
 
-    A poster has a few hundred colours (anti-aliased edges of black text, the band, the logo): the 256
-    most frequent are kept exactly and the rare rest snap to the nearest, which looks the same, takes a
-    third of the bytes of an RGB PNG and a quarter of the time to write."""
+    A poster has a few hundred colours (anti-aliased edges of black text, the band, the logo): the palette
+    is the 256 most frequent. Pillow maps pixels to it through a coarse colour cache, so a pixel may come
+    out a few levels off (paper white as 252, a rare edge pixel up to ~35 off): it looks the same on a
+    screen, takes a third of the bytes of an RGB PNG and a quarter of the time to write. The print PDFs
+    are exact; this is a preview."""
     image = render_pdf(pdf, dpi, trim=True).convert("RGB")
     out = io.BytesIO()
     _palette_image(image).save(out, format="PNG", dpi=(dpi, dpi), compress_level=PNG_LEVEL_FAST)
