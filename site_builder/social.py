@@ -103,21 +103,14 @@ def _icon_png(image: Any) -> bytes:
     return _png(image, 6)
 
 
-def _fit(page: Any, text: str, font: str, size: float, width: float, min_size: float) -> tuple[float, list[str]]:
-    """The largest size up to `size` at which `text` fits `width` in at most two lines."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
+def _fit(text: str, font: str, size: float, width: float, min_size: float) -> tuple[float, list[str]]:
+    """The largest size up to `size`, in steps of 2 pt, at which `text` fits `width` in at most two lines
+    without breaking a word (the posters' line breaker); at `min_size` its first two lines, as they come."""
+    from .linebreak import string_width, words, wrap
 
     while True:
-        words, lines, line = text.split(), [], ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if stringWidth(trial, font, size) <= width or not line:
-                line = trial
-            else:
-                lines.append(line)
-                line = word
-        lines.append(line)
-        if (len(lines) <= 2 and all(stringWidth(x, font, size) <= width for x in lines)) or size <= min_size:
+        lines = wrap(text, font, size, width)
+        if (len(lines) <= 2 and all(string_width(w, font, size) <= width for w in words(text))) or size <= min_size:
             return size, lines[:2]
         size -= 2
 
@@ -134,13 +127,13 @@ def card_png(name: str, benefit: str, logo: Path | None, colour: str) -> bytes:
     page.roundRect(40, 40, width - 80, height - 80, 28, stroke=0, fill=1)
     _draw_logo(page, logo, (name[:1] or "?").upper(), colour, 90, height - 90 - 200, 200)
     page.setFillColorRGB(0.1, 0.1, 0.1)
-    size, lines = _fit(page, name, FONT_BOLD, 72, width - 420, 36)
+    size, lines = _fit(name, FONT_BOLD, 72, width - 420, 36)
     y = height - 120 - size
     for line in lines:
         page.setFont(FONT_BOLD, size)
         page.drawString(340, y, line)
         y -= size * 1.15
-    size, lines = _fit(page, benefit, FONT, 40, width - 180, 24)
+    size, lines = _fit(benefit, FONT, 40, width - 180, 24)
     y = 180
     page.setFillColorRGB(0.25, 0.25, 0.25)
     for line in lines:

@@ -131,8 +131,6 @@ def register_fonts() -> None:
             pdfmetrics.registerFont(_SharedSubsetFont(name, str(FONT_DIR / file)))
 
 
-
-
 def widths_table(file: str) -> dict:
     """One font's entry of fonts/widths.json: the advance (font units) of every character it maps to a glyph."""
     face = TTFont(f"widths:{file}", str(FONT_DIR / file)).face
