@@ -13,7 +13,9 @@ from .model import InvoiceBlockSpec
 from .posters import PNG_LEVEL_FAST, render_pdf
 from .qr import BLACK_K, draw_qr, modules_with_quiet_zone, new_canvas, qr_matrix, qr_path_d, _cleared
 
-SVG_FONT_STACK = "Verdana, 'DejaVu Sans', 'Bitstream Vera Sans', Arial, sans-serif"
+# The SVG's text is laid out with DejaVu Sans' widths: that font first where it is installed (most Linux
+# systems), then Verdana, a wide sans serif like it that Windows and macOS have, then Vera (DejaVu's origin).
+SVG_FONT_STACK = "'DejaVu Sans', Verdana, 'Bitstream Vera Sans', Arial, sans-serif"
 
 
 def invoice_block_pdf(spec: InvoiceBlockSpec) -> bytes:
