@@ -30,6 +30,7 @@ from .problems import InputError, Problem
 from .units import Unit
 
 MIN_UNITS = 4
+MAX_UNITS = 8192  # the queue is written whole before the fork: it must fit a pipe's buffer (64 KiB on Linux)
 _TOKEN = struct.Struct("<I")  # one unit's index in the queue
 
 Drawn = Union[dict[str, bytes], list[Problem]]  # a unit's files, or the problems it raised
@@ -52,7 +53,7 @@ def draw(units: list[Unit], scratch: Path, out: Path) -> dict[str, Drawn]:
     """The files of as many of `units` as two processes draw, by unit name (problems for a unit that raised
     InputError, documents named below `out`). Units missing from the answer are the caller's to draw; with
     too few units, or where a fork is not possible, that is all of them."""
-    if len(units) < MIN_UNITS or not can_fork():
+    if not MIN_UNITS <= len(units) <= MAX_UNITS or not can_fork():
         return {}
     # The queue: a pipe holding every unit's index. Both processes read one 4-byte token at a time; a
     # pipe hands each read its own bytes, so every unit is drawn exactly once, by whoever is free first.
@@ -62,7 +63,11 @@ def draw(units: list[Unit], scratch: Path, out: Path) -> dict[str, Drawn]:
     finally:
         os.close(feed)
     answer = scratch / f".worker-{os.getpid()}.pickle"
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to be had (a limit on processes): the caller draws every unit itself
+        os.close(queue)
+        return {}
     if pid == 0:  # the worker
         code = 1
         try:
