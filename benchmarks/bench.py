@@ -122,6 +122,17 @@ def text_edit_rebuild(work: Path, runs: int) -> list[float]:
     return times
 
 
+def _rebuilds(build, site: Path, runs: int) -> list[float]:
+    """Seconds of each in-process rebuild after a one-line heading edit (`build` is either version's)."""
+    rebuilds = []
+    for run in range(runs):
+        edit_heading(site, f"Im Prozess {run}")
+        started = time.perf_counter()
+        build(site / "site.toml", site / "output")
+        rebuilds.append(time.perf_counter() - started)
+    return rebuilds
+
+
 def in_process(work: Path, runs: int) -> tuple[list[float], dict[str, list[float]], tuple[int, int]]:
     """Text-edit rebuilds inside one process (the whole build and writing), and each step's time
     without caches (what every site of a batch pays, imports already done)."""
@@ -138,12 +149,7 @@ def in_process(work: Path, runs: int) -> tuple[list[float], dict[str, list[float
 
     site = copy_example(work / "inproc")
     weight = build(site / "site.toml", site / "output").page_weight
-    rebuilds = []
-    for run in range(runs):
-        edit_heading(site, f"Im Prozess {run}")
-        started = time.perf_counter()
-        build(site / "site.toml", site / "output")
-        rebuilds.append(time.perf_counter() - started)
+    rebuilds = _rebuilds(build, site, runs)
     steps: dict[str, list[float]] = {"pages": []}
     for run in range(runs):
         other = copy_example(work / f"steps-{run}", f"Betrieb Schritt {run}", run)
@@ -170,12 +176,7 @@ def in_process_before_issue_10(work: Path, runs: int) -> tuple[list[float], dict
     site = copy_example(work / "inproc")
     result = build(site / "site.toml", site / "output")
     weight = page_weight(result.plan.files)
-    rebuilds = []
-    for run in range(runs):
-        edit_heading(site, f"Im Prozess {run}")
-        started = time.perf_counter()
-        build(site / "site.toml", site / "output")
-        rebuilds.append(time.perf_counter() - started)
+    rebuilds = _rebuilds(build, site, runs)
     steps: dict[str, list[float]] = {"pages": []}
     for run in range(runs):
         other = copy_example(work / f"steps-{run}", f"Betrieb Schritt {run}", run)
@@ -241,16 +242,19 @@ def many_sites(work: Path, count: int, jobs: int, runs: int) -> list[float]:
     return times
 
 
-def machine() -> str:
-    model = "unknown CPU"
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo (Linux), else 'unknown CPU'."""
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
+    return "unknown CPU"
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores ({cpu_model()}), Python {platform.python_version()}, {platform.system()}"
 
 
 def main() -> None:

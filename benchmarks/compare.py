@@ -219,18 +219,12 @@ def version(argv: list[str]) -> str:
 
 
 def machine(load_before: tuple[float, float, float]) -> list[str]:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from bench import cpu_model  # benchmarks/bench.py, next to this script
+
     after = os.getloadavg()
     import site_builder
 
-    return [f"machine: {os.cpu_count()} cores ({model}), {platform.system()} {platform.release()}",
+    return [f"machine: {os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.release()}",
             f"load average (1/5/15 min): before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
             f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}",
             f"Python {platform.python_version()} ({PYTHON}); site_builder from {Path(site_builder.__file__).parent}",

@@ -48,6 +48,11 @@ def copy_example(target: Path) -> Path:
     return target
 
 
+# The command line's language as an owner's shell sets it (messages in English or German)
+ENGLISH = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+GERMAN = {"LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+
+
 def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `python -m site_builder ARGS` as a user would, capturing its output."""
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "LC_ALL": "C.UTF-8", "LANGUAGE": "", **(env or {})}

@@ -6,12 +6,10 @@ import re
 import tomllib
 from pathlib import Path
 
-from conftest import run_cli
+from conftest import ENGLISH, GERMAN, run_cli
 
 from site_builder.scaffold import init_command
 
-ENGLISH = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
-GERMAN = {"LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 # what an owner writes in place of each <<marker>> (keys not listed get a plain text)
 VALUES = {
     "site.base_url": "https://www.baeckerei-beispiel.de/whatsapp/",

@@ -8,13 +8,11 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import copy_example, run_cli
+from conftest import ENGLISH, GERMAN, copy_example, run_cli
 
 from site_builder.facts import authority_for, transfer
 from site_builder.presets import presets
 
-ENGLISH = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
-GERMAN = {"LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 # valid values for the <<markers>> of a new site.toml, as a bakery in Cologne would write them
 VALUES = {
     "site.base_url": "https://www.baeckerei-beispiel.de/whatsapp/",
