@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import tomllib
+from .tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tomllib
+from .tomlparse import tomllib
 from pathlib import Path
 from typing import Any, Iterator
 

@@ -166,7 +166,7 @@ def ui_defaults(settings: Settings, lang: str, problems: list[Problem]) -> dict[
     """The theme's own labels of a language (themes/default/pages/<lang>.toml), a text's front matter overriding
     each. A site's copy of the file overrides key by key, so a copy made before a label was added still works;
     a language the theme has no labels for gets the English ones; a file that is not TOML is a problem."""
-    import tomllib
+    from .tomlparse import tomllib
 
     from .wording import Wording
 

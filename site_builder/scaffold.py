@@ -16,7 +16,7 @@ import re
 import shutil
 import sys
 import textwrap
-import tomllib
+from .tomlparse import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 

@@ -9,7 +9,7 @@ file at the same relative path under its own `themes/default/`, exactly as page 
 
 from __future__ import annotations
 
-import tomllib
+from .tomlparse import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
+from ..tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping

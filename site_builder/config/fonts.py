@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import tomllib
+from ..tomlparse import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterator

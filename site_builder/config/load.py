@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import stat
-import tomllib
+from ..tomlparse import tomllib
 from pathlib import Path
 from typing import Any
 

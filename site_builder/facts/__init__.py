@@ -15,7 +15,7 @@ day it was `checked` and the `source` it rests on; the owner can override each o
 from __future__ import annotations
 
 import re
-import tomllib
+from ..tomlparse import tomllib
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date

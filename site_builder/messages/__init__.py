@@ -13,7 +13,7 @@ English; `tests/test_messages.py` keeps the two catalogues complete and every fi
 from __future__ import annotations
 
 import os
-import tomllib
+from ..tomlparse import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping

@@ -10,7 +10,7 @@ This module reads only TOML files; it imports nothing from the rest of the packa
 from __future__ import annotations
 
 import re
-import tomllib
+from ..tomlparse import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any

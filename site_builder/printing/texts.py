@@ -102,7 +102,7 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
 
 def _later_label(wording: Wording, rel: str, key: str, winner: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """(value, file, its text) of `key` from the first theme folder whose `rel` has it; None if none has."""
-    import tomllib
+    from ..tomlparse import tomllib
 
     for folder in wording.folders:
         path = folder / rel

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
+from ..tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
