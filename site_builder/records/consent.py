@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..register import CSV_COLUMNS
+from ..register.columns import CSV_COLUMNS
 from ..whatsapp import fill
 from .common import make_record
 from .html_blocks import html_blocks

@@ -7,22 +7,40 @@ Modules: `model` (rows, events, columns, templates, text folding), `recognise` (
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .collect import RowKey, classify, collect, drop_repeated_rows, merge_registers
-from .manual import is_manual_file, read_manual_rows
-from .model import (CSV_COLUMNS, DEFAULT_TEMPLATES, EVENT_CONSENT, EVENT_MARKETING_OPT_IN, EVENT_MARKETING_OPT_OUT,
-                    EVENT_WITHDRAWAL, MARKETING_PURPOSE, SOURCE_MANUAL, ChatMessage, KnownVersion, LanguageTemplates,
-                    ReadProblem, RegisterRow, clean, fold)
-from .parse import chat_name_from_filename, iter_chat, parse_chat_text
-from .read import MAX_MEMBER_BYTES, MAX_RATIO, iter_export, read_export
-from .recognise import Recognition, Recognizer, build_recognizer
-from .write import existing_rows, neutralise, write_csv, write_register
+if TYPE_CHECKING:
+    from .model import ReadProblem, RegisterRow
+    from .recognise import Recognizer
 
-# The recogniser's text folding under a public name (the bot uses it to match the same way).
-fold_text = fold
-_fold = fold
+# Each public name and the module that holds it, imported on first use (PEP 562): the records only need
+# CSV_COLUMNS (from .columns), and importing all seven modules cost every build and `check` about 15 ms.
+_WHERE = {
+    "RowKey": "collect", "classify": "collect", "collect": "collect", "drop_repeated_rows": "collect",
+    "merge_registers": "collect",
+    "is_manual_file": "manual", "read_manual_rows": "manual",
+    "CSV_COLUMNS": "columns",
+    **dict.fromkeys(("DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
+                     "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "SOURCE_MANUAL", "ChatMessage", "KnownVersion",
+                     "LanguageTemplates", "ReadProblem", "RegisterRow", "clean", "fold"), "model"),
+    "chat_name_from_filename": "parse", "iter_chat": "parse", "parse_chat_text": "parse",
+    "MAX_MEMBER_BYTES": "read", "MAX_RATIO": "read", "iter_export": "read", "read_export": "read",
+    "Recognition": "recognise", "Recognizer": "recognise", "build_recognizer": "recognise",
+    "existing_rows": "write", "neutralise": "write", "write_csv": "write", "write_register": "write",
+}
+_ALIASES = {"fold_text": "fold"}  # the recogniser's text folding under a public name (the bot matches the same way)
+
+
+def __getattr__(name: str) -> Any:
+    real = _ALIASES.get(name, name)
+    if real not in _WHERE:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f".{_WHERE[real]}", __name__), real)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CSV_COLUMNS", "DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
@@ -37,6 +55,8 @@ __all__ = [
 
 def write_register_csv(rows: list[RegisterRow], out: Path | TextIO, labels: dict[str, str] | None = None) -> None:
     """Write the register as CSV: a path atomically with BOM and semicolons, a text stream as is."""
+    from .write import write_csv, write_register
+
     if isinstance(out, (str, Path)):
         write_register(list(rows), Path(out), labels)
     else:
@@ -46,6 +66,8 @@ def write_register_csv(rows: list[RegisterRow], out: Path | TextIO, labels: dict
 def run_consents(files: list[Path], recognizer: Recognizer, out_csv: Path | TextIO
                  ) -> tuple[list[RegisterRow], list[ReadProblem]]:
     """Read every export and write one register for all of them (no overwrite check: see `consents`)."""
+    from .collect import collect
+
     rows, problems = collect(files, recognizer)
     write_register_csv(rows, out_csv, recognizer.labels())
     return rows, problems

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ..problems import Problem
+from .columns import CSV_COLUMNS
 
 # The customer proves consent by sending the message the landing page prefilled, so the
 # register is built from chat exports (Android/iOS, German/English, .txt or .zip).
@@ -30,11 +31,6 @@ from ..problems import Problem
 #   export's file name, the only place WhatsApp writes it; copy marks such as " (1)" are dropped.
 
 MARKETING_PURPOSE = "marketing"
-
-CSV_COLUMNS = (
-    "chat", "sender", "date", "time", "event", "consent_id", "source", "purposes", "purposes_label",
-    "version_status", "lang", "file", "line",
-)
 
 # `source` of the rows read from a manual register row file (see `manual.py`).
 SOURCE_MANUAL = "manual"
