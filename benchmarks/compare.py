@@ -15,8 +15,8 @@ rotates from round to round (so a burst of load on the shared machine hits every
   check          `python -m site_builder check -c site.toml`
   privacy        our build after an edit of content/de/privacy.md
   floor-check    a Python that only imports what any full `check` must import (below)
-  floor-privacy  a Python that only imports what the rebuild after a privacy.md edit must import, and
-                 hashes the inputs: no build can be faster than its floor, whatever it caches
+  floor-privacy  a Python that only imports what the rebuild after a privacy.md edit must import
+                 (and reads the two fonts): no command can be faster than its floor, whatever it caches
 
 Ours is whatever `site_builder` the running Python imports (PYTHONPATH first). One round before the
 measured ones fills the bytecode caches and the disk cache. Every figure is the median of --runs rounds:
@@ -55,21 +55,21 @@ LABELS = {
     "nochange": "ours: rebuild, nothing changed",
     "check": "ours: check",
     "privacy": "ours: rebuild after editing privacy.md",
-    "floor-check": "floor of check: start, CLI, its libraries",
-    "floor-privacy": "floor of the privacy.md rebuild: start, CLI, libraries",
+    "floor-check": "floor of check: Python and its libraries, nothing else",
+    "floor-privacy": "floor of the privacy.md rebuild: Python, libraries, fonts",
 }
-# What a command cannot do without, as a new process, whatever it caches between runs:
+# What a command cannot do without, as a new process, whatever it caches between runs (not even our CLI):
 # - check validates the phone number (phonenumbers) and renders every text: Markdown (markdown), the
-#   {{ placeholders }} in Jinja's sandbox (jinja2.sandbox) and the sanitiser for their HTML (nh3);
-# - a rebuild after a privacy.md edit hashes the inputs to see what changed (site_builder.inputs), renders
-#   that text (markdown, jinja2.sandbox, nh3) and the pages showing the new consent version (Jinja), and
-#   draws the privacy notice's PDF, which holds the text (ReportLab's canvas and the two DejaVu fonts).
+#   {{ placeholders }} in Jinja's sandbox (jinja2.sandbox), the sanitiser for their HTML (nh3) and the
+#   pages, whose templates a site may override (Jinja);
+# - a rebuild after a privacy.md edit renders that text (markdown, jinja2.sandbox, nh3) and the pages
+#   showing its new consent version (Jinja), and draws the privacy notice's PDF, which holds the text
+#   (ReportLab's canvas and the two DejaVu fonts). Finding what changed (hashing, or a stat of every input)
+#   is left out: the floor is the libraries alone.
 FLOORS = {
-    "floor-check": "import site_builder.cli, jinja2.sandbox, markdown, nh3, phonenumbers",
-    "floor-privacy": "import site_builder.cli, jinja2.sandbox, markdown, nh3, reportlab.pdfgen.canvas\n"
-                     "from pathlib import Path\nfrom site_builder.inputs import input_digest\n"
-                     "from site_builder.typefaces import register_fonts\n"
-                     "input_digest(Path('site.toml'))\nregister_fonts()",
+    "floor-check": "import jinja2.sandbox, markdown, nh3, phonenumbers",
+    "floor-privacy": "import jinja2.sandbox, markdown, nh3, reportlab.pdfgen.canvas\n"
+                     "from site_builder.typefaces import register_fonts\nregister_fonts()",
 }
 FRONT_MATTER = re.compile(r"\A\+\+\+\n(.*?)\n\+\+\+\n", re.S)
 
