@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import html
 import posixpath
@@ -49,6 +50,7 @@ def lang_dir(settings: Settings, lang: str) -> str:
     return "" if lang == settings.default_lang else f"{lang}/"
 
 
+@functools.lru_cache(maxsize=64)  # asked about 50 times a build for the same two numbers: 20 ms profiled
 def display_phone(e164: str) -> str:
     """A phone number formatted for people to read."""
     return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
