@@ -78,7 +78,7 @@ FLOORS = {
 }
 # The work that stays when nothing is left to import, timed inside one process after two warm-up runs
 # (median of 5, printed as "wall_ms cpu_ms"): a floor plus this is a lower bound of the command.
-# - check writes nothing and reads no cache (no output/ here): it validates everything every time;
+# - check writes nothing and finds no earlier output here: it validates everything every time;
 # - the privacy.md rebuild must at least draw the privacy notice again, whatever else it could reuse.
 _WARM = """
 import statistics, time
