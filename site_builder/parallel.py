@@ -2,13 +2,14 @@
 to draw from one queue until none is left.
 
 What it buys: drawing PDFs and PNGs (ReportLab, Pillow, pdfium) is CPU-bound Python, so threads would not
-help; on 2 cores a cold build of the example goes from about 1.1 s to about 0.7 s (benchmarks/compare.py,
-`cold build`; the figures are in the README's Speed section). A rebuild that draws fewer than MIN_UNITS
+help; on 2 idle cores a cold build of the example took 854-857 ms against 985-1,127 ms in one process
+(3 runs each, 2026-12-02; the README's Speed section has the current figures). A rebuild that draws fewer than MIN_UNITS
 units (a text edit) does not fork: there the fork costs more than it saves.
 
 Why a fork: the worker inherits the units with their render functions, so nothing has to be pickled on
-the way in, and the libraries `_prepare` imports just before it (otherwise both processes import them:
-a cold build then takes 5-9 % less CPU and about the same wall time, `compare.py --baseline`, 2 x 11 rounds). It returns what it drew as one pickle file in the unfinished output folder and leaves with
+the way in, and the libraries `_prepare` imports just before it (otherwise both processes import them;
+inherited, a cold build takes 5-9 % less CPU and about the same wall time: `compare.py --baseline`,
+2 x 11 rounds). It returns what it drew as one pickle file in the unfinished output folder and leaves with
 os._exit, so that nothing of the parent's runs twice (the output folder's clean-up, atexit handlers). If
 it fails in any way, the parent draws the worker's units itself: the result is the same, only slower.
 
