@@ -3,8 +3,8 @@ to draw from one queue until none is left.
 
 What it buys: drawing PDFs and PNGs (ReportLab, Pillow, pdfium) is CPU-bound Python, so threads would not
 help; on 2 idle cores a cold build of the example took 854-857 ms against 985-1,127 ms in one process
-(3 runs each, 2026-12-02; the README's Speed section has the current figures). A rebuild that draws fewer than MIN_UNITS
-units (a text edit) does not fork: there the fork costs more than it saves.
+(3 runs each, 2026-12-02; the README's Speed section has the current figures). A rebuild that draws
+fewer than MIN_UNITS units (a text edit) does not fork: there the fork costs more than it saves.
 
 Why a fork: the worker inherits the units with their render functions, so nothing has to be pickled on
 the way in, and the libraries `_prepare` imports just before it (otherwise both processes import them;
