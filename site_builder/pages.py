@@ -168,20 +168,13 @@ def ui_defaults(settings: Settings, lang: str, problems: list[Problem]) -> dict[
     """The theme's own labels of a language (themes/default/pages/<lang>.toml), a text's front matter overriding
     each. A site's copy of the file overrides key by key, so a copy made before a label was added still works;
     a language the theme has no labels for gets the English ones; a file that is not TOML is a problem."""
-    from .tomlparse import tomllib
-
-    from .wording import Wording
+    from .wording import Wording, parse_toml
 
     labels: dict[str, Any] = {}
     for rel in ("pages/en.toml", f"pages/{lang}.toml"):
         for folder in reversed(Wording(settings.root, settings.theme.name).folders):
-            path = folder / rel
-            if not path.is_file():
-                continue
-            try:
-                labels.update(tomllib.loads(path.read_text(encoding="utf-8")))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-                problems.append(Problem(str(path), "TOML", str(exc), 'write entries as key = "..."'))
+            if (folder / rel).is_file():
+                labels.update(parse_toml(folder / rel, problems) or {})
     return labels
 
 

@@ -9,13 +9,13 @@ file at the same relative path under its own `themes/default/`, exactly as page 
 
 from __future__ import annotations
 
-from .tomlparse import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
 from .placeholders import render_placeholders
-from .problems import Problem
+from .problems import Problem, report
+from .tomlparse import tomllib
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 
@@ -54,17 +54,11 @@ class Wording:
 
     def toml(self, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
         """A TOML wording file, or None with a problem naming the file and line."""
-        try:
-            source, path = self.read(rel)
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(self.root / "themes" / self.theme / rel), "file",
-                                    f"cannot be read ({exc.__class__.__name__})", "save it as UTF-8 text"))
+        path = self.locate(rel)
+        if path is None:
+            problems.append(unreadable(self.root / "themes" / self.theme / rel, FileNotFoundError()))
             return None
-        try:
-            return tomllib.loads(source)
-        except tomllib.TOMLDecodeError as exc:
-            problems.append(Problem(str(path), "TOML", str(exc), 'write entries as key = "..."'))
-            return None
+        return parse_toml(path, problems)
 
     def render(self, rel: str, context: Mapping[str, Any], problems: list[Problem]) -> str | None:
         """A Markdown/text wording file with its {{ placeholders }} filled (sandboxed, unknown ones reported
@@ -72,7 +66,22 @@ class Wording:
         try:
             source, path = self.read(rel)
         except (OSError, UnicodeDecodeError) as exc:
-            problems.append(Problem(str(self.root / "themes" / self.theme / rel), "file",
-                                    f"cannot be read ({exc.__class__.__name__})", "save it as UTF-8 text"))
+            problems.append(unreadable(self.root / "themes" / self.theme / rel, exc))
             return None
         return render_placeholders(source, context, str(path), 1, problems)
+
+
+def unreadable(path: Path, exc: Exception) -> Problem:
+    return report(str(path), "file", "records.wording_unreadable", error=exc.__class__.__name__)
+
+
+def parse_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
+    """One theme TOML file (a wording file, a site's copy of the page labels), or None with a problem naming
+    the file; the parser's message gives the line."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(unreadable(path, exc))
+    except tomllib.TOMLDecodeError as exc:
+        problems.append(report(str(path), "TOML", "records.wording_toml", error=str(exc)))
+    return None
