@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from .tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -23,6 +22,7 @@ import nh3
 
 from .placeholders import render_placeholders
 from .problems import Problem, errors, report
+from .tomlparse import tomllib
 
 # Every language ships these texts; the pages are built from them.
 REQUIRED_TEXTS = ("index", "consent", "privacy", "withdrawal", "imprint")

@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from .tomlparse import tomllib
 from pathlib import Path
 from typing import Any, Iterator
+
+from .tomlparse import tomllib
 
 PACKAGE = Path(__file__).parent
 SOURCE_FOLDERS = ("content", "themes", "consent-versions")

@@ -16,7 +16,6 @@ import re
 import shutil
 import sys
 import textwrap
-from .tomlparse import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -24,6 +23,7 @@ from .config import SCHEMA, Opt, today
 from .messages import current_language, t
 from .presets import GENERIC, description, presets, resolve
 from .problems import report
+from .tomlparse import tomllib
 
 EXAMPLE = Path(__file__).parent / "example"
 WIDTH = 100

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-from ..tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..problems import Problem, report
+from ..tomlparse import tomllib
 
 DEFAULT_DB_FILE = "consent-register.sqlite3"
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

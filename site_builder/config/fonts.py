@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from ..tomlparse import tomllib
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
@@ -24,6 +23,7 @@ from typing import Any, Iterator
 from ..glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
+from ..tomlparse import tomllib
 from .checker import Checker, key_name
 from .settings import Localized
 

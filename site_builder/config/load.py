@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import stat
-from ..tomlparse import tomllib
 from pathlib import Path
 from typing import Any
 
 from ..messages import t
 from ..problems import Problem, report
+from ..tomlparse import tomllib
 from .checker import Checker
 from .rules import RULES
 from .schema import SCHEMA

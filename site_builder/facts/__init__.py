@@ -15,7 +15,6 @@ day it was `checked` and the `source` it rests on; the owner can override each o
 from __future__ import annotations
 
 import re
-from ..tomlparse import tomllib
 import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
@@ -23,6 +22,8 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping, get_type_hints
+
+from ..tomlparse import tomllib
 
 HERE = Path(__file__).parent
 LANGS = ("de", "en")

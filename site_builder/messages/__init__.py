@@ -13,10 +13,11 @@ English; `tests/test_messages.py` keeps the two catalogues complete and every fi
 from __future__ import annotations
 
 import os
-from ..tomlparse import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any, Mapping
+
+from ..tomlparse import tomllib
 
 HERE = Path(__file__).parent
 LANGUAGES = ("en", "de")

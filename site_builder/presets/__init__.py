@@ -10,10 +10,11 @@ This module reads only TOML files; it imports nothing from the rest of the packa
 from __future__ import annotations
 
 import re
-from ..tomlparse import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from ..tomlparse import tomllib
 
 HERE = Path(__file__).parent
 EXAMPLE = HERE.parent / "example"

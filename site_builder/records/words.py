@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import functools
 import re
-from ..tomlparse import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
 
 from ..problems import Problem, report
+from ..tomlparse import tomllib
 from ..wording import BUILTIN_THEMES, Wording
 
 DOCUMENTS = ("letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
