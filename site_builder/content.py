@@ -20,6 +20,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 import nh3
 
+from .frontmatter import FRONT, split_front_matter
 from .placeholders import render_placeholders
 from .problems import Problem, errors, report
 from .tomlparse import tomllib
@@ -48,7 +49,6 @@ SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Placeholder for the consent id while index.md or consent.md has errors: the other texts are still checked.
 NO_CONSENT_YET = "00000000"
 
-FRONT = re.compile(r"\A\+\+\+[ \t]*\r?\n(.*?)^\+\+\+[ \t]*\r?$\n?", re.S | re.M)
 FRONT_KEY = re.compile(r"^[ \t]*(?:([A-Za-z0-9_-]+)|\"([^\"]+)\")[ \t]*=", re.M)
 
 ALLOWED_TAGS = {
@@ -89,14 +89,6 @@ class Source:
     key_lines: Mapping[str, int]  # front matter key -> its line in the file
     body: str
     body_line: int
-
-
-def split_front_matter(source: str) -> tuple[str, str, int]:
-    """Split `+++` TOML front matter from the body; also return the body's first line number."""
-    match = FRONT.match(source)
-    if not match:
-        return "", source, 1
-    return match.group(1), source[match.end():], source[:match.end()].count("\n") + 1
 
 
 _LOCAL = threading.local()

@@ -20,6 +20,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..frontmatter import split_front_matter
 from ..glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
@@ -124,11 +125,12 @@ def _check_file(checker: Checker, file: Path, only: tuple[str, ...] | None) -> N
         source = "\n".join(lines)
     first, last = 0, len(lines)
     if only is not None:  # the front matter between the +++ lines: its values named by `only`
-        if not lines or lines[0].strip() != "+++":
+        front, _, body_line = split_front_matter(source)
+        if body_line == 1:
             return
-        last = next((i for i in range(1, len(lines)) if lines[i].strip() == "+++"), 0)
+        last = body_line - 2  # the closing +++ line, counted from 0
         try:
-            meta = tomllib.loads("\n".join(lines[1:last]))
+            meta = tomllib.loads(front)
         except tomllib.TOMLDecodeError:
             return  # reported by the content stage
         wanted = "".join(str(meta[key]) for key in only if isinstance(meta.get(key), str))
