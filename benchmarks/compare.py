@@ -365,7 +365,8 @@ def main() -> None:
             others[key] = lambda f, code=code: reported([PYTHON, "-c", code], ours[0].site, ENV, f)
         if args.baseline:
             base_env = {**ENV, "PYTHONPATH": str(args.baseline.resolve())}
-            ours.append(Ours(work / "baseline", base_env, "base-", args.baseline.resolve() / "site_builder" / "example"))
+            example = args.baseline.resolve() / "site_builder" / "example"
+            ours.append(Ours(work / "baseline", base_env, "base-", example))
         results: dict[str, Figures] = {}
         for n in range(args.runs + 1):  # round 0 fills the caches and is not counted
             commands = dict(others)

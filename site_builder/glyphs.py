@@ -2,7 +2,8 @@
 
 fonts/widths.json holds, per font, the advance width of every character its cmap maps to a glyph, in font
 units, as runs of consecutive code points: `[[first code, [advance, advance, ...]], ...]`. ReportLab scales
-an advance by 1000 / units_per_em; doing the same here gives its widths to the last bit (site_builder.linebreak.string_width).
+an advance by 1000 / units_per_em; doing the same here gives its widths to the last bit
+(site_builder.linebreak.string_width).
 Regenerate it with `python3 -m site_builder.typefaces` when a font file changes.
 
 `check` reads this file only: the characters every PDF text is checked against (config/fonts.py), so that

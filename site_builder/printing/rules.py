@@ -1,8 +1,8 @@
 """The print rules, checked in one place for `check` and `build` alike: bleed, paper formats, error
 correction, scan distances, code size against scan distance and printer dots, the logo, the wording.
 
-Pure: no drawing library is imported (layout.py measures text with site_builder.linebreak, symbol.py sizes the codes),
-so `check` finds every print problem in a few milliseconds. What only drawing can show (an SVG that svglib
+Pure: no drawing library is imported (layout.py measures text with site_builder.linebreak, symbol.py sizes
+the codes), so `check` finds every print problem in a few milliseconds. What only drawing can show (an SVG that svglib
 cannot draw, a code with a logo that does not decode after blurring) is reported by the units' render.
 """
 
