@@ -14,7 +14,23 @@ from .problems import Problem, report
 from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
 
 ARCHIVE_DIR = "consent-versions"
-ID_LENGTH = 8
+
+# The id's shape: the letter "v" and 8 hex digits of the SHA-256 of the text ("v73d72f20"). Ids used to be the 8
+# hex digits alone, and a spreadsheet reads "2e737013" as 2·10^737013, "12345e67" as 1.2345E+71 and "00001234" as
+# 1234: the register's link between a chat and its text was destroyed on opening (issue 20). A letter in front
+# makes the cell text in every number format, provided no locale reads the letter as a currency symbol before a
+# number: LibreOffice reads "r1234567" as 1234567 Rand in South African English, "q…" and "l…" as quetzales and
+# lempiras. In CLDR's locale data (checked 2026-12-07) no currency symbol and no month name is "v" followed by
+# hex digits only, and LibreOffice keeps "v12345e67" and "v00001234" as text in each of 72 languages tried;
+# tests/test_register_ids.py imports a register with LibreOffice's number detection on.
+# The hex digits are those of the old id: an id published before keeps its meaning ("c19690d8" is "vc19690d8",
+# the same text), so messages, archive files and registers of earlier versions stay valid.
+ID_LETTER = "v"
+ID_HEX = 8
+ID_LENGTH = len(ID_LETTER) + ID_HEX
+ID_PATTERN = f"{ID_LETTER}[0-9a-f]{{{ID_HEX}}}"  # the id as written everywhere since issue 20
+LEGACY_ID_PATTERN = f"[0-9a-f]{{{ID_HEX}}}"  # the id of earlier versions: in sent messages and archive files
+_ANY_ID = re.compile(f"(?:{ID_LETTER})?([0-9a-f]{{{ID_HEX}}})")
 
 
 def canonical_text(html: str) -> str:
@@ -22,9 +38,25 @@ def canonical_text(html: str) -> str:
     return " ".join(unicodedata.normalize("NFC", html).split())
 
 
+def _digest(consent_html: str) -> str:
+    return hashlib.sha256(canonical_text(consent_html).encode("utf-8")).hexdigest()[:ID_HEX]
+
+
 def version_id(consent_html: str) -> str:
-    """A short SHA-256 prefix of the rendered consent text: same text, same id."""
-    return hashlib.sha256(canonical_text(consent_html).encode("utf-8")).hexdigest()[:ID_LENGTH]
+    """The id of a rendered consent text, "v" and a SHA-256 prefix: same text, same id."""
+    return ID_LETTER + _digest(consent_html)
+
+
+def legacy_id(consent_html: str) -> str:
+    """The id the same text had before ids got their letter (8 hex digits): still valid in archive files."""
+    return _digest(consent_html)
+
+
+def canonical_id(text: str) -> str | None:
+    """The id in today's shape for an id in either shape ("c19690d8" and "vc19690d8" give "vc19690d8"), or None
+    if `text` is no consent id. Both name the same text: the hex digits are the same SHA-256 prefix."""
+    match = _ANY_ID.fullmatch(text.strip().lower())
+    return ID_LETTER + match.group(1) if match else None
 
 
 @dataclass(frozen=True)
@@ -83,7 +115,7 @@ class Version:
     html: str
 
 
-ARCHIVE_HEAD = re.compile(r"\A<!-- consent-version id=([0-9a-f]+) lang=([a-z]{2}) date=(\d{4}-\d{2}-\d{2}) -->\n")
+ARCHIVE_HEAD = re.compile(r"\A<!-- consent-version id=([0-9a-z]+) lang=([a-z]{2}) date=(\d{4}-\d{2}-\d{2}) -->\n")
 
 
 def archive_entry(version: Version) -> str:
@@ -92,7 +124,11 @@ def archive_entry(version: Version) -> str:
 
 
 def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version]:
-    """Every archived consent version of one language; a tampered file is a problem."""
+    """Every archived consent version of one language; a tampered file is a problem.
+
+    A file of an earlier version named by its id without the letter ("c19690d8.html") stays valid and published
+    at its address; the same text is also given under today's id ("vc19690d8", same date), so that a build of
+    an unchanged text finds it archived and its page keeps the date the text was first published."""
     folder = root / ARCHIVE_DIR / lang
     versions = []
     for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
@@ -106,8 +142,13 @@ def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version
             continue
         vid, vlang, date = match.groups()
         html = text[match.end():].rstrip("\n")
-        if version_id(html) != vid or path.stem != vid or vlang != lang:
+        expected = version_id(html) if vid.startswith(ID_LETTER) else legacy_id(html)
+        if expected != vid or path.stem != vid or vlang != lang:
             problems.append(report(str(path), "text", "content.archive_changed", id=vid))
             continue
         versions.append(Version(vid, lang, date, html))
+    ids = {v.id for v in versions}
+    # An earlier version's text under today's id too, unless a file of that id exists (it has its own date).
+    versions += [Version(version_id(v.html), lang, v.date, v.html) for v in list(versions)
+                 if not v.id.startswith(ID_LETTER) and version_id(v.html) not in ids]
     return sorted(versions, key=lambda v: (v.date, v.id))

@@ -74,7 +74,8 @@ def test_every_export_format_goes_into_one_register(bakery):
     assert ("Oliver Brown", "consent", "service;marketing", "en") in events
     assert ("Oliver Brown", "marketing_opt_out", "marketing", "en") in events
     assert ("Zoë O'Neill", "withdrawal", "", "en") in events
-    assert any(r["source"] == "r" and r["event"] == "consent" for r in rows)
+    # the QR code's source as it follows the id in the message: "/r" (a code "1" alone would be a number)
+    assert any(r["source"] == "/r" and r["event"] == "consent" for r in rows)
     # these synthetic ids were never published by this site
     assert {r["version_status"] for r in rows if r["event"] == "consent"} == {"unknown"}
     for row in rows:
@@ -102,25 +103,29 @@ def test_this_sites_messages_are_current_and_older_archived_versions_are_flagged
     assert result.returncode == 0, result.stderr
     rows = read_register(bakery / "out" / "register.csv")
     table = [(r["sender"], r["event"], r["consent_id"], r["source"], r["purposes"], r["version_status"]) for r in rows]
+    # the oldest archived version is a file of the old id shape (c19690d8.html): the customer's message names it
+    # so, and the register writes the same id in today's shape, with the date the archive gives
+    assert older[0].id == "c19690d8"
     assert table == [
-        ("Kunde A", "consent", de.consent_id, "r", "service;marketing", "current"),
-        ("Kunde A", "marketing_opt_in", de.consent_id, "r", "marketing", "current"),
-        ("Kunde B", "consent", older[0].id, "", "service;marketing", f"outdated ({older[0].date})"),
-        ("Kunde B", "marketing_opt_in", older[0].id, "", "marketing", f"outdated ({older[0].date})"),
+        ("Kunde A", "consent", de.consent_id, "/r", "service;marketing", "current"),
+        ("Kunde A", "marketing_opt_in", de.consent_id, "/r", "marketing", "current"),
+        ("Kunde B", "consent", "vc19690d8", "", "service;marketing", f"outdated ({older[0].date})"),
+        ("Kunde B", "marketing_opt_in", "vc19690d8", "", "marketing", f"outdated ({older[0].date})"),
         ("Kunde A", "withdrawal", "", "", "", ""),
         ("Customer C", "consent", en.consent_id, "", "service", "current"),
     ]
 
 
-def test_a_file_that_cannot_be_read_is_reported_and_exits_1(bakery):
+def test_a_file_that_cannot_be_read_is_reported_and_nothing_is_written(bakery):
     (bakery / "broken.zip").write_bytes(b"not a zip at all")
-    (bakery / "latin1.txt").write_bytes("01.12.26, 10:00 - K: Grüße".encode("latin-1"))
-    result = run_cli("consents", "broken.zip", "latin1.txt", "missing.txt", "-o", "register.csv", cwd=bakery)
+    emma = str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt")
+    result = run_cli("consents", emma, "broken.zip", "missing.txt", "-o", "register.csv", cwd=bakery)
     assert result.returncode == 1
     assert "broken.zip: file: not a readable zip file" in result.stderr
-    assert "latin1.txt: file: not UTF-8 text" in result.stderr
-    assert "missing.txt: file: cannot read file" in result.stderr
-    assert read_register(bakery / "register.csv") == []  # the header still marks an empty register
+    assert "missing.txt: file: no such file: check the name and the folder" in result.stderr
+    # a register without the rows of two files would look complete: nothing is written
+    assert "2 problem(s) found; nothing was written" in result.stderr
+    assert not (bakery / "register.csv").exists()
 
 
 def test_stopp_and_repeated_exports_of_one_chat(bakery):
@@ -186,7 +191,7 @@ def test_usage(tmp_path):
     assert result.returncode == 0 and ".zip" in result.stdout and "register.csv" in result.stdout
 
 
-def test_a_run_that_finds_less_never_replaces_a_register_silently(bakery):
+def test_a_run_that_finds_nothing_leaves_the_register_as_it_was(bakery):
     emma = str(Path("exports") / "WhatsApp Chat with Emma Clarke.txt")
     assert run_cli("consents", emma, "-o", "register.csv", cwd=bakery).returncode == 0
     before = (bakery / "register.csv").read_bytes()
@@ -194,11 +199,13 @@ def test_a_run_that_finds_less_never_replaces_a_register_silently(bakery):
     (bakery / "notes.txt").write_text("just notes\n", encoding="utf-8")
     result = run_cli("consents", "notes.txt", "-o", "register.csv", cwd=bakery)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "register.csv: -o/--out: holds" in result.stderr and "--force" in result.stderr
+    assert "notes.txt: file: no chat messages found" in result.stderr and "nothing was written" in result.stderr
     assert (bakery / "register.csv").read_bytes() == before
-    forced = run_cli("consents", "notes.txt", "-o", "register.csv", "--force", cwd=bakery)
-    assert forced.returncode == 1  # the notes are still no chat export
-    assert read_register(bakery / "register.csv") == []
+    # --force, which replaced a register, is refused with the reason and what to do instead
+    forced = run_cli("consents", emma, "-o", "register.csv", "--force", cwd=bakery)
+    assert forced.returncode == 2
+    assert "--force no longer exists" in forced.stderr and "-o register-2027.csv" in forced.stderr
+    assert (bakery / "register.csv").read_bytes() == before
     assert sorted(p.name for p in bakery.iterdir() if p.name.startswith(".register")) == []
 
 
@@ -233,6 +240,6 @@ def test_manual_rows_go_into_the_register_marked_manual(bakery):
 def test_help_documents_the_formats(tmp_path):
     result = run_cli("consents", "--help", cwd=tmp_path)
     text = " ".join(result.stdout.split())
-    assert ".xlsx" in text and "source = manual" in text and "--force" in text
+    assert ".xlsx" in text and "source = manual" in text and "none is ever removed" in text and "--force" not in text
     german = run_cli("consents", "--help", cwd=tmp_path, env={"LC_ALL": "de_DE.UTF-8"})
     assert "Handeinträgen" in " ".join(german.stdout.split())

@@ -448,14 +448,17 @@ def test_consents_summary_lines_are_the_catalogues(tmp_path, lang):
     (site / "chat.txt").write_text(
         "28.11.26, 14:05 - Anna Schmidt: Hallo, haben Sie morgen geöffnet?\n"
         "28.11.26, 14:06 - Schreinerei Muster: Ja, ab 7 Uhr.\n"
-        "28.11.26, 14:07 - Anna Schmidt: Hallo Schreinerei Muster, ich willige ein. (Einwilligung 0badc0de)\n",
+        "28.11.26, 14:07 - Anna Schmidt: Hallo Schreinerei Muster, ich willige ein. (Einwilligung 0badc0de)\n"
+        "31.02.26, 14:08 - Anna Schmidt: ?\n",
         encoding="utf-8")
-    result = run_cli("consents", "chat.txt", "missing.txt", "-o", "register.csv", cwd=site, env=env)
+    result = run_cli("consents", "chat.txt", "-o", "register.csv", cwd=site, env=env)
     assert result.returncode == 1
     written = re.search(pattern(lang, "register_written"), result.stdout, re.M)
     assert written, result.stdout
     assert re.search(pattern(lang, "unknown_versions"), result.stdout, re.M), result.stdout  # 0badc0de
-    assert re.search(pattern(lang, "lines_not_in_register"), result.stderr, re.M), result.stderr  # missing.txt
+    assert re.search(pattern(lang, "lines_not_in_register"), result.stderr, re.M), result.stderr  # 31.02.26
+    again = run_cli("consents", "chat.txt", "-o", "register.csv", cwd=site, env=env)
+    assert re.search(pattern(lang, "register_added"), again.stdout, re.M), again.stdout
     (site / "empty.txt").write_text("28.11.26, 14:05 - Anna Schmidt: Hallo!\n", encoding="utf-8")
     nothing = run_cli("consents", "empty.txt", "-o", "none.csv", cwd=site, env=env)
     assert nothing.returncode == 0, nothing.stderr

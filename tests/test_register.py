@@ -36,7 +36,7 @@ KNOWN = [
     KnownVersion("3f2a9c1b", "de", "2026-10-01"),
     KnownVersion("7c4e2d10", "en", "2026-10-01"),
 ]
-CURRENT = {"de": "3f2a9c1b", "en": "7c4e2d10"}
+CURRENT = {"de": "v3f2a9c1b", "en": "v7c4e2d10"}  # today's ids; the exports hold them as sent before ids got their "v"
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +48,15 @@ def rec():
 
 # (sender, date, time with seconds, event, consent_id, source, purposes, version_status, lang, line)
 DE_ROWS = [
-    ("Anna Schmidt", "2026-11-28", "14:05:09", "consent", "3f2a9c1b", "", "service", "current", "de", 2),
-    ("Jürgen Weiß", "2026-11-29", "09:15:00", "consent", "3f2a9c1b", "", "service;marketing", "current", "de", 4),
-    ("Jürgen Weiß", "2026-11-29", "09:15:00", "marketing_opt_in", "3f2a9c1b", "", "marketing", "current", "de", 4),
-    ("+49 151 23456789", "2026-11-29", "09:20:41", "consent", "3f2a9c1b", "r", "service;marketing", "current", "de", 5),
-    ("+49 151 23456789", "2026-11-29", "09:20:41", "marketing_opt_in", "3f2a9c1b", "r", "marketing", "current", "de", 5),
-    ("Zoë Schäfer", "2026-11-30", "10:00:05", "consent", "a1b2c3d4", "", "service", "outdated (2026-03-01)", "de", 9),
-    ("Zoë Schäfer", "2026-11-30", "10:01:00", "consent", "deadbeef", "", "service", "unknown", "de", 10),
+    ("Anna Schmidt", "2026-11-28", "14:05:09", "consent", "v3f2a9c1b", "", "service", "current", "de", 2),
+    ("Jürgen Weiß", "2026-11-29", "09:15:00", "consent", "v3f2a9c1b", "", "service;marketing", "current", "de", 4),
+    ("Jürgen Weiß", "2026-11-29", "09:15:00", "marketing_opt_in", "v3f2a9c1b", "", "marketing", "current", "de", 4),
+    ("+49 151 23456789", "2026-11-29", "09:20:41", "consent", "v3f2a9c1b", "r", "service;marketing", "current", "de", 5),
+    ("+49 151 23456789", "2026-11-29", "09:20:41", "marketing_opt_in", "v3f2a9c1b", "r", "marketing", "current", "de", 5),
+    ("Zoë Schäfer", "2026-11-30", "10:00:05", "consent", "va1b2c3d4", "", "service", "outdated (2026-03-01)", "de", 9),
+    ("Zoë Schäfer", "2026-11-30", "10:01:00", "consent", "vdeadbeef", "", "service", "unknown", "de", 10),
     # the edited draft: greeting without business name, no full stop before the token
-    ("Jürgen Weiß", "2026-12-01", "08:02:00", "consent", "3f2a9c1b", "", "service", "current", "de", 13),
+    ("Jürgen Weiß", "2026-12-01", "08:02:00", "consent", "v3f2a9c1b", "", "service", "current", "de", 13),
     ("Jürgen Weiß", "2026-12-13", "18:45:00", "marketing_opt_out", "", "", "marketing", "", "de", 14),
     # bare "Stop!": a withdrawal in no particular language
     ("+49 151 23456789", "2026-12-14", "07:30:00", "withdrawal", "", "", "", "", "", 15),
@@ -64,14 +64,14 @@ DE_ROWS = [
     ("Zoë Schäfer", "2026-12-24", "12:00:00", "withdrawal", "", "", "", "", "de", 16),
 ]
 EN_ROWS = [
-    ("Emma Clarke", "2026-11-28", "14:05:09", "consent", "7c4e2d10", "", "service", "current", "en", 2),
-    ("Oliver Brown", "2026-11-29", "09:15:00", "consent", "7c4e2d10", "", "service;marketing", "current", "en", 4),
-    ("Oliver Brown", "2026-11-29", "09:15:00", "marketing_opt_in", "7c4e2d10", "", "marketing", "current", "en", 4),
-    ("+44 7700 900123", "2026-11-29", "21:20:41", "consent", "7c4e2d10", "r", "service;marketing", "current", "en", 5),
-    ("+44 7700 900123", "2026-11-29", "21:20:41", "marketing_opt_in", "7c4e2d10", "r", "marketing", "current", "en", 5),
-    ("Zoë O'Neill", "2026-11-30", "10:00:05", "consent", "0badc0de", "", "service", "outdated (2026-02-15)", "en", 9),
-    ("Zoë O'Neill", "2026-11-30", "10:01:00", "consent", "12ab34cd", "", "service", "unknown", "en", 10),
-    ("Oliver Brown", "2026-12-01", "12:02:00", "consent", "7c4e2d10", "", "service", "current", "en", 13),
+    ("Emma Clarke", "2026-11-28", "14:05:09", "consent", "v7c4e2d10", "", "service", "current", "en", 2),
+    ("Oliver Brown", "2026-11-29", "09:15:00", "consent", "v7c4e2d10", "", "service;marketing", "current", "en", 4),
+    ("Oliver Brown", "2026-11-29", "09:15:00", "marketing_opt_in", "v7c4e2d10", "", "marketing", "current", "en", 4),
+    ("+44 7700 900123", "2026-11-29", "21:20:41", "consent", "v7c4e2d10", "r", "service;marketing", "current", "en", 5),
+    ("+44 7700 900123", "2026-11-29", "21:20:41", "marketing_opt_in", "v7c4e2d10", "r", "marketing", "current", "en", 5),
+    ("Zoë O'Neill", "2026-11-30", "10:00:05", "consent", "v0badc0de", "", "service", "outdated (2026-02-15)", "en", 9),
+    ("Zoë O'Neill", "2026-11-30", "10:01:00", "consent", "v12ab34cd", "", "service", "unknown", "en", 10),
+    ("Oliver Brown", "2026-12-01", "12:02:00", "consent", "v7c4e2d10", "", "service", "current", "en", 13),
     ("Oliver Brown", "2026-12-13", "18:45:00", "marketing_opt_out", "", "", "marketing", "", "en", 14),
     ("+44 7700 900123", "2026-12-14", "07:30:00", "withdrawal", "", "", "", "", "", 15),
     ("Zoë O'Neill", "2026-12-24", "12:00:00", "withdrawal", "", "", "", "", "en", 16),
@@ -277,9 +277,9 @@ def _make_zip(path: Path, members: dict[str, bytes]) -> Path:
 
 
 @pytest.mark.parametrize("name, content, needle", [
-    ("WhatsApp Chat with Latin1.txt", "28.11.26, 14:05 - Jörg: hi\n".encode("latin-1"), "not UTF-8"),
     ("broken.zip", b"PK\x03\x04 this is not a zip", "not a readable zip"),
-    ("missing.txt", None, "cannot read"),
+    # named as given (the folder too), so that a mistyped name or folder can be seen
+    ("missing.txt", None, "no such file: check the name and the folder"),
 ])
 def test_unreadable_files_are_reported_by_name(tmp_path, name, content, needle):
     path = tmp_path / name
@@ -287,8 +287,8 @@ def test_unreadable_files_are_reported_by_name(tmp_path, name, content, needle):
         path.write_bytes(content)
     messages, problems = read_export(path)
     assert messages == []
-    assert len(problems) == 1 and problems[0].file == name and problems[0].severity == "error"
-    assert needle in problems[0].message
+    assert len(problems) == 1 and problems[0].file in (name, str(path)) and problems[0].severity == "error"
+    assert problems[0].line is None and needle in problems[0].message
 
 
 def test_zip_without_chat_text_is_reported(tmp_path):
@@ -302,14 +302,18 @@ def test_zip_without_chat_text_is_reported(tmp_path):
 
 @pytest.mark.parametrize("text, expected", [
     ("hallo, ich willige in WhatsApp-Kontakt ein für: Anfragen & Aufträge (Einwilligung 3f2a9c1b)",
-     ("consent", "de", "3f2a9c1b", "", ("service",))),
+     ("consent", "de", "v3f2a9c1b", "", ("service",))),
     ("ICH WILLIGE IN WHATSAPP-KONTAKT EIN FÜR:   ANFRAGEN  &\nAUFTRÄGE, angebote & neuigkeiten.\n\n(EINWILLIGUNG 3F2A9C1B/R)",
-     ("consent", "de", "3f2a9c1b", "r", ("service", "marketing"))),
+     ("consent", "de", "v3f2a9c1b", "r", ("service", "marketing"))),
     ("Hallo Bäcker, ich willige ein für: Anfragen und Aufträge. Einwilligung 3f2a9c1b",
-     ("consent", "de", "3f2a9c1b", "", ())),
-    ("(consent 7c4e2d10/qr2026)", ("consent", "en", "7c4e2d10", "qr2026", ())),
+     ("consent", "de", "v3f2a9c1b", "", ())),
+    ("(consent 7c4e2d10/qr2026)", ("consent", "en", "v7c4e2d10", "qr2026", ())),
     ("Hi! I consent to WhatsApp contact for: Anfragen & Aufträge. (consent 7c4e2d10)",
-     ("consent", "en", "7c4e2d10", "", ("service",))),
+     ("consent", "en", "v7c4e2d10", "", ("service",))),
+    # today's shape, with its letter; the old shape above gives the same id
+    ("Hallo Bäckerei Müller, ich willige ein für: Anfragen & Aufträge. (Einwilligung v3f2a9c1b/r)",
+     ("consent", "de", "v3f2a9c1b", "r", ("service",))),
+    ("(CONSENT V7C4E2D10)", ("consent", "en", "v7c4e2d10", "", ())),
 ])
 def test_edited_consent_drafts_are_recognised(rec, text, expected):
     found = rec.recognize(text)
@@ -322,6 +326,8 @@ def test_edited_consent_drafts_are_recognised(rec, text, expected):
     "Meine Einwilligung habe ich doch schon gegeben (Einwilligung)",
     "(Einwilligung 3f2a9c1)",  # 7 hex digits: a truncated id is not proof of a version
     "(Einwilligung 3f2a9c1bb)",  # 9 hex digits
+    "(Einwilligung v3f2a9c1)",  # the letter and 7 hex digits
+    "(Einwilligung w3f2a9c1b)",  # another letter
     "(Einwilligung 3f2a9c1b/waytoolong)",  # source longer than 8 characters
     "(Einwilligung xyzxyzxy)",
     "Bitte nicht stoppen, ich will weiter Angebote!",
@@ -406,7 +412,8 @@ def test_the_sites_own_templates_drive_recognition():
     )
     rec = build_recognizer([custom], "Friseur Kamm", [], {"de": "11112222"})
     found = rec.recognize("Moin Friseur Kamm! Zustimmung zu: Termine, Rabatte, Rundbrief [Zustimmung 11112222]")
-    assert (found.event, found.consent_id, found.purposes) == ("consent", "11112222", ("service", "newsletter", "marketing"))
+    assert (found.event, found.consent_id, found.purposes) == ("consent", "v11112222", ("service", "newsletter", "marketing"))
+    assert found.consent_id in rec.current_ids
     assert rec.recognize("(Einwilligung 11112222)") is None
     assert rec.recognize("ende").event == "withdrawal"
     assert rec.recognize("STOP") is None
@@ -447,7 +454,7 @@ def test_run_consents_writes_a_csv_that_round_trips(tmp_path, rec):
     ]
     first = read_back[0]
     assert first == {"chat": "Anna Schmidt", "sender": "Anna Schmidt", "date": "2026-11-28", "time": "14:05",
-                     "event": "consent", "consent_id": "3f2a9c1b", "source": "", "purposes": "service",
+                     "event": "consent", "consent_id": "v3f2a9c1b", "source": "", "purposes": "service",
                      "purposes_label": "Anfragen & Aufträge",
                      "version_status": "current", "lang": "de", "file": "WhatsApp-Chat mit Anna Schmidt.txt",
                      "line": "2"}
@@ -478,15 +485,15 @@ LENA_APRIL = "WhatsApp-Chat mit Lena Vogel (1).zip"  # the same chat again in Ap
 LENA_APRIL_FILE = "WhatsApp-Chat mit Lena Vogel (1).zip/WhatsApp-Chat mit Lena Vogel.txt"
 # (sender, date, time, event, consent_id, purposes, lang, line); the chat is "Lena Vogel"
 LENA_MARCH_ROWS = [
-    ("Lena Vogel", "2026-03-02", "09:05", "consent", "3f2a9c1b", "service;marketing", "de", 2),
-    ("Lena Vogel", "2026-03-02", "09:05", "marketing_opt_in", "3f2a9c1b", "marketing", "de", 2),
+    ("Lena Vogel", "2026-03-02", "09:05", "consent", "v3f2a9c1b", "service;marketing", "de", 2),
+    ("Lena Vogel", "2026-03-02", "09:05", "marketing_opt_in", "v3f2a9c1b", "marketing", "de", 2),
     # "Stopp Werbung" sent twice within one minute: two messages, two rows
     ("Lena Vogel", "2026-03-20", "18:00", "marketing_opt_out", "", "marketing", "de", 6),
     ("Lena Vogel", "2026-03-20", "18:00", "marketing_opt_out", "", "marketing", "de", 7),
 ]
 LENA_APRIL_ONLY_ROWS = [
-    ("Lena Vogel", "2026-04-02", "10:00", "consent", "3f2a9c1b", "service;marketing", "de", 8),
-    ("Lena Vogel", "2026-04-02", "10:00", "marketing_opt_in", "3f2a9c1b", "marketing", "de", 8),
+    ("Lena Vogel", "2026-04-02", "10:00", "consent", "v3f2a9c1b", "service;marketing", "de", 8),
+    ("Lena Vogel", "2026-04-02", "10:00", "marketing_opt_in", "v3f2a9c1b", "marketing", "de", 8),
     ("Lena Vogel", "2026-04-10", "08:15", "marketing_opt_out", "", "marketing", "de", 9),
     ("Lena Vogel", "2026-04-12", "07:05", "withdrawal", "", "", "", 11),
     ("Lena Vogel", "2026-04-12", "07:06", "withdrawal", "", "", "de", 12),
@@ -702,9 +709,10 @@ def test_manual_rows_are_read_and_bad_rows_reported_with_line(tmp_path, rec):
         "Carl;Carl;2026-04-01;10:00;withdrawal;;\n", encoding="utf-8")
     rows, problems = run_consents([manual], rec, io.StringIO())
     assert [(r.sender, r.event, r.date, r.consent_id, r.purposes, r.source, r.file, r.line) for r in rows] == [
-        ("Anna Schmidt", "consent", "2026-03-14", "3f2a9c1b", "service;marketing", "manual", "manual.csv", 2),
-        ("Anna Schmidt", "marketing_opt_in", "2026-03-14", "3f2a9c1b", "marketing", "manual", "manual.csv", 3),
-        ("Cleo", "consent", "2026-03-02", "3f2a9c1b", "service;marketing", "manual", "manual.csv", 10),
+        # ids as customers sent them before ids got their letter: written in today's shape
+        ("Anna Schmidt", "consent", "2026-03-14", "v3f2a9c1b", "service;marketing", "manual", "manual.csv", 2),
+        ("Anna Schmidt", "marketing_opt_in", "2026-03-14", "v3f2a9c1b", "marketing", "manual", "manual.csv", 3),
+        ("Cleo", "consent", "2026-03-02", "v3f2a9c1b", "service;marketing", "manual", "manual.csv", 10),
         ("Carl", "withdrawal", "2026-04-01", "", "", "manual", "manual.csv", 12),
     ]
     assert [(p.file, p.line, p.severity) for p in problems] == [("manual.csv", n, "error") for n in (4, 5, 6, 7, 8, 9)]
@@ -727,7 +735,7 @@ def test_a_manual_file_without_the_columns_is_reported(tmp_path, rec):
     manual = tmp_path / "m.csv"
     manual.write_text("name;when\nAnna;heute\n", encoding="utf-8")
     rows, problems = run_consents([manual], rec, io.StringIO())
-    assert rows == [] and [(p.file, p.line) for p in problems] == [("m.csv", 1)]
+    assert rows == [] and [(p.file, p.line) for p in problems] == [("m.csv", None)]
     assert "chat, sender, date, time, event" in problems[0].message
 
 

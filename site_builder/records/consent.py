@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..consent import canonical_id
 from ..register.columns import CSV_COLUMNS
 from ..whatsapp import fill
 from .common import make_record
@@ -47,9 +48,12 @@ def _channels(site: Site) -> tuple[Table, Para]:
 def _versions(site: Site) -> tuple[Table, Para]:
     w, c = site.words["consent"], site.words["common"]
     versions = sorted(site.language.versions, key=lambda v: (v[1], v[0]))
+    # An id of the shape before issue 20 ("73d72f20") names the same text as with its "v": current if that is.
+    current = canonical_id(site.consent_id)
     rows = tuple(
         (rich(Run(vid, bold=vid == site.consent_id)), rich(site.date(dt.date.fromisoformat(date))),
-         rich(link(f"{site.folder}consent-{vid}.html")), rich(w("current") if vid == site.consent_id else w("earlier")))
+         rich(link(f"{site.folder}consent-{vid}.html")), rich(w("current") if canonical_id(vid) == current
+                                                              else w("earlier")))
         for vid, date in versions)
     return (Table((w("version"), w("since"), c("published_at"), w("status")), rows, (0.15, 0.2, 0.47, 0.18),
                   tuple(f"version-{vid}" for vid, _ in versions)),

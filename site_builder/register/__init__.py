@@ -2,8 +2,10 @@
 files) and write them as a register for German Excel (semicolon CSV with BOM, or .xlsx).
 
 Modules: `model` (rows, events, columns, templates, text folding), `recognise` (which messages count),
-`parse` (an export's text into messages), `read` (files and zips, streamed, within limits), `manual`
-(hand-written rows), `collect` (rows from messages, repeats dropped), `write` (CSV/XLSX, atomic)."""
+`site` (a read site's recogniser), `parse` (an export's text into messages), `read` (files and zips,
+streamed, within limits), `decode` (lines that are not UTF-8), `tables` (row files: earlier registers and
+hand-written rows, CSV or XLSX), `manual` (checking a hand-written row), `collect` (rows from messages,
+repeats dropped), `write` (CSV/XLSX, atomic), `target` (the register `-o` names: rows added, never lost)."""
 
 from __future__ import annotations
 
@@ -19,16 +21,20 @@ if TYPE_CHECKING:
 # CSV_COLUMNS (from .columns), and importing all seven modules cost every build and `check` about 15 ms.
 _WHERE = {
     "RowKey": "collect", "classify": "collect", "collect": "collect", "drop_repeated_rows": "collect",
-    "merge_registers": "collect",
-    "is_manual_file": "manual", "read_manual_rows": "manual",
+    "merge_registers": "collect", "row_key": "collect", "unreadable_files": "collect",
+    "is_manual_file": "tables", "read_manual_rows": "tables", "read_rows": "tables",
+    "Written": "target", "add_rows": "target", "read_existing": "target", "target_problem": "target",
+    "write_target": "target",
+    "site_recognizer": "site",
     "CSV_COLUMNS": "columns",
     **dict.fromkeys(("DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
                      "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "SOURCE_MANUAL", "ChatMessage", "KnownVersion",
-                     "LanguageTemplates", "ReadProblem", "RegisterRow", "clean", "fold"), "model"),
+                     "LanguageTemplates", "ReadProblem", "RegisterRow", "SOURCE_MARK", "clean", "fold",
+                     "source_cell", "source_of_cell"), "model"),
     "chat_name_from_filename": "parse", "iter_chat": "parse", "parse_chat_text": "parse",
     "MAX_MEMBER_BYTES": "read", "MAX_RATIO": "read", "iter_export": "read", "read_export": "read",
     "Recognition": "recognise", "Recognizer": "recognise", "build_recognizer": "recognise",
-    "existing_rows": "write", "neutralise": "write", "write_csv": "write", "write_register": "write",
+    "neutralise": "write", "unneutralise": "write", "write_csv": "write", "write_register": "write",
 }
 _ALIASES = {"fold_text": "fold"}  # the recogniser's text folding under a public name (the bot matches the same way)
 
@@ -44,12 +50,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "CSV_COLUMNS", "DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
-    "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "MAX_MEMBER_BYTES", "MAX_RATIO", "SOURCE_MANUAL", "ChatMessage",
-    "KnownVersion", "LanguageTemplates", "ReadProblem", "Recognition", "Recognizer", "RegisterRow", "RowKey",
-    "build_recognizer", "chat_name_from_filename", "classify", "clean", "collect", "drop_repeated_rows",
-    "existing_rows", "fold_text", "is_manual_file", "iter_chat", "iter_export", "merge_registers", "neutralise",
-    "parse_chat_text", "read_export", "read_manual_rows", "run_consents", "write_csv", "write_register",
-    "write_register_csv",
+    "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "MAX_MEMBER_BYTES", "MAX_RATIO", "SOURCE_MANUAL", "SOURCE_MARK",
+    "ChatMessage", "KnownVersion", "LanguageTemplates", "ReadProblem", "Recognition", "Recognizer", "RegisterRow",
+    "RowKey", "Written", "add_rows", "build_recognizer", "chat_name_from_filename", "classify", "clean", "collect",
+    "drop_repeated_rows", "fold_text", "is_manual_file", "iter_chat", "iter_export", "merge_registers",
+    "neutralise", "parse_chat_text", "read_existing", "read_export", "read_manual_rows", "read_rows", "row_key",
+    "run_consents", "site_recognizer", "source_cell", "source_of_cell", "target_problem", "unneutralise",
+    "unreadable_files", "write_csv", "write_register", "write_register_csv", "write_target",
 ]
 
 
@@ -65,7 +72,7 @@ def write_register_csv(rows: list[RegisterRow], out: Path | TextIO, labels: dict
 
 def run_consents(files: list[Path], recognizer: Recognizer, out_csv: Path | TextIO
                  ) -> tuple[list[RegisterRow], list[ReadProblem]]:
-    """Read every export and write one register for all of them (no overwrite check: see `consents`)."""
+    """Read every export and write one register for all of them (replacing `out`: `write_target` adds to it)."""
     from .collect import collect
 
     rows, problems = collect(files, recognizer)

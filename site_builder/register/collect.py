@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from .manual import is_manual_file, read_manual_rows
+from ..problems import Problem
 from .model import (EVENT_CONSENT, EVENT_MARKETING_OPT_IN, MARKETING_PURPOSE, ChatMessage, ReadProblem,
                     RegisterRow)
 from .parse import read_problem
 from .read import iter_export
 from .recognise import Recognizer
+from .tables import is_manual_file, read_manual_rows
 
 
 def classify(messages: Iterable[ChatMessage], recognizer: Recognizer) -> list[RegisterRow]:
@@ -40,27 +41,29 @@ def classify(messages: Iterable[ChatMessage], recognizer: Recognizer) -> list[Re
 RowKey = tuple[str, str, str, str, str, str]
 
 
-def _row_key(row: RegisterRow) -> RowKey:
+def row_key(row: RegisterRow) -> RowKey:
     """What makes two rows the same record: chat, sender, date, time, event and consent id."""
     return (row.chat, row.sender, row.date, row.time, row.event, row.consent_id)
 
 
 def drop_repeated_rows(
-    rows: list[RegisterRow], collected: dict[RowKey, list[str]]
+    rows: list[RegisterRow], collected: dict[RowKey, list[str]], source: str | None = None
 ) -> tuple[list[RegisterRow], dict[str, int]]:
     """The rows of one export that earlier exports did not already give, and per earlier file how
     many rows were dropped because it already held them.
 
     `collected` maps each row key to the files of the rows kept so far (one entry per row); it is
-    updated with the rows kept. Rows are matched one to one: the same message read twice is kept
-    once, but two identical messages within one export (a customer who sent "STOP" twice in the
-    same minute) stay two rows, and only the rows beyond those an earlier export held are new."""
+    updated with the rows kept, each under `source` (the file read) or else its own `file` (the rows of
+    an earlier register name the export they came from there). Rows are matched one to one: the same
+    message read twice is kept once, but two identical messages within one export (a customer who sent
+    "STOP" twice in the same minute) stay two rows, and only the rows beyond those an earlier export
+    held are new."""
     kept: list[RegisterRow] = []
     dropped: dict[str, int] = {}
     matched: dict[RowKey, int] = {}
     added: dict[RowKey, list[str]] = {}
     for row in rows:
-        key = _row_key(row)
+        key = row_key(row)
         earlier = collected.get(key, [])
         n = matched.get(key, 0)
         if n < len(earlier):
@@ -68,7 +71,7 @@ def drop_repeated_rows(
             dropped[earlier[n]] = dropped.get(earlier[n], 0) + 1
         else:
             kept.append(row)
-            added.setdefault(key, []).append(row.file)
+            added.setdefault(key, []).append(source or row.file)
     for key, files in added.items():
         collected.setdefault(key, []).extend(files)
     return kept, dropped
@@ -86,11 +89,16 @@ def merge_registers(first: list[RegisterRow], second: list[RegisterRow]) -> tupl
     chat, sender, date, time, event and consent id, matched one to one) are dropped, and counted."""
     collected: dict[RowKey, list[str]] = {}
     for row in first:
-        collected.setdefault(_row_key(row), []).append(row.file)
+        collected.setdefault(row_key(row), []).append(row.file)
     kept, dropped = drop_repeated_rows(list(second), collected)
     # sorted() is stable: rows of one moment keep their order, `first` before `second`.
     merged = sorted([*first, *kept], key=lambda row: (row.date, row.time))
     return merged, sum(dropped.values())
+
+
+def unreadable_files(problems: Iterable[Problem]) -> list[str]:
+    """The inputs that could not be read at all (an error naming no line): missing, damaged, no export."""
+    return [p.file for p in problems if p.severity == "error" and getattr(p, "line", 0) is None]
 
 
 def collect(files: Iterable[Path], recognizer: Recognizer) -> tuple[list[RegisterRow], list[ReadProblem]]:
@@ -98,18 +106,22 @@ def collect(files: Iterable[Path], recognizer: Recognizer) -> tuple[list[Registe
 
     Exports are read as a stream: only the rows found are kept, never a whole chat. Rows an earlier
     file already gave (the same chat exported twice) are dropped; each file with such rows gets a
-    warning that says how many, so the register's row count can be checked."""
+    warning that says how many, so the register's row count can be checked. Row files (earlier registers,
+    hand-written rows) are read first, so an earlier register's rows are the ones kept as they are and a
+    chat read again only adds what they lack."""
     rows: list[RegisterRow] = []
     problems: list[ReadProblem] = []
     collected: dict[RowKey, list[str]] = {}
-    for path in files:
-        path = Path(path)
+    paths = [Path(p) for p in files]
+    for path in [p for p in paths if is_manual_file(p)] + [p for p in paths if not is_manual_file(p)]:
         if is_manual_file(path):
             found = read_manual_rows(path, recognizer, problems)
+            source: str | None = path.name
         else:
             found = classify(iter_export(path, problems), recognizer)
-        kept, dropped = drop_repeated_rows(found, collected)
+            source = None
+        kept, dropped = drop_repeated_rows(found, collected, source)
         rows.extend(kept)
         if dropped:
-            problems.append(_repeats_problem(found[0].file, dropped))
+            problems.append(_repeats_problem(source or found[0].file, dropped))
     return rows, problems

@@ -112,6 +112,21 @@ def ReadProblem(file: str, line: int | None, message: str, severity: str = "erro
     return LineProblem(file, where, message, "", severity, line)
 
 
+# The `source` column writes a QR code's source as it follows the id in the message, "/r": a code is 1-8 letters
+# or digits, and "1" or "12345e67" alone would be read as a number by a spreadsheet (issue 20), "/1" is text.
+SOURCE_MARK = "/"
+
+
+def source_cell(source: str) -> str:
+    """The `source` column's text for a row's source: "/r" for the QR code r, "manual" for hand-written rows."""
+    return SOURCE_MARK + source if source and source != SOURCE_MANUAL else source
+
+
+def source_of_cell(cell: str) -> str:
+    """A row's source from the `source` column (written "/r" since issue 20, "r" before)."""
+    return cell.removeprefix(SOURCE_MARK)
+
+
 @dataclass(frozen=True)
 class RegisterRow:
     """One row of the consent register (the CSV columns, in order)."""
@@ -128,12 +143,18 @@ class RegisterRow:
     lang: str = ""
     file: str = ""
     line: int = 0
+    # A row kept from an earlier register keeps its labels as written then; None: from `labels` when written.
+    purposes_label: str | None = None
 
     def as_dict(self, labels: dict[str, str] | None = None) -> dict[str, str]:
         """The row as CSV column -> text; `purposes_label` from `labels` (purpose id -> label)."""
         cells = {name: str(getattr(self, name)) for name in CSV_COLUMNS if name != "purposes_label"}
-        ids = [p for p in self.purposes.split(";") if p]
-        cells["purposes_label"] = "; ".join((labels or {}).get(p, p) for p in ids)
+        cells["source"] = source_cell(self.source)
+        if self.purposes_label is not None:
+            cells["purposes_label"] = self.purposes_label
+        else:
+            ids = [p for p in self.purposes.split(";") if p]
+            cells["purposes_label"] = "; ".join((labels or {}).get(p, p) for p in ids)
         return {name: cells[name] for name in CSV_COLUMNS}
 
 

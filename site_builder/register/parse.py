@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Container, Iterable, Iterator
 
 from ..messages import t
 from .model import ChatMessage, ReadProblem, clean
@@ -209,8 +209,10 @@ def split_lines(text: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", text.removeprefix("\ufeff"))
 
 
-def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem]) -> Iterator[ChatMessage]:
-    """The messages of one export, one by one; problems are appended to `problems` as they are found."""
+def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem],
+              skip: Container[int] = ()) -> Iterator[ChatMessage]:
+    """The messages of one export, one by one; problems are appended to `problems` as they are found.
+    A message with a line in `skip` (a line that could not be decoded, reported by the reader) is left out."""
     order = _Order()
     for line_no, raw in enumerate(lines(), start=1):
         order.add(raw, line_no)
@@ -223,7 +225,7 @@ def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem]) -
     for line_no, raw in enumerate(lines(), start=1):
         header = _parse_header(raw, line_no)
         if header is not None:
-            if current is not None and (msg := _message(current, day_first, file, chat, problems)):
+            if current is not None and (msg := _message(current, day_first, file, chat, problems, skip)):
                 yield msg
             current = header
             continue
@@ -234,12 +236,16 @@ def iter_chat(lines: Lines, file: str, chat: str, problems: list[ReadProblem]) -
             current.continuation.append(raw)
         elif raw.strip():
             problems.append(read_problem(file, line_no, "register.text_before_first", text=raw.strip()[:80]))
-    if current is not None and (msg := _message(current, day_first, file, chat, problems)):
+    if current is not None and (msg := _message(current, day_first, file, chat, problems, skip)):
         yield msg
 
 
-def _message(h: _Header, day_first: bool, file: str, chat: str, problems: list[ReadProblem]) -> ChatMessage | None:
-    """The message a header and its continuation lines make, or None (reported) for an invalid date."""
+def _message(h: _Header, day_first: bool, file: str, chat: str, problems: list[ReadProblem],
+             skip: Container[int] = ()) -> ChatMessage | None:
+    """The message a header and its continuation lines make, or None (reported) for an invalid date or a
+    line in `skip`."""
+    if skip and any(line in skip for line in range(h.line, h.line + len(h.continuation) + 1)):
+        return None
     resolved = _resolve(h, day_first)
     if resolved is None:
         key = "register.invalid_date_more" if h.continuation else "register.invalid_date"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import codecs
 import io
 import zipfile
 import zlib
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Iterator
 
+from .decode import Decoding, decode_lines
 from .model import ChatMessage, ReadProblem
 from .parse import chat_name_from_filename, iter_chat, read_problem
 
@@ -43,20 +44,6 @@ class _Counted(io.RawIOBase):
             raise _TooBig()
         buffer[:len(data)] = data
         return len(data)
-
-
-def _bad_byte(stream: IO[bytes]) -> int:
-    """The offset of the first byte that is not UTF-8 (read again only when decoding failed)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    position = 0
-    while chunk := stream.read(1 << 16):
-        pending = len(decoder.getstate()[0])
-        try:
-            decoder.decode(chunk)
-        except UnicodeDecodeError as exc:
-            return position - pending + exc.start
-        position += len(chunk)
-    return position
 
 
 def _lines(stream: IO[bytes], limit: int | None) -> Iterator[str]:
@@ -130,7 +117,7 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
             problems.append(read_problem(path.name, None, "register.zip_unreadable"))
             return
         except OSError as exc:
-            problems.append(read_problem(path.name, None, "register.cannot_read", why=exc.strerror or exc))
+            problems.append(_cannot_read(path, exc))
             return
         if info is None:
             problems.extend(stop)
@@ -138,34 +125,75 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
         # A lying size field is caught while reading: at most the limit (and the promised size) is read.
         limit = min(MAX_MEMBER_BYTES, max(info.compress_size, 1) * MAX_RATIO if info.file_size > _SMALL
                     else MAX_MEMBER_BYTES)
+        member = info
 
-        def lines() -> Iterator[str]:
-            with zipfile.ZipFile(path) as zf, zf.open(info) as stream:
-                yield from _lines(stream, limit)
+        def opener() -> AbstractContextManager[IO[bytes]]:
+            return _ZipMember(path, member)
     else:
-        def lines() -> Iterator[str]:
-            with open(path, "rb") as stream:
-                yield from _lines(stream, None)
+        def opener() -> AbstractContextManager[IO[bytes]]:
+            return open(path, "rb")
+
+    def utf8_lines() -> Iterator[str]:
+        with opener() as stream:
+            yield from _lines(stream, limit)
+
+    # Not UTF-8 throughout: read again, each line decoded on its own (decode.py). The first of iter_chat's two
+    # passes reads the whole file before any message is given, so nothing was given when decoding fails.
+    decoding, passes = Decoding(), [0]
+
+    def tolerant_lines() -> Iterator[str]:
+        passes[0] += 1
+        with opener() as stream:
+            yield from decode_lines(_Counted(stream, limit), decoding, record=passes[0] == 1)
+
+    given = False
     try:
-        yield from iter_chat(lines, file, chat, problems)
+        try:
+            for message in iter_chat(utf8_lines, file, chat, problems):
+                given = True
+                yield message
+        except UnicodeDecodeError:
+            if given:  # only if the file changed between the two passes
+                problems.append(read_problem(file, None, "register.changed_while_read"))
+                return
+            yield from iter_chat(tolerant_lines, file, chat, problems, skip=decoding.mixed)
+            problems.extend(decoding.problems(file))
     except _TooBig:
         problems.append(read_problem(file, None, "register.zip_too_big", mb=MAX_MEMBER_BYTES // 2**20, ratio=MAX_RATIO))
-    except UnicodeDecodeError:
-        try:
-            if is_zip:
-                with zipfile.ZipFile(path) as zf, zf.open(info) as stream:
-                    offset = _bad_byte(stream)
-            else:
-                with open(path, "rb") as stream:
-                    offset = _bad_byte(stream)
-        except (OSError, zipfile.BadZipFile, zlib.error):
-            offset = 0
-        problems.append(read_problem(file, None, "register.not_utf8", byte=offset))
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError):
         # A damaged member (CRC, truncated data) or a method this Python cannot read.
         problems.append(read_problem(file, None, "register.zip_unreadable"))
     except OSError as exc:
-        problems.append(read_problem(path.name, None, "register.cannot_read", why=exc.strerror or exc))
+        problems.append(_cannot_read(path, exc))
+
+
+class _ZipMember(AbstractContextManager):
+    """The chat member of an export zip, opened as a byte stream; the zip is closed with it."""
+
+    def __init__(self, path: Path, info: zipfile.ZipInfo):
+        self.path, self.info = path, info
+
+    def __enter__(self) -> IO[bytes]:
+        self.zip = zipfile.ZipFile(self.path)
+        try:
+            self.stream = self.zip.open(self.info)
+        except BaseException:
+            self.zip.close()
+            raise
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.close()
+        self.zip.close()
+
+
+def _cannot_read(path: Path, exc: OSError) -> ReadProblem:
+    """A chat export or row file that cannot be opened: missing, a folder, not readable; with the fix."""
+    if isinstance(exc, FileNotFoundError):
+        return read_problem(str(path), None, "register.input_missing")
+    if isinstance(exc, IsADirectoryError):
+        return read_problem(str(path), None, "register.input_is_folder")
+    return read_problem(str(path), None, "register.cannot_read", why=exc.strerror or exc)
 
 
 def read_export(path: Path) -> tuple[list[ChatMessage], list[ReadProblem]]:

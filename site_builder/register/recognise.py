@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from ..consent import ID_PATTERN, LEGACY_ID_PATTERN, canonical_id
 from .model import (EVENT_CONSENT, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, MARKETING_PURPOSE, KnownVersion,
                     LanguageTemplates, fold)
 
@@ -96,10 +97,12 @@ def _compile_stop(template: str) -> tuple[re.Pattern[str] | None, re.Pattern[str
 def _compile_language(t: LanguageTemplates) -> _LanguagePatterns:
     """Compile the recognition patterns of one language's templates."""
     keyword = _literal_pattern(_consent_keyword(t.consent))
-    # The token "(Einwilligung 3f2a9c1b/r)" is the anchor; the brackets are optional because
-    # customers delete them, but the id must be exactly 8 hex digits so prose cannot match.
+    # The token "(Einwilligung v3f2a9c1b/r)" is the anchor; the brackets are optional because customers delete
+    # them, but the id must be exactly "v" and 8 hex digits, or the 8 hex digits alone of the messages sent
+    # before ids got their letter, so prose cannot match.
     token = re.compile(
-        r"(?<![^\W\d_])" + keyword + r"\s*[:#]?\s*([0-9a-f]{8})(?:\s*/\s*([a-z0-9]{1,8}))?(?![0-9a-z/])"
+        r"(?<![^\W\d_])" + keyword + rf"\s*[:#]?\s*({ID_PATTERN}|{LEGACY_ID_PATTERN})"
+        + r"(?:\s*/\s*([a-z0-9]{1,8}))?(?![0-9a-z/])"
     )
     withdrawal, withdrawal_bare = _compile_stop(t.withdrawal)
     optout, optout_bare = _compile_stop(t.marketing_optout)
@@ -148,7 +151,8 @@ class Recognizer:
         return sender is not None and fold(sender) in self.own_senders
 
     def version_status(self, consent_id: str) -> str:
-        """`current`, `outdated (<date>)` or `unknown` for a consent id."""
+        """`current`, `outdated (<date>)` or `unknown` for a consent id (in either shape)."""
+        consent_id = canonical_id(consent_id) or consent_id
         if consent_id in self.current_ids:
             return "current"
         known = self.known_versions.get(consent_id)
@@ -175,7 +179,8 @@ class Recognizer:
         for lp in self.languages:
             m = lp.consent_token.search(folded)
             if m:
-                return Recognition(EVENT_CONSENT, lang=lp.lang, consent_id=m.group(1),
+                # an id sent without its letter is the same id: the register writes it in today's shape
+                return Recognition(EVENT_CONSENT, lang=lp.lang, consent_id=canonical_id(m.group(1)) or m.group(1),
                                    source=m.group(2) or "", purposes=self._purposes(folded, lp))
         return None
 
@@ -201,8 +206,13 @@ def build_recognizer(
     order: list[str] = []
     for t in templates:
         order.extend(pid for pid in t.purpose_labels if pid not in order)
-    known = {v.id.lower(): v for v in known_versions}
-    current = frozenset(v.lower() for v in current_versions.values())
+    # Ids in either shape name the same text (consent.canonical_id): both are matched by today's. Of two archive
+    # entries of one text (an earlier file "c19690d8" and "vc19690d8"), the earlier date is the one it was first
+    # published on.
+    known: dict[str, KnownVersion] = {}
+    for v in sorted(known_versions, key=lambda v: v.date):
+        known.setdefault(canonical_id(v.id) or v.id.lower(), v)
+    current = frozenset(canonical_id(v) or v.lower() for v in current_versions.values())
     own = frozenset(fold(name) for name in [business, *own_senders] if name.strip())
     languages = tuple(_compile_language(t) for t in templates)
     patterns = [p for lp in languages for p in (lp.consent_token, lp.withdrawal, lp.withdrawal_bare, lp.optout,

@@ -23,8 +23,14 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
-    """The cell text with a leading quote if a spreadsheet would read it as a formula."""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """The cell text with a leading quote if a spreadsheet would read it as a formula. A text that begins with
+    quotes before such a character gets one more, so that `unneutralise` gives every text back exactly."""
+    return "'" + value if value.lstrip("'").startswith(_FORMULA_STARTS) else value
+
+
+def unneutralise(cell: str) -> str:
+    """The text a cell of a register stands for (an earlier register read back): `neutralise` undone."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_STARTS) else cell
 
 
 def _cells(row: RegisterRow, labels: dict[str, str]) -> dict[str, str]:
@@ -93,30 +99,3 @@ def write_register(rows: list[RegisterRow], out: Path, labels: dict[str, str] | 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def existing_rows(path: Path) -> int | None:
-    """How many rows the register already at `path` holds; None if the file is not a register."""
-    try:
-        if is_xlsx(path):
-            from openpyxl import load_workbook
-
-            book = load_workbook(path, read_only=True)
-            try:
-                sheet = book.worksheets[0]
-                first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-                if not first or first[0] != CSV_COLUMNS[0]:
-                    return None
-                return sum(1 for values in sheet.iter_rows(min_row=2, values_only=True) if any(values))
-            finally:
-                book.close()
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            head = fh.readline()
-            delimiter = DELIMITER if head.count(DELIMITER) > head.count(",") else ","
-            if next(csv.reader([head], delimiter=delimiter), [""])[0] != CSV_COLUMNS[0]:
-                return None
-            return sum(1 for record in csv.reader(fh, delimiter=delimiter) if any(record))
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError, KeyError, StopIteration):
-        return None
-    except Exception:  # openpyxl's own errors for a damaged workbook (zipfile.BadZipFile and others)
-        return None

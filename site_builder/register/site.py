@@ -1,0 +1,26 @@
+"""The recogniser of one site: its own prefilled messages, purposes and consent versions (the command
+`consents` and the consent bot both use it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .model import KnownVersion, LanguageTemplates
+from .recognise import Recognizer, build_recognizer
+
+
+def site_recognizer(site: Any) -> Recognizer:
+    """A recogniser for a read site's (reading.Site's) own prefilled messages, purposes and consent versions."""
+    settings = site.settings
+    templates, known, current = [], [], {}
+    for lang, language in site.languages.items():
+        s = settings.for_lang(lang)
+        withdrawal = language.texts["withdrawal"].meta
+        templates.append(LanguageTemplates(
+            lang=lang, consent=str(language.texts["consent"].meta["message"]),
+            withdrawal=str(withdrawal["message"]), marketing_optout=str(withdrawal.get("marketing_message", "")),
+            purpose_labels={p.id: p.short for p in s.purposes}))
+        known += [KnownVersion(v.id, v.lang, v.date) for v in language.versions]
+        current[lang] = language.consent_id
+    b = settings.business
+    return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name])
