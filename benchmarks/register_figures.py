@@ -6,7 +6,9 @@ withdrawal in every 50 messages), then measures in this process:
 - the read (register rows only, no file written): wall time and the process's peak resident memory
   (getrusage: everything, interpreter included);
 - the same read under tracemalloc: the peak of Python allocations during the read;
-- a zip of about 100 KB promising 100 MB of chat text: the time until it is refused.
+- a zip of about 100 KB promising 100 MB of chat text: the time until it is refused;
+- the same export with its last line in Windows-1252 (issue 20): the UTF-8 read fails at the end and the
+  file is read again line by line, the worst case of a stray byte.
 Aims (issue 14): 300,000 lines in a few seconds and under 150 MB.
 """
 
@@ -86,6 +88,17 @@ def main() -> None:
         _, bomb_problems = read_export(bomb)
         print(f"zip bomb ({bomb.stat().st_size / 1024:.0f} KB promising 100 MB): refused in "
               f"{(time.perf_counter() - start) * 1000:.1f} ms: {bomb_problems[0]}")
+
+        with open(export, "ab") as fh:
+            fh.write("31.12.26, 23:59 - Jörg: Grüße\n".encode("cp1252"))
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        start, cpu_start = time.perf_counter(), time.process_time()
+        rows, problems = collect([export], rec)
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+        rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"the same with a Windows-1252 last line, read line by line: {seconds:.2f} s wall, {cpu:.2f} s CPU, "
+              f"{len(rows):,} register rows, peak resident memory {rss_after:.0f} MB (before: {rss_before:.0f} MB); "
+              f"{problems[-1]}")
 
 
 if __name__ == "__main__":
