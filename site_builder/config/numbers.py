@@ -62,7 +62,7 @@ def postal_code(checker: Checker, value: Any, region: str) -> None:
         return  # missing or empty: reported by the schema walk
     shape = POSTAL_CODES.get(region)
     if shape is not None and not re.fullmatch(shape[0], value):
-        pattern, example = shape
+        example = shape[1]
         form = (t("config.postal_digits", n=len(example), example=example) if example.isdigit()
                 else t("config.postal_form", example=example))
         checker.error("business.postal_code", "config.postal_code_shape", value=value, country=region, form=form)
@@ -102,19 +102,17 @@ def phone(checker: Checker, where: str, number: Any, region: str) -> str | None:
         return None
     nsn = phonenumbers.national_significant_number(parsed)
     meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    home = str(phonenumbers.country_code_for_region(region))
-    country, trunk = str(parsed.country_code), (meta.national_prefix or "") if meta else ""
+    home, country = str(phonenumbers.country_code_for_region(region)), str(parsed.country_code)
+    trunk = (meta.national_prefix or "") if meta else ""  # the 0 before a German area code
     idd = re.match(meta.international_prefix, digits) if meta and meta.international_prefix else None
+    rest, expected = digits, trunk + nsn if country == home else None  # None: a country code without + or 00
     if "+" in number or idd:  # international: + or the prefix dialled abroad (00), then the country code
-        rest = digits if "+" in number else digits[idd.end():] if idd else digits
+        rest, expected = digits[idd.end():] if idd and "+" not in number else digits, country + nsn
         if _TRUNK_IN_BRACKETS.match(re.sub(r"[\s./-]", "", number)) and rest.startswith(country + "0"):
             rest = country + rest[len(country) + 1:]
-        expected = country + nsn
     elif digits == nsn and trunk and country == home:  # "641 1234567": without the 0 a caller dials locally
         checker.error(where, "config.phone_no_prefix", value=number, prefix=trunk, code=home)
         return None
-    else:
-        rest, expected = digits, (trunk if country == home else "\0") + nsn
     if rest != expected:
         checker.error(where, "config.phone_digits", value=number,
                       result=phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
