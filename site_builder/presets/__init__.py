@@ -129,7 +129,7 @@ def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]],
 
     def origin_of(key: str, text: str) -> str:
         origins = known[key][text]
-        return preset if preset in origins else origins[0]
+        return preset if preset is not None and preset in origins else origins[0]
 
     hits: list[tuple[str, str, list[str], str]] = []
     for i, purpose in enumerate(purposes if isinstance(purposes, list) else []):
