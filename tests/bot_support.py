@@ -291,7 +291,10 @@ def postgres_cluster() -> Iterator[Postgres]:
     port = free_port()
     run = lambda *cmd: subprocess.run([*as_user, *cmd], check=True, capture_output=True, cwd=folder)  # noqa: E731
     try:
-        run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        # The cluster's locale is named, not taken from LANG: initdb refuses a LANG whose locale is not generated
+        # (de_DE.UTF-8 on a machine that never ran locale-gen). C.UTF-8 is in every Debian and Ubuntu libc.
+        run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8",
+            "--locale=C.UTF-8")
         run(str(binaries / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"), "-w", "-t", "60",
             "-o", f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
             "start")

@@ -11,6 +11,14 @@ from pathlib import Path
 
 import pytest
 
+# The suite asserts English messages wherever it does not choose a language itself (run_cli's ENGLISH and
+# GERMAN, or LANGUAGE in a test's own environment). LANGUAGE decides the message language before LC_ALL,
+# LC_MESSAGES and LANG (site_builder/messages), so pinning it here makes every message English, in this
+# process and in the programs the tests start, whatever the caller's locale (LANG=de_DE.UTF-8, C.UTF-8 or
+# none); the locale itself (LANG, LC_*) stays the caller's, so what depends on it is still tested under it.
+# Set while conftest is imported: before any test module is collected and any fixture runs.
+os.environ["LANGUAGE"] = "en"
+
 ROOT = Path(__file__).resolve().parents[1]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 EXAMPLE = ROOT / "site_builder" / "example"

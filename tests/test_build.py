@@ -175,7 +175,8 @@ def test_filled_in_scaffold_builds(tmp_path):
     text = (folder / "site.toml").read_text(encoding="utf-8")
     values = {"site.base_url": '"https://baeckerei.example/wa/"', "business.phone": '"030 1234567"',
               "whatsapp.number": '"+49 151 23456789"', "business.email": '"hallo@baeckerei.example"',
-              "business.state": '"Berlin"', "transfer.reviewed": "2026-11-01", "records.terms_accepted": "2026-11-02"}
+              "business.state": '"Berlin"', "business.postal_code": '"10115"',
+              "transfer.reviewed": "2026-11-01", "records.terms_accepted": "2026-11-02"}
     table = ""
     lines = []
     for line in text.splitlines():

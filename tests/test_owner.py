@@ -118,6 +118,17 @@ def test_check_warns_while_the_preset_wording_is_unchanged_and_stops_once_adapte
     assert "unchanged wording" not in again.stderr
 
 
+def test_the_warning_names_the_preset_the_site_was_made_from_even_where_the_example_shares_its_texts(tmp_path):
+    # issue 20: the example is a craft business, so `handwerk` ships the example's texts; a painter who ran
+    # `init --trade handwerk` was told about "Vorlage 'example'", a preset he never chose
+    folder = filled(tmp_path, "maler", "--trade", "handwerk")
+    result = run_cli("check", cwd=folder, env=GERMAN)
+    assert result.returncode == 0, result.stderr
+    named = re.findall(r"noch der unveränderte Text der Vorlage '(\w+)'", result.stderr)
+    assert named == ["handwerk"] * 4, result.stderr  # purposes[0], purposes[1], content/de and content/en
+    assert "'example'" not in result.stderr
+
+
 def test_init_without_a_trade_is_warned_about_the_examples_wording_but_the_example_is_not(tmp_path, site):
     folder = filled(tmp_path, "neu")
     result = run_cli("check", cwd=folder, env=GERMAN)

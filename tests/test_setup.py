@@ -84,7 +84,9 @@ def test_build_example_works_with_only_debians_python(tmp_path):
                # pip itself refuses to install outside a venv, also as `python3 -m pip`.
                PIP_REQUIRE_VIRTUALENV="true",
                # Every bash started by the scripts traces its commands (to stderr): read back below.
-               SHELLOPTS="xtrace")
+               SHELLOPTS="xtrace",
+               # the build's messages are asserted in English; the locale (LANG) stays the caller's
+               LANGUAGE="en")
 
     first = run_script(repo, env)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
@@ -129,6 +131,34 @@ def test_the_test_command_refuses_to_report_success_without_tests(tmp_path):
                             stdin=subprocess.DEVNULL, env={**os.environ, "PATH": SYSTEM_PATH})
     assert result.returncode == 5
     assert "ran no tests" in result.stderr
+
+
+def test_ci_runs_part_of_the_suite_again_in_a_german_terminal_and_fails_with_it(tmp_path):
+    """Issue 20: the suite once failed 57 tests under LANG=de_DE.UTF-8; CI keeps a German pass so it cannot return."""
+    repo = clone(tmp_path / "clone")
+    calls = tmp_path / "calls"
+    # A stand-in test.sh that notes its locale and arguments, and fails when German (FAIL_GERMAN=1).
+    (repo / "scripts/test.sh").write_text(
+        '#!/usr/bin/env bash\n'
+        f'echo "LANG=${{LANG-unset}} LC_ALL=${{LC_ALL-unset}} LANGUAGE=${{LANGUAGE-unset}} $*" >> "{calls}"\n'
+        '[[ ${FAIL_GERMAN-} == 1 && ${LANG-} == de_DE.UTF-8 ]] && exit 1\nexit 0\n')
+    env = {**os.environ, "PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "LANGUAGE": "en"}
+    result = subprocess.run(["bash", ".ci/run"], cwd=repo, capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL, env=env)
+    assert result.returncode == 0, result.stderr
+    whole, german = calls.read_text().splitlines()
+    assert whole == "LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=en -q"
+    assert german.startswith("LANG=de_DE.UTF-8 LC_ALL=unset LANGUAGE=unset -q tests/")
+    named = german.split(" -q ")[1].split()
+    for must in ("tests/test_messages.py", "tests/test_register.py", "tests/test_invalid_sites.py",
+                 "tests/test_build.py", "tests/test_bot_register.py::test_database_register_equals_the_export_register"):
+        assert must in named, german
+    for test in named:  # every file the German pass names exists (a renamed one would run nothing)
+        assert (REPO / test.split("::")[0]).is_file(), test
+    calls.unlink()
+    failed = subprocess.run(["bash", ".ci/run"], cwd=repo, capture_output=True, text=True, timeout=60,
+                            stdin=subprocess.DEVNULL, env={**env, "FAIL_GERMAN": "1"})
+    assert failed.returncode == 1 and len(calls.read_text().splitlines()) == 2
 
 
 if __name__ == "__main__":  # pragma: no cover

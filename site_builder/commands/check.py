@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any, Mapping
 
 from ..messages import t
 from ..problems import errors
@@ -38,8 +39,27 @@ def run(args: argparse.Namespace) -> int:
     if args.strict and open_items:
         print(t("cli.todos_strict", n=len(open_items)), file=sys.stderr)
         return 1
+    if settings is not None:
+        show_numbers(settings.raw)
     if open_items:  # not "all good" while the owner still owes something
         print(t("cli.good_but_todos", config=args.config, n=len(result.files), todos=len(open_items)))
         return 0
     print(t("cli.all_good", config=args.config, n=len(result.files)))
     return 0
+
+
+# catalogue keys of the numbers' names, written out so that a search for a key finds its use ("WhatsApp" is
+# a name, the same in every language)
+_NUMBER_LABELS = {"business.phone": "cli.number_phone", "dpo.phone": "cli.number_dpo"}
+
+
+def show_numbers(raw: Mapping[str, Any]) -> None:
+    """Every phone number as customers will dial it: a digit typed wrong is caught only by calling it once."""
+    from ..config.numbers import dialled
+
+    numbers = dialled(raw)
+    if numbers:
+        print(t("cli.numbers_heading"))
+    for key, number in numbers:
+        label = t(_NUMBER_LABELS[key]) if key in _NUMBER_LABELS else "WhatsApp"
+        print("  " + t("cli.number_check", label=label, number=number))

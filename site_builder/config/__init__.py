@@ -5,6 +5,7 @@ checks.py   the single-value checks the schema names (URLs, e-mail, colours, ran
 checker.py  the walk along the schema: kinds, required keys, fill-ins, lengths, hidden characters
 rules.py    the rules that span keys, each checked once
 load.py     reading the file safely (size cap, regular files only, BOM) and `validate`
+numbers.py  phone numbers and postal codes, used exactly as typed or reported
 settings.py the immutable Settings and Section
 Every message comes from the catalogue area `config` (site_builder/messages/<lang>/config.toml).
 """

@@ -12,6 +12,7 @@ from ..messages import t
 from ..problems import Problem, report
 from ..tomlparse import tomllib
 from .checker import Checker
+from .numbers import check_numbers
 from .rules import RULES
 from .schema import SCHEMA
 from .settings import Settings, freeze, today
@@ -79,16 +80,8 @@ def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> 
     now = now or today()
     for rule in RULES:
         rule(checker, data, path, now)
-    business = data.get("business") or {}
-    import phonenumbers  # here, not at the top: a build that reuses its outputs need not load it
-
-    region = str(business.get("country") or "DE").upper()
-    phone_e164 = wa_e164 = None
-    if region not in phonenumbers.SUPPORTED_REGIONS:  # the numbers cannot be read without their region
-        checker.error("business.country", "config.bad_country", value=region)
-    else:
-        phone_e164 = phone(checker, "business.phone", business.get("phone"), region)
-        wa_e164 = phone(checker, "whatsapp.number", (data.get("whatsapp") or {}).get("number"), region)
+    numbers = check_numbers(checker, data)
+    phone_e164, wa_e164 = numbers.get("business.phone"), numbers.get("whatsapp.number")
     if checker.failed():
         return None, checker.problems
     settings = Settings(path=path, data=freeze(data), raw=data, whatsapp_e164=wa_e164 or "",
@@ -106,21 +99,3 @@ def _languages(raw: dict[str, Any]) -> list[str] | None:
         return list(langs)
     return None  # reported once at site.languages; per-language warnings would only add noise
 
-
-def phone(checker: Checker, where: str, number: Any, region: str) -> str | None:
-    """The number in E.164, or None after reporting why it is not a usable phone number."""
-    import phonenumbers
-
-    if not isinstance(number, str) or not number:
-        return None
-    try:
-        parsed = phonenumbers.parse(number, region)
-    except phonenumbers.NumberParseException:
-        parsed = None
-    if parsed is None or not phonenumbers.is_valid_number(parsed):
-        checker.error(where, "config.phone_invalid", value=number)
-        return None
-    if parsed.extension:  # a wa.me link and a tel: link cannot dial an extension
-        checker.error(where, "config.phone_extension", value=number, extension=parsed.extension)
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

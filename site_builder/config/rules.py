@@ -188,7 +188,8 @@ def transfer(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
 
 def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
     """A site made by `init` (site.preset set) is warned while a preset's or the example's text is unchanged."""
-    if not (data.get("site") or {}).get("preset"):
+    preset = (data.get("site") or {}).get("preset")
+    if not preset:
         return  # the example site and sites written by hand: their wording is their own
     from ..presets import front_matter, unchanged  # reads only TOML files
 
@@ -199,7 +200,7 @@ def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             index[f"content/{lang}/index.md"] = front_matter(file.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
             continue  # the content stage reports an unreadable page
-    for file, where, keys, origin in unchanged(data.get("purposes"), index):
+    for file, where, keys, origin in unchanged(data.get("purposes"), index, preset):
         problem = report(str(path) if file == "site.toml" else str(path.parent / file), where,
                          "config.preset_wording", warning=True, keys=", ".join(keys), preset=origin)
         checker.problems.append(problem)

@@ -93,28 +93,44 @@ def _example() -> dict[str, Any]:
 
 
 @cache
-def known_wordings() -> dict[str, dict[str, str]]:
-    """For each text key ("label", "heading", ...): every wording a preset or the example ships -> its origin."""
-    out: dict[str, dict[str, str]] = {key: {} for key in (*PURPOSE_TEXTS, *INDEX_TEXTS)}
+def known_wordings() -> dict[str, dict[str, tuple[str, ...]]]:
+    """For each text key ("label", "heading", ...): every wording a preset or the example ships -> its origins.
+
+    A wording can come from more than one source (the example is a craft business, so `handwerk` shares its
+    texts); every origin is kept so that a warning can name the one the site was actually made from.
+    """
+    out: dict[str, dict[str, tuple[str, ...]]] = {key: {} for key in (*PURPOSE_TEXTS, *INDEX_TEXTS)}
     sources = [(GENERIC, _example())] + list(presets().items())
+
+    def add(key: str, text: str, origin: str) -> None:
+        if origin not in out[key].get(text, ()):
+            out[key][text] = (*out[key].get(text, ()), origin)
+
     for origin, preset in sources:
         for purpose in preset.get("purposes", []):
             for key in PURPOSE_TEXTS:
                 for text in _texts(purpose.get(key)):
-                    out[key].setdefault(text, origin)
+                    add(key, text, origin)
         for key in INDEX_TEXTS:
             for text in _texts((preset.get("index") or {}).get(key)):
-                out[key].setdefault(text, origin)
+                add(key, text, origin)
     return out
 
 
-def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]]) -> list[tuple[str, str, list[str], str]]:
+def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]],
+              preset: str | None = None) -> list[tuple[str, str, list[str], str]]:
     """(file, where, keys, origin) for every purpose and page whose texts are still a preset's or the example's.
 
     `purposes` are the validated purposes ({"label": {"de": ...}, ...}); `index_texts` maps a content file
     (e.g. "content/de/index.md") to its front matter. One entry per purpose and per page keeps the warnings few.
+    `preset` is the one the site was made from (site.preset): named as the origin whenever it ships the text.
     """
     known = known_wordings()
+
+    def origin_of(key: str, text: str) -> str:
+        origins = known[key][text]
+        return preset if preset is not None and preset in origins else origins[0]
+
     hits: list[tuple[str, str, list[str], str]] = []
     for i, purpose in enumerate(purposes if isinstance(purposes, list) else []):
         keys, origin = [], ""
@@ -123,7 +139,7 @@ def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]]) -> list[tup
             for lang, text in (value.items() if isinstance(value, dict) else ()):
                 if isinstance(text, str) and text.strip() in known[key]:
                     keys.append(f"{key}.{lang}")
-                    origin = origin or known[key][text.strip()]
+                    origin = origin or origin_of(key, text.strip())
         if keys:
             hits.append(("site.toml", f"purposes[{i}]", keys, origin))
     for file, matter in index_texts.items():
@@ -132,7 +148,7 @@ def unchanged(purposes: Any, index_texts: dict[str, dict[str, Any]]) -> list[tup
             text = matter.get(key)
             if isinstance(text, str) and text.strip() in known[key]:
                 keys.append(key)
-                origin = origin or known[key][text.strip()]
+                origin = origin or origin_of(key, text.strip())
         if keys:
             hits.append((file, "front matter", keys, origin))
     return hits
