@@ -67,10 +67,10 @@ class Running:
         return store.counts(self.engine)
 
     def settle(self, inbound: int, replies: int | None = None) -> dict[str, int]:
-        """Wait until the bot recorded `inbound` messages and finished every reply it claimed."""
+        """Wait until the bot recorded `inbound` messages and finished every reply it queued."""
         def done() -> dict[str, int] | None:
             c = self.counts()
-            finished = c["replies"] == c["replies_sent"] + self._failed()
+            finished = c["replies"] == sum(c.get(f"replies_{s}", 0) for s in ("sent", "failed", "expired"))
             ok = c["inbound"] >= inbound and finished and (replies is None or len(self.graph.sent()) >= replies)
             return c if ok else None
         try:
@@ -78,13 +78,6 @@ class Running:
         except TimeoutError:
             raise AssertionError(f"bot did not settle: {self.counts()}, {len(self.graph.sent())} sent\n"
                                  + self.bot.log_text()[-3000:]) from None
-
-    def _failed(self) -> int:
-        from sqlalchemy import func, select
-        with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(store.replies)
-                                    .where(store.replies.c.state != "claimed")
-                                    .where(store.replies.c.state != "sent")).scalar() or 0)
 
     def events(self) -> list[store.EventRow]:
         return store.all_events(self.engine)
