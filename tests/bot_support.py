@@ -66,6 +66,7 @@ class FakeGraph:
     script: list[Any] = field(default_factory=list)
     delay: float = 0.0
     webhook: tuple[str, str] | None = None
+    failing_until: float = 0.0  # time.time() until which every request is answered 500 (an outage)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -115,7 +116,7 @@ def fake_graph() -> Iterator[FakeGraph]:
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
             with graph.lock:
-                step = graph.script.pop(0) if graph.script else 200
+                step = graph.script.pop(0) if graph.script else (500 if time.time() < graph.failing_until else 200)
             status, code = step if isinstance(step, tuple) else (step, 130429 if step == 429 else 0)
             message_id = f"wamid.out.{next(counter)}"
             request = json.loads(body)
@@ -298,6 +299,48 @@ def start_bot(config: Path | None = None, env: dict[str, str] | None = None, sit
 
     wait_until(healthy, timeout=60)
     return bot
+
+
+# --- a real SMTP server (aiosmtpd) ---------------------------------------------------------------------------
+
+@dataclass
+class Mailbox:
+    port: int
+    messages: list[Any] = field(default_factory=list)
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for m in self.messages]
+
+    def body(self, index: int) -> str:
+        return self.messages[index].get_content()
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    """An SMTP server on 127.0.0.1 that keeps every e-mail it is handed (parsed)."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox(free_port())
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+            box.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def smtp_table(box: Mailbox) -> str:
+    """[bot.smtp] for the test server: a local relay without TLS or login."""
+    return f'\n[bot.smtp]\nhost = "127.0.0.1"\nport = {box.port}\nsecurity = "none"\nfrom = "bot@schreinerei-muster.de"\n'
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------
