@@ -42,7 +42,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
     d = runtime.deployment
     engine = store.open_engine(d.database)
     metrics = Metrics()
-    state: dict[str, object] = {}
+    state: dict[str, object] = {"receiving": 0}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -50,6 +50,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
         await asyncio.to_thread(_forget_bad_tokens, engine, list(runtime.sites))
         recorder = Recorder(engine, d.queue_limit, clock)
         sender = Sender(engine, runtime, metrics, clock)
+        sender.recording = lambda: int(state["receiving"]) + recorder.waiting  # type: ignore[call-overload]
         notifier = Notifier(engine, runtime, clock)
         recorder.start()
         tasks = [asyncio.create_task(sender.run()), asyncio.create_task(notifier.run()),
@@ -110,6 +111,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
                   "accounts": len(job.accounts), **delivery.skipped}
         if job.messages or job.statuses or job.preferences or job.accounts:
             recorder: Recorder = state["recorder"]  # type: ignore[assignment]
+            state["receiving"] = int(state["receiving"]) + 1  # type: ignore[call-overload]
             try:
                 effects = await recorder.submit(lambda conn, now: record(conn, job, now))
             except Busy:
@@ -121,6 +123,8 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
                 metrics.write_errors.inc()
                 log.error("not_stored", extra={"error_type": str(exc)})
                 return PlainTextResponse("not stored, try again", status_code=503)
+            finally:
+                state["receiving"] = int(state["receiving"]) - 1  # type: ignore[call-overload]
             metrics.recorded(effects)
             counts.update(recorded=sum(effects.recorded.values()), duplicates=effects.duplicates,
                           replies=effects.replies, notices=effects.notices)

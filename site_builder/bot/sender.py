@@ -67,9 +67,23 @@ class Sender:
         self.wake = asyncio.Event()
         self.inflight: dict[int, asyncio.Task[None]] = {}
         self.stopping = False
+        self.recording: Callable[[], int] = lambda: 0  # deliveries being recorded right now
+        self.yielded_since = 0.0
+
+    async def _recording_first(self) -> None:
+        """Acknowledging deliveries comes first: while deliveries are being recorded, the sender waits (at most a
+        second at a time, so replies still flow under a long burst; they have 24 hours)."""
+        now = time.monotonic()
+        if self.recording() > 0 and now - self.yielded_since < 1.0:
+            await asyncio.sleep(0.02)
+        elif self.recording() == 0:
+            self.yielded_since = now
+        else:
+            self.yielded_since = now + 0.1  # one round of sending, then wait again
 
     async def run(self) -> None:
         while not self.stopping:
+            await self._recording_first()
             free = self.workers - len(self.inflight)
             items: list[Item] = []
             if free > 0:

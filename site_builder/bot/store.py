@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
                         create_engine, delete, event, func, insert, inspect, or_, select, text, update)
 from sqlalchemy.engine import Connection, Engine
 
@@ -222,19 +222,29 @@ def _to_v2(conn: Connection) -> None:
     conn.execute(text("DROP TABLE IF EXISTS replies"))
 
 
+_statements: dict[tuple[str, str, bool], Any] = {}
+
+
 def insert_ignore(conn: Connection, table: Table, values: dict[str, Any] | list[dict[str, Any]]) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted (RETURNING tells, where rowcount may not)."""
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(table).on_conflict_do_nothing()
-    if isinstance(values, list):
+    """INSERT ... ON CONFLICT DO NOTHING; the number of rows inserted (RETURNING tells, where rowcount may not).
+    The statements are built once per dialect and table: building them per call cost more than the database."""
+    many = isinstance(values, list)
+    key = (conn.dialect.name, table.name, many)
+    statement = _statements.get(key)
+    if statement is None:
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = dialect_insert(table).on_conflict_do_nothing()
+        if not many:
+            statement = statement.returning(list(table.primary_key.columns)[0])
+        _statements[key] = statement
+    if many:
         if values:
             conn.execute(statement, values)
         return len(values)
-    key = list(table.primary_key.columns)[0]
-    return 1 if conn.execute(statement.values(values).returning(key)).first() is not None else 0
+    return 1 if conn.execute(statement, values).first() is not None else 0
 
 
 def claim_message(conn: Connection, site: str, message_id: str, wa_id: str, at: dt.datetime,
@@ -253,12 +263,19 @@ def add_alias(conn: Connection, site: str, a: str, b: str, now: dt.datetime) -> 
         insert_ignore(conn, aliases, {"site": site, "a": a, "b": b, "at": now})
 
 
+_ONE_HOP = (select(aliases.c.a, aliases.c.b).where(aliases.c.site == bindparam("site"))
+            .where(or_(aliases.c.a.in_(bindparam("ids", expanding=True)),
+                       aliases.c.b.in_(bindparam("ids", expanding=True)))))
+_STATE = (select(events.c.event, events.c.purposes, events.c.version_status, events.c.lang)
+          .where(events.c.wa_id.in_(bindparam("ids", expanding=True)))
+          .where(events.c.site.in_(bindparam("sites", expanding=True))).order_by(events.c.at, events.c.id))
+
+
 def person(conn: Connection, site: str, wa_id: str) -> list[str]:
     """Every id the customer has had at this business (number changes, user ids), the given one first."""
     known, frontier = [wa_id], [wa_id]
     for _ in range(4):  # a few hops: number -> user id -> new number -> new user id
-        rows = conn.execute(select(aliases.c.a, aliases.c.b).where(aliases.c.site == site).where(
-            or_(aliases.c.a.in_(frontier), aliases.c.b.in_(frontier)))).all()
+        rows = conn.execute(_ONE_HOP, {"site": site, "ids": frontier}).all()
         frontier = [x for row in rows for x in row if x not in known]
         if not frontier:
             break
@@ -268,9 +285,7 @@ def person(conn: Connection, site: str, wa_id: str) -> list[str]:
 
 def consent_state(conn: Connection, site: str, ids: list[str]) -> ConsentState:
     """The customer's standing after all their events (under any of their ids), in the order they wrote them."""
-    rows = conn.execute(select(events.c.event, events.c.purposes, events.c.version_status, events.c.lang)
-                        .where(events.c.wa_id.in_(ids)).where(events.c.site.in_((site, "")))
-                        .order_by(events.c.at, events.c.id)).all()
+    rows = conn.execute(_STATE, {"ids": ids, "sites": [site, ""]}).all()
     consented, purposes, lang = False, (), ""
     for event_name, row_purposes, status, row_lang in rows:
         lang = row_lang or lang
