@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 
 # the attributes every LogRecord has: anything else was passed as `extra` by the bot and is written out
@@ -41,3 +42,7 @@ def setup(level: str = "info") -> None:
         logger.handlers[:] = []
         logger.propagate = True
     logging.captureWarnings(True)
+    # an exception nobody caught, in the main thread or another, is a JSON line as well
+    sys.excepthook = lambda kind, value, tb: bot.critical("uncaught", exc_info=(kind, value, tb))
+    threading.excepthook = lambda args: bot.error("thread_crashed", exc_info=(args.exc_type, args.exc_value,
+                                                                               args.exc_traceback))

@@ -96,6 +96,7 @@ class Notifier:
         self.smtp = runtime.deployment.smtp
         self.stopping = False
         self.lease = dt.timedelta(minutes=2)
+        self.queued: dict[str, str] = {}  # site -> the local date whose digest is queued (saves a write a second)
 
     async def run(self) -> None:
         if self.smtp is None:
@@ -118,8 +119,10 @@ class Notifier:
             if not rt.notices:
                 continue
             local = now.astimezone(ZoneInfo(rt.settings.timezone))
-            if local.hour < self.runtime.deployment.digest_hour:
+            if local.hour < self.runtime.deployment.digest_hour or self.queued.get(rt.settings.phone_number_id) == \
+                    local.date().isoformat():
                 continue
+            self.queued[rt.settings.phone_number_id] = local.date().isoformat()
             with store.writing(self.engine) as conn:
                 outbox.enqueue(conn, f"notice:{rt.settings.phone_number_id}:digest:{local.date().isoformat()}",
                                "email", rt.settings.phone_number_id, "digest", "digest", now, now + NOTICE_DAYS,

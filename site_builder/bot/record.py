@@ -4,7 +4,6 @@ WhatsApp itself, number changes and account restrictions. Nothing here talks to 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -240,7 +239,3 @@ def _account(conn: Connection, account: AccountUpdate, rt: "SiteRuntime", now: d
     elif account.event == "ACCOUNT_VIOLATION":
         effects.notices += notify(conn, rt, "restricted", key, now, event=account.event, detail=account.detail)
 
-
-def without_text(prepared: Prepared) -> Prepared:
-    """The same work with the text dropped (nothing of it outlives the request)."""
-    return dataclasses.replace(prepared, text="")

@@ -86,6 +86,9 @@ class Sender:
             await self._recording_first()
             free = self.workers - len(self.inflight)
             items: list[Item] = []
+            if free <= 0:  # every worker busy: go on as soon as one is free
+                await asyncio.wait(list(self.inflight.values()), return_when=asyncio.FIRST_COMPLETED)
+                continue
             if free > 0:
                 try:
                     items = await asyncio.to_thread(outbox.take, self.engine, "whatsapp", self.clock(), free,
