@@ -5,7 +5,9 @@ doubled (an outage, late answers, a kill during a hang)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
+import subprocess
 import sqlite3
 import threading
 import time
@@ -159,6 +161,42 @@ def test_a_removed_database_folder_is_noticed(tmp_path: Path, graph: FakeGraph) 
         assert health.status_code == 503 and "FileNotFoundError" in health.json()["database"]
     finally:
         bot.stop()
+
+
+def test_a_full_disk_answers_503_and_the_bot_recovers_when_space_is_freed(tmp_path: Path, graph: FakeGraph) -> None:
+    # a real full disk: a 3 MB tmpfs (the tests run as root, as CI does) holding the register
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True,
+                             text=True)
+    assert mounted.returncode == 0, f"this test mounts a small tmpfs and needs root: {mounted.stderr}"
+    try:
+        config = make_site(tmp_path / "site", graph, str(disk / "register.sqlite3"))
+        bot = start_bot(config)
+        try:
+            first = Msg("4915123456789", "Anna", _consent(config)).with_id()
+            assert bot.post(delivery(first)) == 200
+            filler = disk / "filler"
+            with open(filler, "wb") as fh:  # fill the disk to the last byte
+                with contextlib.suppress(OSError):
+                    while True:
+                        fh.write(b"\0" * 65536)
+                        fh.flush()
+            later = [Msg(f"4916{i:09d}", f"Kunde {i}", _consent(config)).with_id() for i in range(30)]
+            codes = [bot.post(delivery(m)) for m in later]
+            assert 503 in codes and set(codes) <= {200, 503}, codes
+            health = httpx.get(bot.url + "/healthz")
+            assert health.status_code == 503 and health.json()["database"].startswith("write failed")
+            filler.unlink()  # space is freed: the bot recovers without a restart
+            wait_until(lambda: httpx.get(bot.url + "/healthz").status_code == 200, timeout=20)
+            assert [bot.post(delivery(m)) for m, c in zip(later, codes) if c != 200] == [200] * codes.count(503)
+            engine = _engine(config, str(disk / "register.sqlite3"))
+            assert _stored(engine) == {first.id, *(m.id for m in later)}
+            engine.dispose()  # type: ignore[attr-defined]
+        finally:
+            bot.stop()
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
 def test_a_locked_database_fills_the_bounded_queue_and_it_pushes_back(tmp_path: Path, graph: FakeGraph) -> None:

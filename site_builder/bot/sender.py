@@ -28,6 +28,8 @@ from .runtime import Runtime, SiteRuntime
 
 log = logging.getLogger("site_builder.bot")
 
+# the replies whose loss the owner must hear of (a greeting or a keyword answer that did not go out is only logged)
+TOLD = frozenset({"consent_confirmed", "withdrawal_confirmed", "marketing_stopped", "unknown_version"})
 PAIR_GAP = 6.0  # seconds between two messages to one customer
 TOKEN_PAUSE = dt.timedelta(minutes=5)  # a site whose token was refused tries again after this
 
@@ -221,8 +223,9 @@ class Sender:
             with store.writing(self.engine) as conn:
                 conn.execute(update(store.outbox).where(store.outbox.c.id == item.id)
                              .values(state=state, last_code=code, lease_until=None))
-                notify(conn, rt, "failed_send" if state == "failed" else "unconfirmed", f"{state}:{item.id}", now,
-                       customer=item.target, reply=item.kind, code=code)
+                if item.kind in TOLD:
+                    notify(conn, rt, "failed_send" if state == "failed" else "unconfirmed", f"{state}:{item.id}", now,
+                           customer=item.target, reply=item.kind, code=code)
         await asyncio.to_thread(work)
 
     def _token_bad(self, rt: SiteRuntime, now: dt.datetime) -> None:
