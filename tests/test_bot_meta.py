@@ -240,7 +240,7 @@ def test_a_marketing_stop_in_whatsapp_is_a_register_row_and_a_resume_is_no_conse
     from sqlalchemy import select
     with s.engine.connect() as conn:
         notes = conn.execute(select(store.notes.c.kind, store.notes.c.wa_id)).all()
-        state = store.consent_state(conn, PHONE_NUMBER_ID, [ANNA])
+        state = store.consent_state(conn, PHONE_NUMBER_ID, ANNA)
     assert notes == [("marketing_resume", ANNA)]
     assert state.consented and "marketing" not in state.purposes
 
@@ -282,7 +282,7 @@ def test_the_owner_hears_of_withdrawals_unclear_stops_and_gets_a_daily_digest(ma
     wait_until(lambda: len(mailbox.messages) == 3, timeout=30)
     digest = mailbox.messages[2]
     assert str(digest["Subject"]) == "Neue Einwilligungen per WhatsApp: 1"
-    assert "Anna Beispiel (+49 1512 3456789): service, marketing" in digest.get_content()
+    assert "Anna Beispiel (+49 1512 3456789): Anfragen & Aufträge, Werbung" in digest.get_content()
     s.bot.stop()
     s.bot = start_bot(s.config)
     time.sleep(2)

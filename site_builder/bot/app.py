@@ -11,6 +11,7 @@ import datetime as dt
 import hmac
 import json
 import logging
+import time
 from typing import AsyncIterator, Callable
 
 from sqlalchemy import update
@@ -42,7 +43,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
     d = runtime.deployment
     engine = store.open_engine(d.database)
     metrics = Metrics()
-    state: dict[str, object] = {"receiving": 0}
+    state: dict[str, object] = {"receiving": 0, "delivery_at": 0.0}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -51,6 +52,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
         recorder = Recorder(engine, d.queue_limit, clock)
         sender = Sender(engine, runtime, metrics, clock)
         sender.recording = lambda: int(state["receiving"]) + recorder.waiting  # type: ignore[call-overload]
+        sender.last_delivery = lambda: float(state["delivery_at"])  # type: ignore[arg-type]
         notifier = Notifier(engine, runtime, clock)
         recorder.start()
         tasks = [asyncio.create_task(sender.run()), asyncio.create_task(notifier.run()),
@@ -82,6 +84,7 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
         return PlainTextResponse("forbidden", status_code=403)
 
     async def deliver(request: Request) -> Response:
+        state["delivery_at"] = time.monotonic()
         body = await request.body()
         header = request.headers.get("x-hub-signature-256")
         signed_by = {secret for secret in runtime.secrets if signature_ok(body, header, secret)}

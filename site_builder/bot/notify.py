@@ -77,14 +77,15 @@ def deliver(smtp: Smtp, message: EmailMessage, timeout: float = 20.0) -> None:
         client.send_message(message)
 
 
-def digest_values(engine: Engine, site: str, since: dt.datetime, until: dt.datetime, zone: ZoneInfo) -> dict[str, Any]:
+def digest_values(engine: Engine, site: str, since: dt.datetime, until: dt.datetime, zone: ZoneInfo,
+                  labels: Callable[[tuple[str, ...]], str]) -> dict[str, Any]:
     e = store.events
     with engine.connect() as conn:
         rows = conn.execute(select(e.c.wa_id, e.c.profile_name, e.c.at, e.c.purposes).where(e.c.event == "consent")
                             .where(e.c.site.in_((site, ""))).where(e.c.version_status != "unknown")
                             .where(e.c.at >= since).where(e.c.at < until).order_by(e.c.at)).all()
     lines = [f"- {store.utc(at).astimezone(zone):%d.%m. %H:%M} {name or chat_name(who)} ({chat_name(who)}): "
-             f"{purposes.replace(';', ', ')}" for who, name, at, purposes in rows]
+             f"{labels(tuple(p for p in purposes.split(';') if p))}" for who, name, at, purposes in rows]
     return {"count": len(rows), "lines": "\n".join(lines)}
 
 
@@ -134,8 +135,12 @@ class Notifier:
         values = dict(item.payload)
         if rt is not None and item.kind == "digest":
             until = dt.datetime.fromisoformat(values["until"])
+            lang = rt.site.default_lang
+
+            def labels(ids: tuple[str, ...]) -> str:
+                return rt.replies.purposes_text(lang, ids)  # type: ignore[union-attr]
             values.update(digest_values(self.engine, item.site, until - dt.timedelta(days=1), until,
-                                        ZoneInfo(rt.settings.timezone)))
+                                        ZoneInfo(rt.settings.timezone), labels))
             if not values["count"]:  # nothing new: no e-mail
                 await asyncio.to_thread(outbox.finish, self.engine, item.id, "sent")
                 return

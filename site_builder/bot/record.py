@@ -133,8 +133,7 @@ def _message(conn: Connection, p: Prepared, now: dt.datetime, effects: Effects) 
     if msg.type == "system":
         _system(conn, msg, rt, now)
         return
-    ids = store.person(conn, site, msg.wa_id)
-    before = store.consent_state(conn, site, ids)
+    before = store.consent_state(conn, site, msg.wa_id)
     status = rt.site.recognizer.version_status(found.consent_id) if found and found.event == EVENT_CONSENT else ""
     if found is not None:
         for row in event_rows(msg, found, status, site):
@@ -213,8 +212,7 @@ def _preference(conn: Connection, pref: PreferenceUpdate, rt: "SiteRuntime", now
         store.add_alias(conn, site, pref.wa_id, pref.user_id, now)
     if pref.value == "stop":
         # Meta's marketing stop is an objection to advertising (UWG § 7, GDPR Art. 21(3)): a register row
-        ids = store.person(conn, site, pref.wa_id)
-        lang = store.consent_state(conn, site, ids).lang
+        lang = store.consent_state(conn, site, pref.wa_id).lang
         if store.claim_message(conn, site, key, pref.wa_id, pref.at, now):
             store.add_events(conn, [store.EventRow(key, pref.wa_id, "", pref.at, EVENT_MARKETING_OPT_OUT,
                                                    purposes=MARKETING_PURPOSE, lang=lang, site=site)])

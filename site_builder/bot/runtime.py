@@ -47,7 +47,8 @@ class Runtime:
         that names none (and whose app secret signed the delivery)."""
         out = []
         for account in delivery.accounts:
-            matched = [rt for rt in self.sites.values() if rt.settings.business_account_id == account.business_account_id]
+            waba = account.business_account_id
+            matched = [rt for rt in self.sites.values() if rt.settings.business_account_id == waba]
             matched = matched or [rt for rt in self.sites.values() if not rt.settings.business_account_id]
             out += [(account, rt) for rt in matched if rt.settings.app_secret in secrets]
         return out
@@ -90,10 +91,10 @@ def load_runtime(config: Path | None, sites_dir: Path | None, overrides: Mapping
         deployment = load_deployment(table, shared, env, problems, overrides)
         from .settings_checks import DEPLOYMENT_KEYS
 
+        shared_keys = DEPLOYMENT_KEYS | {"app_secret_env", "access_token_env"}
         for key in table:
-            if key not in DEPLOYMENT_KEYS | {"app_secret_env", "access_token_env"}:
-                problems.append(report(str(shared), f"bot.{key}", "bot.unknown_key",
-                                       known=", ".join(sorted(DEPLOYMENT_KEYS | {"app_secret_env", "access_token_env"}))))
+            if key not in shared_keys:
+                problems.append(report(str(shared), f"bot.{key}", "bot.unknown_key", known=", ".join(sorted(shared_keys))))
         folders = sorted(p for p in sites_dir.iterdir() if (p / "site.toml").is_file())
         if not folders:
             problems.append(report(str(sites_dir), "--sites", "bot.no_sites"))

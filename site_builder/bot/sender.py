@@ -70,18 +70,19 @@ class Sender:
         self.inflight: dict[int, asyncio.Task[None]] = {}
         self.stopping = False
         self.recording: Callable[[], int] = lambda: 0  # deliveries being recorded right now
-        self.yielded_since = 0.0
+        self.last_delivery: Callable[[], float] = lambda: 0.0  # time.monotonic() of the last delivery
+        self.last_round = 0.0
 
     async def _recording_first(self) -> None:
-        """Acknowledging deliveries comes first: while deliveries are being recorded, the sender waits (at most a
-        second at a time, so replies still flow under a long burst; they have 24 hours)."""
-        now = time.monotonic()
-        if self.recording() > 0 and now - self.yielded_since < 1.0:
+        """Acknowledging deliveries comes first: while deliveries are being recorded (or came in the last 50 ms),
+        the sender waits, but at most a second between two rounds, so replies still flow under a long burst."""
+        while not self.stopping:
+            now = time.monotonic()
+            busy = self.recording() > 0 or now - self.last_delivery() < 0.05
+            if not busy or now - self.last_round >= 1.0:
+                self.last_round = now
+                return
             await asyncio.sleep(0.02)
-        elif self.recording() == 0:
-            self.yielded_since = now
-        else:
-            self.yielded_since = now + 0.1  # one round of sending, then wait again
 
     async def run(self) -> None:
         while not self.stopping:
@@ -119,7 +120,8 @@ class Sender:
                 if task in late:
                     task.cancel()
                     await asyncio.to_thread(outbox.finish, self.engine, item_id, "unknown",
-                                            next_at=self.clock() + self.unknown_wait, unknowns=store.outbox.c.unknowns + 1)
+                                            next_at=self.clock() + self.unknown_wait,
+                                            unknowns=store.outbox.c.unknowns + 1)
         await self.graph.close()
 
     async def _send(self, item: Item) -> None:

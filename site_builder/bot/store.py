@@ -259,33 +259,40 @@ def add_events(conn: Connection, rows: Iterable[EventRow]) -> None:
 
 
 def add_alias(conn: Connection, site: str, a: str, b: str, now: dt.datetime) -> None:
-    if a and b and a != b:
-        insert_ignore(conn, aliases, {"site": site, "a": a, "b": b, "at": now})
+    """Link two ids of one person. The links are kept closed (every id of the person linked to every other), so
+    finding a customer's ids later takes one look-up; linking is rare (a number change, a user id first seen)."""
+    if not a or not b or a == b:
+        return
+    ids = list(dict.fromkeys(_closure(conn, site, a) + _closure(conn, site, b)))
+    insert_ignore(conn, aliases, [{"site": site, "a": x, "b": y, "at": now} for x in ids for y in ids if x < y])
 
 
 _ONE_HOP = (select(aliases.c.a, aliases.c.b).where(aliases.c.site == bindparam("site"))
             .where(or_(aliases.c.a.in_(bindparam("ids", expanding=True)),
                        aliases.c.b.in_(bindparam("ids", expanding=True)))))
-_STATE = (select(events.c.event, events.c.purposes, events.c.version_status, events.c.lang)
-          .where(events.c.wa_id.in_(bindparam("ids", expanding=True)))
-          .where(events.c.site.in_(bindparam("sites", expanding=True))).order_by(events.c.at, events.c.id))
 
 
-def person(conn: Connection, site: str, wa_id: str) -> list[str]:
-    """Every id the customer has had at this business (number changes, user ids), the given one first."""
+def _closure(conn: Connection, site: str, wa_id: str) -> list[str]:
     known, frontier = [wa_id], [wa_id]
-    for _ in range(4):  # a few hops: number -> user id -> new number -> new user id
+    while frontier:
         rows = conn.execute(_ONE_HOP, {"site": site, "ids": frontier}).all()
-        frontier = [x for row in rows for x in row if x not in known]
-        if not frontier:
-            break
-        known += list(dict.fromkeys(frontier))
+        frontier = list(dict.fromkeys(x for row in rows for x in row if x not in known))
+        known += frontier
     return known
 
 
-def consent_state(conn: Connection, site: str, ids: list[str]) -> ConsentState:
+# a customer's events under any of their ids, in one query (the hot path of every message)
+_linked = (select(aliases.c.b).where(aliases.c.site == bindparam("site")).where(aliases.c.a == bindparam("id"))
+           .union(select(aliases.c.a).where(aliases.c.site == bindparam("site"))
+                  .where(aliases.c.b == bindparam("id"))))
+_STATE = (select(events.c.event, events.c.purposes, events.c.version_status, events.c.lang)
+          .where(or_(events.c.wa_id == bindparam("id"), events.c.wa_id.in_(_linked)))
+          .where(events.c.site.in_(bindparam("sites", expanding=True))).order_by(events.c.at, events.c.id))
+
+
+def consent_state(conn: Connection, site: str, wa_id: str) -> ConsentState:
     """The customer's standing after all their events (under any of their ids), in the order they wrote them."""
-    rows = conn.execute(_STATE, {"ids": ids, "sites": [site, ""]}).all()
+    rows = conn.execute(_STATE, {"id": wa_id, "site": site, "sites": [site, ""]}).all()
     consented, purposes, lang = False, (), ""
     for event_name, row_purposes, status, row_lang in rows:
         lang = row_lang or lang
