@@ -54,7 +54,7 @@ def consents(config: Path, n: int) -> list[Msg]:
 
 
 async def fire(urls: list[str], bodies: list[tuple[bytes, dict[str, str]]], concurrency: int,
-               retry: bool = False) -> tuple[list[int], list[float], float]:
+               retry: bool = False, progress: list[int] | None = None) -> tuple[list[int], list[float], float]:
     """Post every body, `concurrency` at a time (round-robin over `urls`); with `retry`, a delivery without 200 is
     sent again after a short wait, as Meta does. Returns the last status of each, the latencies of the 200s and the
     wall time."""
@@ -76,6 +76,8 @@ async def fire(urls: list[str], bodies: list[tuple[bytes, dict[str, str]]], conc
                     codes[i] = 0
                 if codes[i] == 200:
                     latencies.append(time.perf_counter() - started)
+                    if progress is not None:
+                        progress[0] += 1
                     break
                 if not retry:
                     break
@@ -180,13 +182,18 @@ def kill_run(backend: str, cluster: Any, kills: int = 5, n: int = 1000) -> str:
         bodies = [signed(delivery(m)) for m in msgs]
         bot = start_bot(config, port=port)
         stop = threading.Event()
+        progress = [0]
+        killed = [0]
 
         def killer() -> None:
+            # a SIGKILL after each sixth of the deliveries is acknowledged: all five while the load runs
             nonlocal bot
-            for _ in range(kills):
-                if stop.wait(1.5):
-                    return
+            for k in range(1, kills + 1):
+                while progress[0] < k * n // (kills + 1):
+                    if stop.wait(0.01):
+                        return
                 bot.kill()
+                killed[0] += 1
                 bot = start_bot(config, port=port)
 
         thread = threading.Thread(target=killer)
@@ -194,7 +201,7 @@ def kill_run(backend: str, cluster: Any, kills: int = 5, n: int = 1000) -> str:
         codes_all: list[int] = []
 
         async def track() -> None:
-            codes, _, _ = await fire([url], bodies, 50, retry=True)
+            codes, _, _ = await fire([url], bodies, 50, retry=True, progress=progress)
             codes_all.extend(codes)
         t0 = time.perf_counter()
         thread.start()
@@ -211,7 +218,7 @@ def kill_run(backend: str, cluster: Any, kills: int = 5, n: int = 1000) -> str:
         double = sum(1 for m in msgs if len(graph.texts_to(m.wa_id)) > 1)
         bot.stop()
         name = "SQLite" if backend == "sqlite" else "PostgreSQL"
-        return (f"| {name} | {kills} SIGKILLs | {n} in {wall:.1f} s | {len(acked)} | {lost} | "
+        return (f"| {name} | {killed[0]} SIGKILLs | {n} in {wall:.1f} s | {len(acked)} | {lost} | "
                 f"{none} | {double} |")
 
 

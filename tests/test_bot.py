@@ -208,7 +208,8 @@ def test_status_callbacks_and_the_owners_own_messages_are_ignored(running: Runni
     assert running.bot.post({"object": "page", "entry": []}) == 200
     time.sleep(1.0)
     assert running.counts()["inbound"] == 0 and running.events() == [] and running.graph.requests == []
-    assert '"statuses": 3' in running.bot.log_text()
+    metrics = httpx.get(running.bot.url + "/metrics").text
+    assert 'bot_deliveries_total{result="stored"} 3.0' in metrics
 
 
 def test_graph_api_429_then_200_gives_one_reply(running: Running) -> None:

@@ -133,7 +133,9 @@ def _message(conn: Connection, p: Prepared, now: dt.datetime, effects: Effects) 
     if msg.type == "system":
         _system(conn, msg, rt, now)
         return
-    before = store.consent_state(conn, site, msg.wa_id)
+    # a consent's reply and language come from the message itself; everything else depends on the standing
+    known = found is not None and found.event == EVENT_CONSENT
+    before = store.ConsentState(False, (), found.lang) if known else store.consent_state(conn, site, msg.wa_id)
     status = rt.site.recognizer.version_status(found.consent_id) if found and found.event == EVENT_CONSENT else ""
     if found is not None:
         for row in event_rows(msg, found, status, site):

@@ -181,7 +181,7 @@ class Sender:
             await self._finish(item, "sent", graph_message_id=outcome.message_id, last_code=0)
             if self.token_bad.pop(item.site, None) is not None:  # the token works again
                 await asyncio.to_thread(self._token_good, item.site)
-            log.info("reply_sent", extra=extra)
+            log.debug("reply_sent", extra=extra)
         elif outcome.result == "unknown":
             if item.unknowns >= 1:  # sent once more after a first unknown, and again no answer: give up
                 await self._give_up(item, rt, "failed", 0)
