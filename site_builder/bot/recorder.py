@@ -15,7 +15,7 @@ import asyncio
 import datetime as dt
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from sqlalchemy.engine import Connection, Engine
@@ -42,7 +42,6 @@ class WriteHealth:
     failures: int = 0
     identity: tuple[int, int] | None = None
     sqlite_path: str | None = None
-    listeners: list[Callable[[bool], None]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -156,6 +156,7 @@ def load_site_bot(table: Mapping[str, Any], config: Path, env: Mapping[str, str]
             problems.append(report(file, f"bot.{key}", "bot.shared_key", key=key))
         else:
             problems.append(report(file, f"bot.{key}", "bot.unknown_key", known=", ".join(sorted(known))))
+
     def secret(key: str, default_name: str, shared: str) -> str:
         if own_keys_only and key in table:
             return c.secret(key, default_name)  # this site's own Meta app or token
