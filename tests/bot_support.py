@@ -56,12 +56,17 @@ def wait_until(predicate: Callable[[], Any], timeout: float = 20.0, step: float 
 
 @dataclass
 class FakeGraph:
-    """Records every request; answers 200 with a message id, or the statuses queued in `script` first."""
+    """Records every request; answers 200 with a message id, or what is queued in `script` first: an HTTP status
+    (429 carries Meta's code 130429), or (status, code) for an error by Meta's code. `delay` holds each answer
+    back (a Graph API that takes a request but answers late). With `webhook` set to (url, app secret) it also
+    sends the `sent` status webhook Meta sends for each message it took, echoing biz_opaque_callback_data."""
 
     port: int = 0
     requests: list[dict[str, Any]] = field(default_factory=list)
-    script: list[int] = field(default_factory=list)
+    script: list[Any] = field(default_factory=list)
     delay: float = 0.0
+    webhook: tuple[str, str] | None = None
+    failing_until: float = 0.0  # time.time() until which every request is answered 500 (an outage)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -73,8 +78,31 @@ class FakeGraph:
         with self.lock:
             return [r for r in self.requests if r["status"] == 200]
 
-    def texts_to(self, wa_id: str) -> list[str]:
-        return [r["json"]["text"]["body"] for r in self.sent() if r["json"]["to"] == wa_id]
+    def to(self, who: str) -> list[dict[str, Any]]:
+        return [r["json"] for r in self.sent() if who in (r["json"].get("to"), r["json"].get("recipient"))]
+
+    def texts_to(self, who: str) -> list[str]:
+        return [j["text"]["body"] for j in self.to(who) if j.get("type") == "text"]
+
+
+def _status_webhook(graph: FakeGraph, request: dict[str, Any], message_id: str) -> None:
+    import httpx
+
+    assert graph.webhook is not None
+    url, secret = graph.webhook
+    recipient = request.get("to") or request.get("recipient")
+    payload = {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{"field": "messages",
+               "value": {"messaging_product": "whatsapp", "metadata": {"display_phone_number": "4917012345670",
+                                                                       "phone_number_id": request["_phone"]},
+                         "statuses": [{"id": message_id, "status": "sent", "timestamp": str(int(time.time())),
+                                       "recipient_id": recipient,
+                                       "biz_opaque_callback_data": request.get("biz_opaque_callback_data", "")}]}}]}]}
+    body, headers = signed(payload, secret)
+    for _ in range(20):  # as Meta does: again until the bot answers 200
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200:
+                return
+        time.sleep(0.5)
 
 
 @contextlib.contextmanager
@@ -87,26 +115,44 @@ def fake_graph() -> Iterator[FakeGraph]:
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
-            if graph.delay:
-                time.sleep(graph.delay)
             with graph.lock:
-                status = graph.script.pop(0) if graph.script else 200
+                step = graph.script.pop(0) if graph.script else (500 if time.time() < graph.failing_until else 200)
+            status, code = step if isinstance(step, tuple) else (step, 130429 if step == 429 else 0)
+            message_id = f"wamid.out.{next(counter)}"
+            request = json.loads(body)
+            request["_phone"] = self.path.split("/")[2] if self.path.count("/") >= 3 else ""
+            with graph.lock:
                 graph.requests.append({"path": self.path, "auth": self.headers.get("authorization", ""),
-                                       "json": json.loads(body), "status": status})
-            reply = (json.dumps({"messaging_product": "whatsapp", "messages": [{"id": f"wamid.out.{next(counter)}"}]})
-                     if status == 200 else json.dumps({"error": {"code": 130429, "message": "rate limit"}}))
-            data = reply.encode()
-            self.send_response(status)
-            self.send_header("content-type", "application/json")
-            self.send_header("content-length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
+                                       "json": request, "status": status, "at": time.time()})
+            if graph.delay:
+                time.sleep(graph.delay)  # Meta took it, the answer is late
+            if status == 200:
+                reply = {"messaging_product": "whatsapp", "messages": [{"id": message_id}]}
+                if graph.webhook:
+                    threading.Thread(target=_status_webhook, args=(graph, request, message_id), daemon=True).start()
+            else:
+                reply = {"error": {"message": "error", "type": "OAuthException", **({"code": code} if code else {})}}
+            data = json.dumps(reply).encode()
+            try:
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+            except OSError:
+                pass  # the bot gave up waiting
 
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        daemon_threads = True
+
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):  # a killed bot resets its side
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", 0), Handler)
     graph.port = server.server_address[1]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -173,18 +219,22 @@ def signed(payload: dict[str, Any], secret: str = SECRET) -> tuple[bytes, dict[s
 
 # --- the site and the bot process -----------------------------------------------------------------------------
 
-def make_site(folder: Path, graph: FakeGraph, database: str | None = None, extra: str = "") -> Path:
-    """The example business with a [bot] table pointing at the fake Graph API."""
+def make_site(folder: Path, graph: FakeGraph, database: str | None = None, extra: str = "",
+              phone_number_id: str = PHONE_NUMBER_ID, shared: bool = True, **options: Any) -> Path:
+    """The example business with a [bot] table pointing at the fake Graph API (`shared`: with the keys a folder
+    of sites keeps in bot.toml; `options`: more [bot] keys, written as TOML values)."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(EXAMPLE / "site.toml", folder / "site.toml")
     shutil.copy(EXAMPLE / "logo.svg", folder / "logo.svg")
     for sub in ("content", "consent-versions"):
         if (EXAMPLE / sub).is_dir():
             shutil.copytree(EXAMPLE / sub, folder / sub)
-    lines = ["", "[bot]", f'phone_number_id = "{PHONE_NUMBER_ID}"', f'graph_api_base = "{graph.base}"',
-             'graph_api_version = "v21.0"', "workers = 4"]
+    lines = ["", "[bot]", f'phone_number_id = "{phone_number_id}"']
+    if shared:
+        lines += [f'graph_api_base = "{graph.base}"', 'graph_api_version = "v21.0"', "workers = 4"]
     if database:
         lines.append(f'database = "{database}"')
+    lines += [f"{key} = {json.dumps(value)}" for key, value in options.items()]
     with open(folder / "site.toml", "a", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n" + extra)
     return folder / "site.toml"
@@ -210,11 +260,16 @@ class Bot:
             body = payload
         return httpx.post(self.url + WEBHOOK, content=body, headers=headers or {}, timeout=10).status_code
 
+    def kill(self) -> None:
+        """SIGKILL: no goodbye (an OOM kill, a host reset)."""
+        self.proc.kill()
+        self.proc.wait(10)
+
     def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(40)
+                self.proc.wait(70)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
@@ -224,27 +279,74 @@ class Bot:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def start_bot(config: Path, env: dict[str, str] | None = None) -> Bot:
-    """`python -m site_builder.bot -c site.toml --port N` as its own process, once /healthz answers."""
+def start_bot(config: Path | None = None, env: dict[str, str] | None = None, sites: Path | None = None,
+              port: int | None = None, wait_healthy: bool = True) -> Bot:
+    """`python -m site_builder.bot -c site.toml --port N` (or `--sites DIR`) as its own process, once /healthz
+    answers (or, with wait_healthy=False, once it listens: a bot that starts unhealthy)."""
     import httpx
 
-    port = free_port()
-    log = config.parent / f"bot-{port}.log"
+    port = port or free_port()
+    where = sites if sites is not None else config.parent  # type: ignore[union-attr]
+    log = where / f"bot-{port}.log"
     full_env = {**os.environ, **BOT_ENV, **(env or {}), "PYTHONPATH": str(ROOT)}
-    with open(log, "wb") as fh:
-        proc = subprocess.Popen([sys.executable, "-m", "site_builder.bot", "-c", str(config), "--port", str(port)],
-                                cwd=config.parent, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
+    target = ["--sites", str(sites)] if sites is not None else ["-c", str(config)]
+    with open(log, "ab") as fh:
+        proc = subprocess.Popen([sys.executable, "-m", "site_builder.bot", *target, "--port", str(port)],
+                                cwd=where, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
     bot = Bot(proc, port, log)
 
     def healthy() -> bool:
         if proc.poll() is not None:
             raise RuntimeError("the bot ended before it listened:\n" + bot.log_text())
         with contextlib.suppress(httpx.HTTPError):
-            return httpx.get(bot.url + "/healthz", timeout=1).status_code == 200
+            code = httpx.get(bot.url + "/healthz", timeout=5).status_code
+            return code == 200 or (not wait_healthy and code == 503)
         return False
 
-    wait_until(healthy, timeout=30)
+    wait_until(healthy, timeout=60)
     return bot
+
+
+# --- a real SMTP server (aiosmtpd) ---------------------------------------------------------------------------
+
+@dataclass
+class Mailbox:
+    port: int
+    messages: list[Any] = field(default_factory=list)
+
+    def subjects(self) -> list[str]:
+        return [str(m["Subject"]) for m in self.messages]
+
+    def body(self, index: int) -> str:
+        return self.messages[index].get_content()
+
+
+@contextlib.contextmanager
+def smtp_server() -> Iterator[Mailbox]:
+    """An SMTP server on 127.0.0.1 that keeps every e-mail it is handed (parsed)."""
+    import email
+    import email.policy
+
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox(free_port())
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+            box.messages.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def smtp_table(box: Mailbox) -> str:
+    """[bot.smtp] for the test server: a local relay without TLS or login."""
+    return f'\n[bot.smtp]\nhost = "127.0.0.1"\nport = {box.port}\nsecurity = "none"\nfrom = "bot@schreinerei-muster.de"\n'
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------------

@@ -37,19 +37,24 @@ def test_bad_settings_are_listed_one_line_each(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     f = str(config)
     assert lines == [
-        f"{f}: bot.timezon: unknown key (known keys: access_token_env, answers, app_secret_env, database, "
-        "graph_api_base, graph_api_version, host, phone_number_id, port, send_attempts, timezone, verify_token_env, "
+        f"{f}: bot.access_token_env: 'EAAG-secret-pasted-here' is not the name of an environment variable (give the "
+        "variable's NAME (letters, digits, _), never the secret itself)",
+        f"{f}: bot.graph_api_version: is not a Graph API version (write it like \"v21.0\")",
+        f"{f}: bot.port: must be a whole number from 0 to 65535 (write it without quotes)",
+        f"{f}: bot.timezon: unknown key (known keys: access_token_env, answers, app_secret_env, business_account_id, "
+        "database, digest_hour, graph_api_base, graph_api_version, host, messages_per_second, notify_email, "
+        "phone_number_id, port, queue_limit, send_timeout, smtp, templates, timezone, unknown_wait, verify_token_env, "
         "webhook_path, workers)",
         f"{f}: bot.app_secret_env: the environment variable WHATSAPP_APP_SECRET is not set (set it where the bot "
         "runs (systemd EnvironmentFile, docker --env-file); it holds a secret, so never in site.toml)",
-        f"{f}: bot.access_token_env: 'EAAG-secret-pasted-here' is not the name of an environment variable (give the "
-        "variable's NAME (letters, digits, _), never the secret itself)",
-        f"{f}: bot.port: must be a whole number from 0 to 65535 (write it without quotes)",
-        f"{f}: bot.answers.hours.keywords: needs a list of words (write keywords = [\"Öffnungszeiten\", \"opening hours\"])",
         f"{f}: bot.phone_number_id: is not a phone number ID (copy the phone number ID (digits only) from Meta's "
         "WhatsApp Manager, API setup; it is not the phone number)",
-        f"{f}: bot.graph_api_version: is not a Graph API version (write it like \"v21.0\")",
-        "3 problem(s) found; the bot did not start".replace("3", str(len(lines) - 1)),
+        f"{f}: bot.answers.hours.keywords: needs a list of words (write keywords = [\"Öffnungszeiten\", \"opening hours\"])",
+        f"{f}: bot.answers.parking: the keyword answer 'parking' has no text for 'de' (add text = \"...\" to "
+        "[bot.answers.parking], or a file themes/default/bot/de/parking.txt)",
+        f"{f}: bot.answers.parking: the keyword answer 'parking' has no text for 'en' (add text = \"...\" to "
+        "[bot.answers.parking], or a file themes/default/bot/en/parking.txt)",
+        "9 problem(s) found; the bot did not start",
     ]
     german = _check(config, env, lang="de_DE.UTF-8").stderr
     assert "die Umgebungsvariable WHATSAPP_APP_SECRET ist nicht gesetzt" in german
@@ -71,3 +76,59 @@ def test_a_wording_override_with_an_unknown_placeholder_is_named(tmp_path: Path)
     result = _check(config, BOT_ENV)
     assert result.returncode == 1
     assert f"{override}: line 2: unknown placeholder: geschaeft" in result.stderr
+
+
+def test_templates_smtp_and_limits_are_checked_key_by_key(tmp_path: Path) -> None:
+    extra = ('\n[bot.templates.consent_confirmed]\nname = "Bestätigung"\nlanguage = "deutsch"\n'
+             'parameters = ["business", "kundennummer"]\n'
+             '\n[bot.templates.greeting]\nname = "hallo"\nlanguage = "de"\n'
+             '\n[bot.smtp]\nhost = "mail.example.de"\nsecurity = "ssl"\nfrom = "bot at example"\n'
+             'password_env = "SMTP_PASSWORD"\n')
+    config = make_site(tmp_path, FakeGraph(port=9), extra=extra, queue_limit=0, send_timeout=600,
+                       notify_email="inhaber(at)example.de", webhook_path="/metrics")
+    result = _check(config, BOT_ENV)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    f = str(config)
+    assert result.stderr.strip().splitlines() == [
+        f"{f}: bot.webhook_path: must start with / and differ from /healthz and /metrics (e.g. webhook_path = "
+        "\"/whatsapp/webhook\")",
+        f"{f}: bot.queue_limit: must be a whole number from 1 to 100000 (write it without quotes)",
+        f"{f}: bot.send_timeout: must be a whole number from 1 to 120 (write it without quotes)",
+        f"{f}: bot.smtp.security: unknown security 'ssl' (write \"starttls\" (port 587), \"tls\" (port 465) or "
+        "\"none\" (a local relay only))",
+        f"{f}: bot.smtp.from: 'bot at example' is not an e-mail address (write it like \"inhaber@example.de\")",
+        f"{f}: bot.smtp.password_env: the environment variable SMTP_PASSWORD is not set (set it where the bot runs "
+        "(systemd EnvironmentFile, docker --env-file); it holds a secret, so never in site.toml)",
+        f"{f}: bot.notify_email: 'inhaber(at)example.de' is not an e-mail address (write it like "
+        "\"inhaber@example.de\")",
+        f"{f}: bot.templates.consent_confirmed.name: 'Bestätigung' is not a template name (copy the name from "
+        "WhatsApp Manager (lower-case letters, digits, _))",
+        f"{f}: bot.templates.consent_confirmed.language: needs the template's language code (write language = "
+        "\"de\", or one per site language: language = { de = \"de\", en = \"en_US\" })",
+        f"{f}: bot.templates.consent_confirmed.parameters: unknown parameter 'kundennummer' (known: business, "
+        "business_name, version, purposes, privacy_url, withdrawal_url, landing_url, phone, email, date)",
+        f"{f}: bot.templates.greeting: no reply of that name can be sent as a template (use one of: "
+        "consent_confirmed, withdrawal_confirmed, marketing_stopped)",
+        "11 problem(s) found; the bot did not start",
+    ]
+
+
+def test_a_folder_of_sites_keeps_shared_keys_in_bot_toml(tmp_path: Path) -> None:
+    graph = FakeGraph(port=9)
+    make_site(tmp_path / "baeckerei", graph, phone_number_id="100000000000001", shared=False)
+    config = make_site(tmp_path / "maler", graph, phone_number_id="100000000000001", shared=False, port=9000)
+    (tmp_path / "bot.toml").write_text(f'[bot]\ngraph_api_base = "{graph.base}"\nphone_number_id = "1"\n',
+                                       encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "site_builder.bot", "--sites", str(tmp_path), "--check"],
+                            capture_output=True, text=True, timeout=120,
+                            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", **BOT_ENV})
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'bot.toml'}: bot.phone_number_id: unknown key (known keys: ")
+    assert lines[1:] == [
+        f"{config}: bot.port: belongs to the whole deployment, not to one site (move port into [bot] of bot.toml in "
+        "the sites folder)",
+        f"{config}: bot.phone_number_id: the same phone_number_id as {tmp_path / 'baeckerei' / 'site.toml'} (each "
+        "WhatsApp number belongs to one site: correct one of them)",
+        "3 problem(s) found; the bot did not start",
+    ]

@@ -75,19 +75,22 @@ def test_the_bot_table_is_cut_out_for_the_site_settings() -> None:
     assert without_bot_table(text) == '[site]\nbase_url = "x"\n\n[[purposes]]\nid = "service"\n'
 
 
-def test_message_ids_and_replies_are_deleted_after_30_days_but_register_rows_stay(tmp_path) -> None:
-    from site_builder.bot import store
+def test_message_ids_and_finished_replies_are_deleted_after_30_days_but_register_rows_stay(tmp_path) -> None:
+    from site_builder.bot import outbox, store
 
     engine = store.open_engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
     store.migrate(engine)
     old, now = NOW - dt.timedelta(days=31), NOW
-    with engine.begin() as conn:
-        for mid, when in (("wamid.old", old), ("wamid.new", now)):
-            assert store.claim_message(conn, mid, "491511", when, when)
-            store.add_events(conn, [store.EventRow(mid, "491511", "Anna", when, "withdrawal")])
-            assert store.claim_reply(conn, f"{mid}:reply", mid, "491511", "withdrawal_confirmed", when)
-        assert not store.claim_message(conn, "wamid.new", "491511", now, now)  # a repeated delivery
-    assert store.prune(engine, NOW) == 2
+    with store.writing(engine) as conn:
+        for mid, when in (("wamid.old", old), ("wamid.new", now), ("wamid.waiting", old)):
+            assert store.claim_message(conn, "1065", mid, "491511", when, when)
+            store.add_events(conn, [store.EventRow(mid, "491511", "Anna", when, "withdrawal", site="1065")])
+            assert outbox.enqueue(conn, f"{mid}:reply", "whatsapp", "1065", "491511", "withdrawal_confirmed", when,
+                                  when + dt.timedelta(hours=24))
+        assert not store.claim_message(conn, "1065", "wamid.new", "491511", now, now)  # a repeated delivery
+        conn.execute(store.outbox.update().where(store.outbox.c.claim != "wamid.waiting:reply").values(state="sent"))
+    # the old message ids go, and the old reply that was sent; one that never went out stays (it is evidence)
+    assert store.prune(engine, NOW) == 3
     counts = store.counts(engine)
-    assert (counts["inbound"], counts["replies"], counts["consent_events"]) == (1, 1, 2)
+    assert (counts["inbound"], counts["replies"], counts["consent_events"]) == (1, 2, 3)
     engine.dispose()

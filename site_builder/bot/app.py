@@ -1,4 +1,7 @@
-"""The web service: Meta's webhook (verification and deliveries) and /healthz, as a Starlette ASGI app."""
+"""The web service: Meta's webhook (verification and deliveries), /healthz and /metrics, as a Starlette ASGI app.
+
+A delivery is answered 200 only after what it carries is committed (recorder.py); replies and owner e-mails go
+out later from the outbox (sender.py, notify.py), so a slow or failing Graph API never slows recording."""
 
 from __future__ import annotations
 
@@ -8,103 +11,175 @@ import datetime as dt
 import hmac
 import json
 import logging
-from typing import AsyncIterator
+import time
+from typing import AsyncIterator, Callable
 
-from sqlalchemy import text
+from sqlalchemy import update
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from . import store
-from .graph import GraphClient
-from .replies import Replies
-from .settings import BotSettings
-from .site import BotSite
-from .webhook import customer_messages, signature_ok
-from .worker import Processor, Queues
+from .metrics import CONTENT_TYPE, Metrics
+from .notify import Notifier
+from .record import prepare, record
+from .recorder import Busy, NotStored, Recorder
+from .runtime import Runtime
+from .sender import Sender
+from .webhook import parse_delivery, signature_ok
 
 log = logging.getLogger("site_builder.bot")
 
+SEND_DRAIN = 10.0  # seconds a stop gives the replies being sent (well within systemd's TimeoutStopSec=60)
 
-def build_app(settings: BotSettings, site: BotSite, replies: Replies) -> Starlette:
-    """The ASGI app; its lifespan opens the database and the Graph API client and drains the queue on shutdown."""
-    engine = store.open_engine(settings.database)
-    state: dict[str, object] = {}
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> Starlette:
+    """The ASGI app; its lifespan opens the database, starts the recorder, the sender and the e-mail notifier."""
+    d = runtime.deployment
+    engine = store.open_engine(d.database)
+    metrics = Metrics()
+    state: dict[str, object] = {"receiving": 0, "delivery_at": 0.0}
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         version = await asyncio.to_thread(store.migrate, engine)
-        graph = GraphClient(settings.messages_url, settings.access_token, attempts=settings.send_attempts)
-        processor = Processor(engine, site, replies, graph, settings.phone_number_id)
-        queues = Queues(processor, settings.workers)
-        queues.start()
-        state["queues"] = queues
-        pruning = asyncio.create_task(_prune_daily(engine))
-        log.info("started", extra={"schema": version, "workers": settings.workers,
-                                   "database": engine.dialect.name})
+        await asyncio.to_thread(_forget_bad_tokens, engine, list(runtime.sites))
+        recorder = Recorder(engine, d.queue_limit, clock)
+        sender = Sender(engine, runtime, metrics, clock)
+        sender.recording = lambda: int(state["receiving"]) + recorder.waiting  # type: ignore[call-overload]
+        sender.last_delivery = lambda: float(state["delivery_at"])  # type: ignore[arg-type]
+        notifier = Notifier(engine, runtime, clock)
+        recorder.start()
+        tasks = [asyncio.create_task(sender.run()), asyncio.create_task(notifier.run()),
+                 asyncio.create_task(_prune_daily(engine, clock))]
+        metrics.watch(engine, lambda: recorder.waiting, lambda: recorder.health.ok, clock)
+        state.update(recorder=recorder, sender=sender)
+        log.info("started", extra={"schema": version, "workers": d.workers, "database": engine.dialect.name,
+                                   "sites": len(runtime.sites), "owner_email": d.smtp is not None})
         try:
             yield
         finally:
-            # uvicorn has stopped taking requests: finish what was accepted (Meta got its 200 for it)
-            log.info("draining", extra={"pending": queues.pending})
-            pruning.cancel()
-            await queues.drain()
-            await graph.close()
+            # uvicorn has stopped taking requests and answered the ones under way
+            log.info("stopping", extra={"waiting": recorder.waiting, "sending": len(sender.inflight)})
+            notifier.stopping = True
+            await sender.stop(SEND_DRAIN)
+            await recorder.drain()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             engine.dispose()
             log.info("stopped")
 
     async def verify(request: Request) -> Response:
         params = request.query_params
         token = params.get("hub.verify_token", "")
-        if params.get("hub.mode") == "subscribe" and hmac.compare_digest(token.encode(), settings.verify_token.encode()):
+        if params.get("hub.mode") == "subscribe" and hmac.compare_digest(token.encode(), d.verify_token.encode()):
             return PlainTextResponse(params.get("hub.challenge", ""))
         log.warning("verification_refused")
         return PlainTextResponse("forbidden", status_code=403)
 
     async def deliver(request: Request) -> Response:
+        state["delivery_at"] = time.monotonic()
         body = await request.body()
-        if not signature_ok(body, request.headers.get("x-hub-signature-256"), settings.app_secret):
+        header = request.headers.get("x-hub-signature-256")
+        signed_by = {secret for secret in runtime.secrets if signature_ok(body, header, secret)}
+        if not signed_by:
+            metrics.deliveries.labels("signature_refused").inc()
             log.warning("signature_refused")
             return PlainTextResponse("invalid signature", status_code=401)
         try:
             payload = json.loads(body)
         except (ValueError, UnicodeDecodeError):
+            metrics.deliveries.labels("bad_json").inc()
             log.warning("bad_json")
             return PlainTextResponse("invalid JSON", status_code=400)
-        messages, skipped = customer_messages(payload, dt.datetime.now(dt.timezone.utc))
-        queues = state["queues"]
-        if not isinstance(queues, Queues):  # only before the lifespan started, which uvicorn never allows
-            return PlainTextResponse("starting", status_code=503)
-        for message in messages:
-            queues.put(message)
-        log.info("delivery", extra={"messages": len(messages), **skipped})
-        return PlainTextResponse("ok")  # at once: Meta retries slow answers; the workers do the rest
+        delivery = parse_delivery(payload, clock())
+        unknown = sorted(n for n in delivery.numbers if n not in runtime.sites)
+        if unknown:
+            # nothing is stored: Meta keeps retrying, so once the site is added its messages still arrive
+            metrics.deliveries.labels("unknown_number").inc()
+            log.warning("unknown_number", extra={"phone_number_ids": unknown})
+            return PlainTextResponse("unknown phone_number_id", status_code=403)
+        if any(runtime.sites[n].settings.app_secret not in signed_by for n in delivery.numbers):
+            metrics.deliveries.labels("signature_refused").inc()
+            log.warning("signature_refused", extra={"reason": "another app's secret"})
+            return PlainTextResponse("invalid signature", status_code=401)
+        job = prepare(delivery, dict(runtime.sites), runtime.accounts(delivery, signed_by))
+        counts = {"messages": len(job.messages), "statuses": len(job.statuses), "preferences": len(job.preferences),
+                  "accounts": len(job.accounts), **delivery.skipped}
+        if job.messages or job.statuses or job.preferences or job.accounts:
+            recorder: Recorder = state["recorder"]  # type: ignore[assignment]
+            state["receiving"] = int(state["receiving"]) + 1  # type: ignore[call-overload]
+            try:
+                effects = await recorder.submit(lambda conn, now: record(conn, job, now))
+            except Busy:
+                metrics.deliveries.labels("busy").inc()
+                log.warning("busy", extra={"waiting": recorder.waiting})
+                return PlainTextResponse("busy, try again", status_code=503, headers={"retry-after": "5"})
+            except NotStored as exc:
+                metrics.deliveries.labels("not_stored").inc()
+                metrics.write_errors.inc()
+                log.error("not_stored", extra={"error_type": str(exc)})
+                return PlainTextResponse("not stored, try again", status_code=503)
+            finally:
+                state["receiving"] = int(state["receiving"]) - 1  # type: ignore[call-overload]
+            metrics.recorded(effects)
+            counts.update(recorded=sum(effects.recorded.values()), duplicates=effects.duplicates,
+                          replies=effects.replies, notices=effects.notices)
+            if effects.replies:
+                state["sender"].wake.set()  # type: ignore[attr-defined]
+        metrics.deliveries.labels("stored").inc()
+        log.debug("delivery", extra=counts)  # /metrics counts them; a line per delivery only when asked for
+        return PlainTextResponse("ok")
 
     async def healthz(request: Request) -> Response:
+        recorder: Recorder | None = state.get("recorder")  # type: ignore[assignment]
+        if recorder is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        writes = await asyncio.to_thread(recorder.probe)
         try:
-            await asyncio.to_thread(_ping, engine)
-        except Exception:
-            return JSONResponse({"status": "database unavailable"}, status_code=503)
-        queues = state.get("queues")
-        return JSONResponse({"status": "ok", "pending": queues.pending if isinstance(queues, Queues) else 0})
+            sites = await asyncio.to_thread(_site_states, engine)
+        except Exception:  # noqa: BLE001 (the database is away: the write probe said so already)
+            sites = {}
+        now = clock()
+        token_bad = sorted(s for s, v in sites.items() if v["token_bad_at"] is not None and s in runtime.sites)
+        restricted = sorted(s for s, v in sites.items() if v["restricted"] and s in runtime.sites and (
+            v["restricted_until"] is None or store.utc(v["restricted_until"]) > now))
+        healthy = writes and not token_bad and not restricted
+        body = {"status": "ok" if healthy else "unhealthy",
+                "database": "ok" if writes else f"write failed ({recorder.health.last_error})",
+                "waiting": recorder.waiting, "token_bad": token_bad, "restricted": restricted}
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
-    routes = [Route(settings.webhook_path, verify, methods=["GET"]),
-              Route(settings.webhook_path, deliver, methods=["POST"]),
-              Route("/healthz", healthz, methods=["GET"])]
+    async def metrics_page(request: Request) -> Response:
+        return Response(await asyncio.to_thread(metrics.render), media_type=CONTENT_TYPE)
+
+    routes = [Route(d.webhook_path, verify, methods=["GET"]), Route(d.webhook_path, deliver, methods=["POST"]),
+              Route("/healthz", healthz, methods=["GET"]), Route("/metrics", metrics_page, methods=["GET"])]
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-async def _prune_daily(engine: object) -> None:
+def _site_states(engine: object) -> dict[str, dict[str, object]]:
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        return store.site_states(conn)
+
+
+def _forget_bad_tokens(engine: object, sites: list[str]) -> None:
+    # a start is how a new access token comes in: the next send finds out whether it works
+    with store.writing(engine) as conn:  # type: ignore[arg-type]
+        conn.execute(update(store.site_state).where(store.site_state.c.site.in_(sites)).values(token_bad_at=None))
+
+
+async def _prune_daily(engine: object, clock: Callable[[], dt.datetime]) -> None:
     while True:
         try:
-            gone = await asyncio.to_thread(store.prune, engine, dt.datetime.now(dt.timezone.utc))
-            log.info("pruned", extra={"messages": gone})
+            gone = await asyncio.to_thread(store.prune, engine, clock())  # type: ignore[arg-type]
+            log.info("pruned", extra={"rows": gone})
         except Exception:  # noqa: BLE001 (tried again tomorrow)
             log.warning("prune_failed", exc_info=True)
         await asyncio.sleep(24 * 3600)
-
-
-def _ping(engine: object) -> None:
-    with engine.connect() as conn:  # type: ignore[attr-defined]
-        conn.execute(text("SELECT 1"))

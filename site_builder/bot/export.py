@@ -10,11 +10,14 @@ import phonenumbers
 
 from ..register import RegisterRow
 from . import store
-from .settings import database_url
+from .settings import database_url, read_bot_table
 
 
 def chat_name(wa_id: str) -> str:
-    """The customer's number as WhatsApp names an unsaved chat ("+49 151 23456789")."""
+    """The customer's number as WhatsApp names an unsaved chat ("+49 151 23456789"); a customer known only by
+    a business-scoped user id (a WhatsApp username, no number shared) keeps that id."""
+    if not wa_id.isdigit():
+        return wa_id
     try:
         return phonenumbers.format_number(phonenumbers.parse("+" + wa_id),
                                           phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -33,10 +36,17 @@ def register_row(row: store.EventRow, zone: ZoneInfo) -> RegisterRow:
                        file=row.message_id, line=0)
 
 
-def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = None) -> list[RegisterRow]:
-    """Every register row of the bot's database (a URL, or an SQLite file path relative to `root`)."""
+def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = None,
+                  site: str | None = None) -> list[RegisterRow]:
+    """Every register row of the bot's database (a URL, or an SQLite file path relative to `root`) of one
+    business: `site` (its phone_number_id), else the one root/site.toml's [bot] names. Several businesses may share
+    one database; each register holds only its own rows."""
+    if site is None and root is not None:
+        table, _ = read_bot_table(root / "site.toml")
+        number = (table or {}).get("phone_number_id")
+        site = number if isinstance(number, str) else None
     engine = store.open_engine(database_url(db, root or Path.cwd()))
     try:
-        return [register_row(row, ZoneInfo(timezone)) for row in store.all_events(engine)]
+        return [register_row(row, ZoneInfo(timezone)) for row in store.all_events(engine, site)]
     finally:
         engine.dispose()

@@ -1,27 +1,41 @@
-"""Sending replies through the WhatsApp Cloud API (Graph API), with retries and backoff on 429 and 5xx.
+"""One send through the WhatsApp Cloud API (Graph API), its outcome judged by Meta's error `code`, not the HTTP
+status ("build your error handling around code values", Meta's error-code page, updated 2026-06-18).
 
-REFERENCE.md §2 "Cloud API" (checked 2026-12-02): POST <base>/<version>/<phone_number_id>/messages with a bearer
-token and {"messaging_product": "whatsapp", "to": wa_id, "type": "text", "text": {"body": ...}}; free-form
-replies only within 24 hours of the customer's last message."""
+Codes, checked 2026-12-07 against Meta's WhatsApp error-code page and the client library pywa (pywa/errors.py,
+commit 0bcf2f1 of 2026-08-12: ThrottlingError 4, 80007, 130429, 131056; ExpiredAccessToken 190; ReEngagementMessage
+131047; MessageUndeliverable 131026; ServiceUnavailable 131016; UnknownError 131000; SpamRateLimitHit 131048):
+- retried with growing backoff: 4 (app call rate), 80007 (business account rate), 130429 (throughput per number),
+  131056 (pair rate: too many messages to one user), 131000 and 131016 (Meta-side, temporary), 1 and 2 (Graph
+  API unknown / temporarily unavailable), HTTP 429 and 5xx without a code; 131056 often arrives as HTTP 400.
+- 190 (access token expired or invalid): not retried now; the bot turns unhealthy and tells the owner.
+- 131047 (more than 24 hours since the customer's last message): only an approved template may go out.
+- everything else (131026 undeliverable, 131050 marketing stopped, 131048 spam limit, 368/131031 account blocked,
+  template errors 132xxx, ...): failed for good, and the owner is told.
+A request whose answer does not come (read timeout, connection lost after sending) is `unknown`: Meta may have
+taken it, so it is not sent again blindly (see outbox.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import random
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 WINDOW = dt.timedelta(hours=24)
+RETRY_CODES = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056})
+TOKEN_CODES = frozenset({190})
+WINDOW_CODES = frozenset({131047})
+BLOCKED_CODES = frozenset({368, 131031})
 
 
 @dataclass(frozen=True)
-class SendResult:
-    ok: bool
-    attempts: int
-    status: int  # the last HTTP status, 0 for a network error
+class Outcome:
+    result: str  # sent, retry, token, window, failed, unknown
+    status: int = 0  # HTTP status, 0 without an answer
+    code: int = 0  # Meta's error code
     message_id: str = ""
+    retry_after: float = 0.0
 
 
 def within_window(customer_message_at: dt.datetime, now: dt.datetime) -> bool:
@@ -29,48 +43,59 @@ def within_window(customer_message_at: dt.datetime, now: dt.datetime) -> bool:
     return now - customer_message_at < WINDOW
 
 
-def _delay(attempt: int, response: httpx.Response | None, base: float) -> float:
-    if response is not None:
-        retry_after = response.headers.get("retry-after", "")
-        if retry_after.isdigit():
-            return min(float(retry_after), 60.0)
-    # exponential backoff with jitter, so several bot processes do not retry in step
-    return base * (2 ** attempt) * (0.5 + random.random())
+def judge(status: int, body: Any, retry_after: str = "") -> Outcome:
+    """The outcome of an answered request, by Meta's error code first, then by HTTP status."""
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    code = int(code) if isinstance(code, (int, str)) and str(code).isdigit() else 0
+    wait = float(retry_after) if retry_after.isdigit() else 0.0
+    if 200 <= status < 300 and not code:
+        messages = body.get("messages") if isinstance(body, dict) else None
+        first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
+        return Outcome("sent", status, 0, str(first.get("id", "")))
+    if code in TOKEN_CODES:
+        return Outcome("token", status, code)
+    if code in WINDOW_CODES:
+        return Outcome("window", status, code)
+    if code in RETRY_CODES or (not code and (status == 429 or status >= 500)):
+        return Outcome("retry", status, code, retry_after=min(wait, 3600.0))
+    return Outcome("failed", status, code)
 
 
 class GraphClient:
-    """One HTTP connection pool to the Graph API for the whole process."""
+    """One HTTP connection pool to the Graph API for the whole process; one request per call, no retries here
+    (the outbox retries, so a retry survives a restart)."""
 
-    def __init__(self, url: str, token: str, attempts: int = 5, backoff: float = 0.5, timeout: float = 15.0):
-        self.url = url
-        self.attempts = attempts
-        self.backoff = backoff
-        self.client = httpx.AsyncClient(timeout=timeout, headers={"Authorization": f"Bearer {token}"},
-                                        limits=httpx.Limits(max_connections=16))
+    def __init__(self, timeout: float = 15.0):
+        # connect errors are safe to retry (nothing was sent); a read timeout is not (see `unknown`)
+        self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+                                        limits=httpx.Limits(max_connections=32))
 
-    async def send_text(self, wa_id: str, body: str) -> SendResult:
-        """Send one text; retry on 429, 5xx and network errors; never retry other 4xx (they will not heal)."""
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": wa_id, "type": "text",
-                   "text": {"preview_url": False, "body": body}}
-        status = 0
-        for attempt in range(self.attempts):
-            response = None
-            try:
-                response = await self.client.post(self.url, json=payload)
-                status = response.status_code
-                if 200 <= status < 300:
-                    try:
-                        sent = response.json().get("messages", [{}])[0].get("id", "")
-                    except (ValueError, AttributeError, IndexError):
-                        sent = ""
-                    return SendResult(True, attempt + 1, status, str(sent))
-                if status != 429 and status < 500:
-                    return SendResult(False, attempt + 1, status)
-            except httpx.TransportError:
-                status = 0
-            if attempt + 1 < self.attempts:
-                await asyncio.sleep(_delay(attempt, response, self.backoff))
-        return SendResult(False, self.attempts, status)
+    async def send(self, url: str, token: str, payload: dict[str, Any]) -> Outcome:
+        try:
+            response = await self.client.post(url, json=payload, headers={"Authorization": f"Bearer {token}"})
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+            return Outcome("retry")  # the request never left: safe to send again
+        except httpx.TransportError:
+            return Outcome("unknown")  # sent, but no answer: Meta may have taken it
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        return judge(response.status_code, body, response.headers.get("retry-after", ""))
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def message_payload(recipient: str, body: str | None, template: dict[str, Any] | None, callback: str) -> dict[str, Any]:
+    """The Graph API request: a text or a template, to a phone number (`to`) or a business-scoped user id
+    (`recipient`), carrying our outbox id so that status webhooks can be matched to it."""
+    out: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
+                           "biz_opaque_callback_data": callback}
+    out["to" if recipient.isdigit() else "recipient"] = recipient
+    if template is not None:
+        out.update(type="template", template=template)
+    else:
+        out.update(type="text", text={"preview_url": False, "body": body or ""})
+    return out

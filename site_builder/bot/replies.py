@@ -16,6 +16,7 @@ from .site import BotSite
 
 KINDS = ("greeting", "consent_confirmed", "unknown_version", "withdrawal_confirmed", "marketing_stopped")
 FALLBACK_LANG = "en"
+OWNER_KINDS = ("withdrawal", "unclear_stop", "failed_send", "unconfirmed", "token", "restricted", "digest")
 
 
 def _plain(value: Any) -> Any:
@@ -40,6 +41,7 @@ class Replies:
         self.wording = Wording(site.root, "default")
         self.answers: dict[str, Answer] = {}
         self.keywords: dict[str, list[Keyword]] = {}
+        self._stop_like: re.Pattern[str] | None = None
         self._settings = settings
 
     def _rel(self, lang: str, name: str) -> str:
@@ -87,6 +89,8 @@ class Replies:
                 if alternatives:
                     self.keywords.setdefault(lang, []).append(
                         Keyword(name, re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")))
+        self._stop_like = self._stop_words(problems)
+        self._check_owner_texts(problems)
         for lang in self.site.languages:
             for kind in (*KINDS, *names):
                 own = self.answers.get(kind)
@@ -96,6 +100,52 @@ class Replies:
                     problems.append(report(str(self._settings.config), f"bot.answers.{kind}",
                                            "bot.answer_without_text", name=kind, lang=lang))
         return problems
+
+    def _stop_words(self, problems: list[Problem]) -> re.Pattern[str] | None:
+        """Words that sound like "stop" without being the site's STOP (bot/<lang>/stop_like.toml, `words`): such a
+        message is shown to the owner, who decides (the register records only what the recogniser is sure of)."""
+        words: list[str] = []
+        for lang in self.site.languages:
+            table = self.wording.toml(self._rel(lang, "stop_like.toml"), problems) or {}
+            words += [str(w) for w in table.get("words", []) if str(w).strip()]
+        alternatives = "|".join(re.escape(_fold(w)) for w in dict.fromkeys(words))
+        return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)") if alternatives else None
+
+    def owner_texts(self, problems: list[Problem]) -> dict[str, dict[str, str]]:
+        """The owner's e-mail texts (subject, body) per notice kind, in the site's first language."""
+        table = self.wording.toml(self._rel(self.site.default_lang, "owner.toml"), problems) or {}
+        return {kind: {k: str(v) for k, v in entry.items()} for kind, entry in table.items()
+                if isinstance(entry, dict)}
+
+    def _check_owner_texts(self, problems: list[Problem]) -> None:
+        from ..placeholders import render_placeholders
+
+        texts = self.owner_texts(problems)
+        path = str(self.wording.locate(self._rel(self.site.default_lang, "owner.toml")))
+        context = dict.fromkeys(("business", "customer", "name", "at", "reply", "code", "event", "detail", "count",
+                                 "lines"), "x")
+        for kind in OWNER_KINDS:
+            entry = texts.get(kind)
+            if not entry or not entry.get("subject") or not entry.get("body"):
+                problems.append(report(path, kind, "bot.owner_text_missing", kind=kind))
+                continue
+            for part in ("subject", "body"):
+                render_placeholders(entry[part], context, path, 1, problems)
+
+    def stop_like(self, text: str) -> bool:
+        return self._stop_like is not None and self._stop_like.search(_fold(text)) is not None
+
+    def template(self, lang: str, kind: str, **extra: Any) -> dict[str, Any] | None:
+        """The Graph API `template` object of the site's approved template for a reply (None: none set up)."""
+        template = self._settings.templates.get(kind)
+        if template is None:
+            return None
+        values = self.context(lang, **extra)
+        parameters = [{"type": "text", "text": str(values.get(name, ""))} for name in template.parameters]
+        out: dict[str, Any] = {"name": template.name, "language": {"code": template.language(lang)}}
+        if parameters:
+            out["components"] = [{"type": "body", "parameters": parameters}]
+        return out
 
     def keyword_answer(self, lang: str, text: str) -> str | None:
         """The name of the first keyword answer a message asks for (its language first, then any)."""

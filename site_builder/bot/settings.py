@@ -1,61 +1,90 @@
-"""The [bot] table of site.toml: read from the raw TOML and checked here (the site's schema only lets it through).
+"""The bot's settings: the [bot] table of site.toml (one business), or a folder of sites with a bot.toml.
 
-Secrets never stand in site.toml: the table names the environment variables that hold them, so the
-file can be shared and committed while the app secret, verify token and access token stay on the server."""
+One business: every key stands in site.toml's [bot]. Several businesses on one deployment (`site-builder bot
+--sites DIR`): DIR/bot.toml's [bot] holds what the process shares (database, address, SMTP, ...), and each
+DIR/<name>/site.toml's [bot] what belongs to one WhatsApp number (phone_number_id, replies, templates, ...).
+Secrets never stand in a settings file: the tables name the environment variables that hold them, so the files
+can be shared and committed while the secrets stay on the server. Every problem is reported at once."""
 
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..problems import Problem, report
 from ..tomlparse import tomllib
+from .settings_checks import (DEPLOYMENT_KEYS, SITE_KEYS, Answer, Checker, Smtp, Template, answers, smtp,
+                              templates)
+
+__all__ = ["Answer", "BotSettings", "Deployment", "Smtp", "Template", "database_url", "load_bot_settings",
+           "load_deployment", "load_site_bot", "read_bot_table", "DEFAULT_DB_FILE"]
 
 DEFAULT_DB_FILE = "consent-register.sqlite3"
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_VERSION = re.compile(r"^v\d+\.\d+$")
-_DIGITS = re.compile(r"^\d{5,20}$")
-_KNOWN = {"database", "app_secret_env", "verify_token_env", "access_token_env", "phone_number_id",
-          "graph_api_base", "graph_api_version", "host", "port", "webhook_path", "timezone", "workers",
-          "send_attempts", "answers"}
 
 
 @dataclass(frozen=True)
-class Answer:
-    """A keyword answer the owner configures: any keyword in a message -> the text (per language)."""
-
-    name: str
-    keywords: tuple[str, ...]
-    text: Mapping[str, str]  # lang -> text with {{ placeholders }}; empty: the wording file bot/<lang>/<name>.txt
-
-
-@dataclass(frozen=True)
-class BotSettings:
-    """What the bot needs to run, secrets already read from the environment."""
+class Deployment:
+    """What one bot process (or several on one database) shares, secrets already read from the environment."""
 
     config: Path
     database: str  # an SQLAlchemy URL
-    app_secret: str
     verify_token: str
-    access_token: str
-    phone_number_id: str
+    app_secret: str = ""  # the default for sites that name none of their own
+    access_token: str = ""
     graph_api_base: str = "https://graph.facebook.com"
     graph_api_version: str = "v21.0"
     host: str = "127.0.0.1"
     port: int = 8081
     webhook_path: str = "/whatsapp/webhook"
+    workers: int = 4  # replies sent at once
+    queue_limit: int = 256  # deliveries waiting for the database before the bot answers 503
+    send_timeout: float = 15.0  # seconds to wait for the Graph API's answer; later: outcome unknown
+    unknown_wait: float = 600.0  # seconds to wait for a status webhook about a reply of unknown outcome
+    digest_hour: int = 7  # local hour of the owner's daily digest of new consents
+    smtp: Smtp | None = None
+
+    def messages_url(self, phone_number_id: str) -> str:
+        return f"{self.graph_api_base.rstrip('/')}/{self.graph_api_version}/{phone_number_id}/messages"
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    """One business's bot settings (one WhatsApp number), with the deployment it runs in."""
+
+    config: Path
+    phone_number_id: str
+    app_secret: str
+    access_token: str
+    deployment: Deployment
+    business_account_id: str = ""
     timezone: str = "Europe/Berlin"
-    workers: int = 4
-    send_attempts: int = 5
-    answers: tuple[Answer, ...] = field(default_factory=tuple)
+    messages_per_second: int = 80  # Meta's default throughput per number (20 under coexistence)
+    notify_email: str = ""
+    answers: tuple[Answer, ...] = ()
+    templates: Mapping[str, Template] = field(default_factory=dict)
+
+    # the single-business shape of earlier versions: tests and the CLI read these from the settings
+    @property
+    def database(self) -> str:
+        return self.deployment.database
+
+    @property
+    def host(self) -> str:
+        return self.deployment.host
+
+    @property
+    def port(self) -> int:
+        return self.deployment.port
+
+    @property
+    def webhook_path(self) -> str:
+        return self.deployment.webhook_path
 
     @property
     def messages_url(self) -> str:
-        return f"{self.graph_api_base.rstrip('/')}/{self.graph_api_version}/{self.phone_number_id}/messages"
+        return self.deployment.messages_url(self.phone_number_id)
 
 
 def database_url(value: str, root: Path) -> str:
@@ -70,7 +99,7 @@ def database_url(value: str, root: Path) -> str:
 
 
 def read_bot_table(config: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The raw [bot] table of site.toml (None if it has none)."""
+    """The raw [bot] table of a settings file (None if it has none)."""
     try:
         raw = tomllib.loads(config.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -85,106 +114,81 @@ def read_bot_table(config: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return table, []
 
 
+def load_deployment(table: Mapping[str, Any], config: Path, env: Mapping[str, str], problems: list[Problem],
+                    overrides: Mapping[str, Any] | None = None) -> Deployment:
+    """The shared half of [bot]: database, address, timeouts, SMTP (problems appended)."""
+    c = Checker(table, str(config), env, problems)
+    values: dict[str, Any] = dict(
+        config=config,
+        database=database_url(c.text("database", DEFAULT_DB_FILE), config.parent),
+        verify_token=c.secret("verify_token_env", "WHATSAPP_VERIFY_TOKEN"),
+        app_secret=c.secret("app_secret_env", "WHATSAPP_APP_SECRET", required="app_secret_env" in table),
+        access_token=c.secret("access_token_env", "WHATSAPP_ACCESS_TOKEN", required="access_token_env" in table),
+        graph_api_base=c.url("graph_api_base", Deployment.graph_api_base),
+        graph_api_version=c.version("graph_api_version", Deployment.graph_api_version),
+        host=c.text("host", Deployment.host),
+        port=c.number("port", Deployment.port, 0, 65535),
+        webhook_path=c.path("webhook_path", Deployment.webhook_path),
+        workers=c.number("workers", Deployment.workers, 1, 64),
+        queue_limit=c.number("queue_limit", Deployment.queue_limit, 1, 100_000),
+        send_timeout=float(c.number("send_timeout", int(Deployment.send_timeout), 1, 120)),
+        unknown_wait=float(c.number("unknown_wait", int(Deployment.unknown_wait), 1, 86_400)),
+        digest_hour=c.number("digest_hour", Deployment.digest_hour, 0, 23),
+        smtp=smtp(table.get("smtp"), c),
+    )
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            values[key] = value
+    return Deployment(**values)
+
+
+def load_site_bot(table: Mapping[str, Any], config: Path, env: Mapping[str, str], deployment: Deployment,
+                  problems: list[Problem], own_keys_only: bool) -> BotSettings:
+    """One business's half of [bot] (problems appended). `own_keys_only`: the site is one of several, so the
+    shared keys belong in bot.toml."""
+    file = str(config)
+    c = Checker(table, file, env, problems)
+    known = SITE_KEYS if own_keys_only else SITE_KEYS | DEPLOYMENT_KEYS
+    for key in table:
+        if key in known:
+            continue
+        if own_keys_only and key in DEPLOYMENT_KEYS:
+            problems.append(report(file, f"bot.{key}", "bot.shared_key", key=key))
+        else:
+            problems.append(report(file, f"bot.{key}", "bot.unknown_key", known=", ".join(sorted(known))))
+
+    def secret(key: str, default_name: str, shared: str) -> str:
+        if own_keys_only and key in table:
+            return c.secret(key, default_name)  # this site's own Meta app or token
+        value = getattr(deployment, shared)
+        if not value and (own_keys_only or key not in table):  # nobody named it, and the default is not set
+            problems.append(report(file, f"bot.{key}", "bot.env_missing", name=default_name))
+        return value
+
+    app_secret = secret("app_secret_env", "WHATSAPP_APP_SECRET", "app_secret")
+    access_token = secret("access_token_env", "WHATSAPP_ACCESS_TOKEN", "access_token")
+    return BotSettings(
+        config=config,
+        phone_number_id=c.digits("phone_number_id", "bot.bad_phone_number_id"),
+        app_secret=app_secret,
+        access_token=access_token,
+        deployment=deployment,
+        business_account_id=c.digits("business_account_id", "bot.bad_business_account_id", required=False),
+        timezone=c.timezone("timezone", BotSettings.timezone),
+        messages_per_second=c.number("messages_per_second", BotSettings.messages_per_second, 1, 1000),
+        notify_email=c.email("notify_email"),
+        answers=answers(table.get("answers", {}), c),
+        templates=templates(table.get("templates", {}), c),
+    )
+
+
 def load_bot_settings(config: Path, environ: Mapping[str, str] | None = None,
                       overrides: Mapping[str, Any] | None = None) -> tuple[BotSettings | None, list[Problem]]:
-    """Validate [bot] and read its secrets; every problem at once, one line each."""
+    """One business: every key of [bot] in its site.toml; every problem at once, one line each."""
     env = os.environ if environ is None else environ
     table, problems = read_bot_table(config)
     if table is None:
         return None, problems
-    file = str(config)
-    for key in table:
-        if key not in _KNOWN:
-            problems.append(report(file, f"bot.{key}", "bot.unknown_key", known=", ".join(sorted(_KNOWN))))
-
-    def text(key: str, default: str | None = None) -> str:
-        value = table.get(key, default)
-        if value is None:
-            problems.append(report(file, f"bot.{key}", "bot.missing", key=key))
-            return ""
-        if not isinstance(value, str) or not value.strip():
-            problems.append(report(file, f"bot.{key}", "bot.not_text", key=key))
-            return ""
-        return value.strip()
-
-    def secret(key: str, default_name: str) -> str:
-        name = text(key, default_name)
-        if name and not _ENV_NAME.match(name):
-            problems.append(report(file, f"bot.{key}", "bot.bad_env_name", name=name))
-            return ""
-        value = env.get(name, "") if name else ""
-        if name and not value:
-            problems.append(report(file, f"bot.{key}", "bot.env_missing", name=name))
-        return value
-
-    def number(key: str, default: int, low: int, high: int) -> int:
-        value = table.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            problems.append(report(file, f"bot.{key}", "bot.bad_number", low=low, high=high))
-            return default
-        return value
-
-    values: dict[str, Any] = dict(
-        config=config,
-        database=database_url(text("database", DEFAULT_DB_FILE), config.parent),
-        app_secret=secret("app_secret_env", "WHATSAPP_APP_SECRET"),
-        verify_token=secret("verify_token_env", "WHATSAPP_VERIFY_TOKEN"),
-        access_token=secret("access_token_env", "WHATSAPP_ACCESS_TOKEN"),
-        phone_number_id=text("phone_number_id"),
-        graph_api_base=text("graph_api_base", BotSettings.graph_api_base),
-        graph_api_version=text("graph_api_version", BotSettings.graph_api_version),
-        host=text("host", BotSettings.host),
-        port=number("port", BotSettings.port, 0, 65535),
-        webhook_path=text("webhook_path", BotSettings.webhook_path),
-        timezone=text("timezone", BotSettings.timezone),
-        workers=number("workers", BotSettings.workers, 1, 64),
-        send_attempts=number("send_attempts", BotSettings.send_attempts, 1, 10),
-        answers=_answers(table.get("answers", {}), file, problems),
-    )
-    if values["phone_number_id"] and not _DIGITS.match(values["phone_number_id"]):
-        problems.append(report(file, "bot.phone_number_id", "bot.bad_phone_number_id"))
-    if values["graph_api_base"] and not values["graph_api_base"].startswith(("https://", "http://")):
-        problems.append(report(file, "bot.graph_api_base", "bot.bad_url"))
-    if values["graph_api_version"] and not _VERSION.match(values["graph_api_version"]):
-        problems.append(report(file, "bot.graph_api_version", "bot.bad_version"))
-    if values["webhook_path"] and (not values["webhook_path"].startswith("/") or values["webhook_path"] == "/healthz"):
-        problems.append(report(file, "bot.webhook_path", "bot.bad_path"))
-    try:
-        ZoneInfo(values["timezone"] or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        problems.append(report(file, "bot.timezone", "bot.bad_timezone", value=values["timezone"]))
-    for key, value in (overrides or {}).items():
-        if value is not None:
-            values[key] = value
-    if problems:
-        return None, problems
-    return BotSettings(**values), []
-
-
-def _answers(raw: Any, file: str, problems: list[Problem]) -> tuple[Answer, ...]:
-    """[bot.answers.<name>] tables: keywords = [...], optional text = "..." or { de = "...", en = "..." }."""
-    if not isinstance(raw, dict):
-        problems.append(report(file, "bot.answers", "bot.not_table"))
-        return ()
-    answers = []
-    for name, entry in raw.items():
-        where = f"bot.answers.{name}"
-        if not isinstance(entry, dict):
-            problems.append(report(file, where, "bot.not_table"))
-            continue
-        keywords = entry.get("keywords")
-        if (not isinstance(keywords, list) or not keywords
-                or not all(isinstance(k, str) and k.strip() for k in keywords)):
-            problems.append(report(file, f"{where}.keywords", "bot.bad_keywords"))
-            continue
-        unknown = set(entry) - {"keywords", "text"}
-        if unknown:
-            problems.append(report(file, f"{where}.{sorted(unknown)[0]}", "bot.unknown_key", known="keywords, text"))
-        value = entry.get("text", {})
-        if isinstance(value, str):
-            value = {"*": value}
-        if not isinstance(value, dict) or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            problems.append(report(file, f"{where}.text", "bot.bad_answer_text"))
-            continue
-        answers.append(Answer(name, tuple(k.strip() for k in keywords), dict(value)))
-    return tuple(answers)
+    deployment = load_deployment(table, config, env, problems, overrides)
+    settings = load_site_bot(table, config, env, deployment, problems, own_keys_only=False)
+    return (None, problems) if problems else (settings, [])
