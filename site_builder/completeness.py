@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from .config import Settings
-from .pages import display_phone
+from .formatting import display_phone
 from .messages import t
 from .problems import Problem, report
 from .records.html_blocks import html_sections

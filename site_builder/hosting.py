@@ -16,7 +16,7 @@ from typing import Mapping
 from urllib.parse import quote, urlsplit
 
 from .config import Settings
-from .pages import content_security_policy
+from .csp import content_security_policy
 from .problems import InputError, report
 
 ONE_YEAR = 365 * 24 * 3600

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import functools
-import hashlib
-import html
 import posixpath
 import re
 from dataclasses import dataclass
@@ -17,11 +13,12 @@ from xml.etree import ElementTree
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
-import phonenumbers
 
 from .config import LANGUAGE_NAMES, Settings
-from .consent import ChatLink, Version, version_id
-from .content import Text, page_links, slugs  # noqa: F401 (page_links, slugs: their home is content)
+from .consent import ChatLink, Version
+from .content import Text
+from .csp import content_security_policy
+from .formatting import display_phone, format_date, lang_dir
 from .placeholders import bytecode_cache
 from .problems import Problem, report
 from .social import card_name, head_files
@@ -32,28 +29,6 @@ BUILTIN_THEMES = Path(__file__).parent / "themes"
 RTL = {"ar", "he", "fa", "ur"}
 OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
               "pl": "pl_PL", "tr": "tr_TR"}
-MONTHS_DE = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-             "Oktober", "November", "Dezember")
-
-
-def format_date(day: dt.date, lang: str) -> str:
-    """A date as people write it: 1. November 2026 / 1 November 2026 / 2026-11-01."""
-    if lang == "de":
-        return f"{day.day}. {MONTHS_DE[day.month - 1]} {day.year}"
-    if lang == "en":
-        return f"{day.day} {day.strftime('%B')} {day.year}"
-    return day.isoformat()
-
-
-def lang_dir(settings: Settings, lang: str) -> str:
-    """The folder of a language inside the site: '' for the default, 'en/' for the others."""
-    return "" if lang == settings.default_lang else f"{lang}/"
-
-
-@functools.lru_cache(maxsize=64)  # asked about 50 times a build for the same two numbers: 20 ms profiled
-def display_phone(e164: str) -> str:
-    """A phone number formatted for people to read."""
-    return phonenumbers.format_number(phonenumbers.parse(e164), phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def text_context(settings: Settings, lang: str, links: Mapping[str, str], consent: str | None) -> dict[str, Any]:
@@ -71,18 +46,6 @@ def text_context(settings: Settings, lang: str, links: Mapping[str, str], consen
     }
 
 
-def consent_fragment(texts: Mapping[str, Text], purposes: Any, ui: Mapping[str, Any]) -> str:
-    """The consent text a customer agrees to, as one HTML fragment: notice, purposes, wording.
-
-    Built here rather than in a template, so a change of theme markup never changes the id."""
-    items = "".join(
-        f"<li><strong>{html.escape(p.label)}</strong> ({html.escape(ui['required_note'] if p.required else ui['optional_note'])})"
-        f"<br>{html.escape(p.description)}<br><small>{html.escape(p.legal_basis)}</small></li>"
-        for p in purposes)
-    return (f"<section>{texts['index'].html}</section>\n<ol>{items}</ol>\n"
-            f"<section>{texts['consent'].html}</section>")
-
-
 def gate_css(purposes: Any, links: list[ChatLink]) -> str:
     """CSS that shows the right chat link only once the required boxes are ticked (works without JS)."""
     required = [p for p in purposes if p.required]
@@ -98,18 +61,6 @@ def gate_css(purposes: Any, links: list[ChatLink]) -> str:
                            for p in optional)
         rules.append(f"{shown + ' ~ ' if shown else ''}.phone .msg-{index}{{display:block}}")
     return "\n".join(rules)
-
-
-def csp_hash(source: str) -> str:
-    """The CSP source expression for an inline <style> or <script>."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode() + "'"
-
-
-def content_security_policy(css: str, js: str | None) -> str:
-    """Nothing but this page's own inline style and script, and same-origin images."""
-    script = csp_hash(js) if js else "'none'"
-    return (f"default-src 'none'; style-src {csp_hash(css)}; script-src {script}; img-src 'self' data:; "
-            "base-uri 'none'; form-action 'self'")
 
 
 def theme_environment(settings: Settings) -> jinja2.Environment:
@@ -252,13 +203,6 @@ def render_language(settings: Settings, lang: str, texts: Mapping[str, Text], co
              version_intro=fill(ui_consent["version_intro"], version=version.id,
                                 date=format_date(dt.date.fromisoformat(version.date), lang)))
     return LanguageSite(files, consent_id, fragment, links)
-
-
-def consent_for(settings: Settings, lang: str, texts: Mapping[str, Text]) -> tuple[str, str]:
-    """The consent fragment of a language and its version id."""
-    s = settings.for_lang(lang)
-    fragment = consent_fragment(texts, s.purposes, texts["index"].meta)
-    return version_id(fragment), fragment
 
 
 # --- the logo, published only without anything that could run ---------------------------------

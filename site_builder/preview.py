@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 from .config import Settings
 from .httpd import serving
 from .messages import t
-from .pages import lang_dir
+from .formatting import lang_dir
 from .problems import InputError, Problem, report
 from .wording import Wording
 

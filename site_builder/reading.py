@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import Settings, load_settings
-from .consent import ChatLink, Version, check_message_length, language_chat_links, read_archive
+from .consent import ChatLink, Version, check_message_length, consent_identity, language_chat_links, read_archive
 from .content import Text, read_language_texts
-from .pages import (LanguageSite, consent_for, logo_file, render_language, text_context, theme_environment,
+from .pages import (LanguageSite, logo_file, render_language, text_context, theme_environment,
                     theme_static, ui_defaults, vcard)
 from .problems import Problem, errors
 
@@ -53,7 +53,7 @@ def read_language(settings: Settings, lang: str, problems: list[Problem]) -> Lan
     """Read one language's texts (every problem of every text reported), then its consent archive."""
     read, found = read_language_texts(settings.root / "content" / lang, lang,
                                       lambda links, consent: text_context(settings, lang, links, consent),
-                                      lambda texts: consent_for(settings, lang, texts))
+                                      lambda texts: consent_identity(texts, settings.for_lang(lang).purposes))
     problems += found
     if read.consent is None:
         return None

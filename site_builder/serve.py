@@ -29,7 +29,8 @@ from typing import Callable, Iterable, Iterator
 from .hosting import format_csp, hidden, parse_csp, security_headers
 from .httpd import HTML, NOT_FOUND, Reply, find, handler, listen, running
 from .messages import current_language, t
-from .pages import BUILTIN_THEMES, csp_hash
+from .csp import csp_hash
+from .pages import BUILTIN_THEMES
 from .problems import errors
 
 EVENTS = "/__site-builder/events"

@@ -19,7 +19,7 @@ def pages_unit(site: Site) -> Unit:
 
 def media_unit(site: Site) -> Unit:
     """The link-preview cards, the icons and robots.txt: redrawn only when what they show changes."""
-    from .pages import lang_dir
+    from .formatting import lang_dir
     from .social import RENDER_VERSION, media_files, robots_txt
 
     settings = site.settings

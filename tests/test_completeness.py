@@ -10,7 +10,7 @@ import pytest
 from conftest import run_cli
 from site_builder.reading import read_site as plan_build
 from site_builder.completeness import ITEMS, check_privacy, completeness_problems
-from site_builder.pages import page_links
+from site_builder.content import page_links
 
 
 def _plan(site: Path):

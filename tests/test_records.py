@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from conftest import copy_example, run_cli
 from site_builder.reading import read_site as plan_build
 from site_builder.config import load_settings
-from site_builder.pages import format_date
+from site_builder.formatting import format_date
 from site_builder.records.checks import REQUIRED_ITEMS
 from site_builder.records.overview import ORDER
 from site_builder.records.stage import records_input, records_units

@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Mapping
 
+from ..formatting import national_phone
 from ..problems import Problem
 from ..wording import Wording
 from . import texts
@@ -37,20 +38,11 @@ def scan_distances(settings: Settings) -> dict[str, float]:
             if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
-def national_phone(settings: Settings) -> str:
-    """The business's phone as a caller in its country dials it ("0911 123456"); '' without one."""
-    if not settings.phone_e164:
-        return ""
-    import phonenumbers  # a settings dependency already (config validates the number with it)
-
-    number = phonenumbers.parse(settings.phone_e164)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
-
 
 def label_context(settings: Settings, lang: str) -> dict[str, Any]:
     """What a placeholder in a print wording file may name: the business (in `lang`), the site's address and
     the phone in national form."""
-    return {"business": settings.for_lang(lang).business, "phone": national_phone(settings),
+    return {"business": settings.for_lang(lang).business, "phone": national_phone(settings.phone_e164),
             "site": {"base_url": settings.base_url, "display_url": display_url(settings)}}
 
 
@@ -63,7 +55,7 @@ def poster_texts(settings: Settings, problems: list[Problem],
              for lang in settings.languages]
     if any(t is None for t in found):
         return None
-    phone = national_phone(settings)
+    phone = national_phone(settings.phone_e164)
     return tuple(replace(t, benefit=benefit_line((benefits or {}).get(t.lang, "")),
                          call_instead=t.call_instead if phone else "") for t in found if t is not None)
 

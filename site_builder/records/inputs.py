@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
-from ..pages import display_phone, format_date, lang_dir
+from ..formatting import display_phone, format_date, lang_dir
 from .words import Words
 
 if TYPE_CHECKING:

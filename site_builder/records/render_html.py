@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
-from ..pages import csp_hash
+from ..csp import csp_hash
 from .model import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
 
 CSS = """\

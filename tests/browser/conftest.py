@@ -25,7 +25,7 @@ import pytest
 
 from site_builder.reading import Language, read_site
 from site_builder.config import Settings
-from site_builder.pages import lang_dir
+from site_builder.formatting import lang_dir
 from site_builder.preview import BROWSER_ENV, chromium_path, launch_args
 
 from conftest import IN_CI
