@@ -26,7 +26,7 @@ from .units import Unit
 MARKER = ".site-builder-output"
 MANIFEST = ".site-builder-cache.json"
 MANIFEST_VERSION = 1
-SOURCES_NAMES = ("content", "themes", "consent-versions")
+SOURCES_NAMES = ("content", "wording", "themes", "consent-versions")
 
 
 def check_output_dir(out: Path, config: Path) -> list[Problem]:

@@ -24,6 +24,7 @@ from .problems import Problem, report
 from .social import card_name, head_files
 from .typography import nbsp, with_contents
 from .whatsapp import fill, wa_link
+from .wording import SHIPPED as SHIPPED_WORDING, Wording, parse_toml
 
 BUILTIN_THEMES = Path(__file__).parent / "themes"
 RTL = {"ar", "he", "fa", "ur"}
@@ -116,11 +117,9 @@ class LanguageSite:
 
 
 def ui_defaults(settings: Settings, lang: str, problems: list[Problem]) -> dict[str, Any]:
-    """The theme's own labels of a language (themes/default/pages/<lang>.toml), a text's front matter overriding
-    each. A site's copy of the file overrides key by key, so a copy made before a label was added still works;
-    a language the theme has no labels for gets the English ones; a file that is not TOML is a problem."""
-    from .wording import Wording, parse_toml
-
+    """The pages' labels of a language (wording/pages/<lang>.toml), a text's front matter overriding each.
+    A site's copy of the file overrides key by key, so a copy made before a label was added still works;
+    a language without labels gets the English ones; a file that is not TOML is a problem."""
     labels: dict[str, Any] = {}
     for rel in ("pages/en.toml", f"pages/{lang}.toml"):
         for folder in reversed(Wording(settings.root, settings.theme.name).folders):

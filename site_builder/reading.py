@@ -17,6 +17,7 @@ from .content import Text, read_language_texts
 from .pages import (LanguageSite, logo_file, render_language, text_context, theme_environment,
                     theme_static, ui_defaults, vcard)
 from .problems import Problem, errors
+from .wording import Wording
 
 @dataclass
 class Language:
@@ -83,6 +84,7 @@ def read_site(config: Path) -> Site:
     site = Site(config, settings, problems=list(problems))
     if settings is None:
         return site
+    site.problems += Wording(settings.root, settings.theme.name).moved()  # copies kept in the older place
     for lang in settings.languages:
         language = read_language(settings, lang, site.problems)
         if language is not None:
@@ -124,7 +126,6 @@ def _first_answers(settings: Settings, languages: dict[str, Language]) -> dict[s
     if settings.raw.get("bot") is not None:
         from .bot.replies import first_answers
         from .bot.site import bot_site
-        from .wording import Wording
 
         return first_answers(bot_site(settings, languages, None), Wording(settings.root, settings.theme.name))
     from .records.stage import greetings

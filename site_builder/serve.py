@@ -30,7 +30,7 @@ from .hosting import format_csp, hidden, parse_csp, security_headers
 from .httpd import HTML, NOT_FOUND, Reply, find, handler, listen, running
 from .messages import current_language, t
 from .csp import csp_hash
-from .pages import BUILTIN_THEMES
+from .pages import BUILTIN_THEMES, SHIPPED_WORDING
 from .problems import errors
 
 EVENTS = "/__site-builder/events"
@@ -190,7 +190,7 @@ def watched(config: Path) -> tuple[list[Path], list[Path], Callable[[object, str
     root = config.parent
     config_file = config.resolve()
     flat = {config_file.parent, root.resolve()}
-    deep = {p.resolve() for p in (root / "content", root / "themes", BUILTIN_THEMES) if p.is_dir()}
+    deep = {p.resolve() for p in (root / "content", root / "themes", root / "wording", BUILTIN_THEMES, SHIPPED_WORDING) if p.is_dir()}
 
     def relevant(change: object, path: str) -> bool:
         p = Path(path)

@@ -664,7 +664,7 @@ def test_a_language_without_print_wording_is_named_not_replaced_by_english():
     from site_builder.printing.texts import missing_problems
 
     (problem,) = missing_problems(BUILTIN, ("de", "fr"))
-    assert problem.file.endswith("themes/default/print/fr/poster.toml") and problem.where == "file"
+    assert problem.file.endswith("wording/print/fr/poster.toml") and problem.where == "file"
     assert "'fr'" in problem.what and "print/fr/poster.toml, print/fr/README.txt" in problem.what
 
 

@@ -76,7 +76,7 @@ def test_digests_follow_exactly_what_each_unit_reads(site):
     index = site / "content" / "de" / "index.md"
     index.write_text(index.read_text(encoding="utf-8").replace("schnell", "rasch"), encoding="utf-8")
     assert digests(site) == first, "a page text edit must not redraw the print files"
-    override = site / "themes" / "default" / "print" / "en" / "poster.toml"
+    override = site / "wording" / "print" / "en" / "poster.toml"
     override.parent.mkdir(parents=True)
     override.write_text('call_to_action = "Chat with us"\nconsent_note = "We ask first."\ninvoice_text = "Scan me"\n',
                         encoding="utf-8")
@@ -111,7 +111,7 @@ def test_units_and_digests_load_no_drawing_library(site):
 
 
 def test_a_site_override_changes_the_poster_text(site):
-    override = site / "themes" / "default" / "print" / "de" / "poster.toml"
+    override = site / "wording" / "print" / "de" / "poster.toml"
     override.parent.mkdir(parents=True)
     override.write_text('call_to_action = "Fragen Sie {{ business.name }} per WhatsApp"\n'
                         'consent_note = "Erst fragen wir, dann chatten wir."\n'
@@ -128,7 +128,7 @@ def test_a_site_override_changes_the_poster_text(site):
 
 
 def test_unknown_placeholder_in_print_wording_names_file_and_line(site):
-    folder = site / "themes" / "default" / "print"
+    folder = site / "wording" / "print"
     (folder / "de").mkdir(parents=True)
     (folder / "de" / "poster.toml").write_text('call_to_action = "Hallo"\n\nconsent_note = "Ja {{ bussines.name }}"\n'
                                                'invoice_text = "Scannen"\n', encoding="utf-8")
@@ -136,7 +136,7 @@ def test_unknown_placeholder_in_print_wording_names_file_and_line(site):
     (folder / "en" / "README.txt").write_text("Print files\n\nfor {{ business_name }} {{ shop.name }}\n", encoding="utf-8")
     result = run_cli("check", cwd=site)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "themes/default/print/de/poster.toml: line 3: unknown placeholder: bussines" in result.stderr
+    assert "wording/print/de/poster.toml: line 3: unknown placeholder: bussines" in result.stderr
     settings, _ = load_settings(site / "site.toml")
     (folder / "de" / "poster.toml").unlink()
     problems = [str(p) for p in print_problems(settings)]

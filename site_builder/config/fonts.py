@@ -25,6 +25,7 @@ from ..glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
 from ..tomlparse import tomllib
+from ..wording import Wording
 from .checker import Checker, key_name
 from .settings import Localized
 
@@ -93,8 +94,8 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 
 def _printed_files(root: Path, theme: str, languages: list[str]) -> Iterator[tuple[Path, tuple[str, ...] | None]]:
-    """The site's own files whose text goes into a PDF: wording overrides that win, and content texts."""
-    folders = [root / "themes" / theme] + ([root / "themes" / "default"] if theme != "default" else [])
+    """The site's own files whose text goes into a PDF: its wording copies that win, and content texts."""
+    folders = Wording(root, theme).site_folders
     seen: set[str] = set()
     for lang in languages:
         for folder in folders:

@@ -67,6 +67,5 @@ def _dsk_open(settings: Settings) -> list[Problem]:
     if not items:
         return []
     # named as the site's own copy: the file the owner creates (or has) to close this
-    own = settings.root / "themes" / settings.theme.name / rel
-    return [report(str(own), "dsk_list", "config.todo_dsk_open", warning=True, items=", ".join(items),
-                   builtin=f"site_builder/themes/default/{rel}")]
+    return [report(str(wording.own_path(rel)), "dsk_list", "config.todo_dsk_open", warning=True,
+                   items=", ".join(items), builtin=f"site_builder/wording/{rel}")]

@@ -1,5 +1,5 @@
 """The print wording: poster and invoice-block labels (print/<lang>/poster.toml) and the print shop's notes
-(print/<lang>/README.txt), looked up site override first, then the built-in theme (site_builder.wording).
+(print/<lang>/README.txt), looked up the site's own copy first, then the shipped one (site_builder.wording).
 
 Reading the files is cheap and is all the units' digests need; filling their {{ placeholders }} (Jinja, in
 the sandbox of site_builder.placeholders) happens only where a text is used, and only if it has any.
@@ -17,7 +17,7 @@ from .model import PosterTexts
 POSTER = "print/{lang}/poster.toml"
 README = "print/{lang}/README.txt"
 LABELS = ("call_to_action", "consent_note", "invoice_text")
-# Added later (issue 13): a site override written before them still works; the theme's own file of the same
+# Added later (issue 13): a site's copy written before them still works; the shipped file of the same
 # language supplies a key the override lacks (never another language's).
 LATER_LABELS = ("scan_instruction", "call_instead")
 
@@ -43,8 +43,7 @@ def missing_problems(wording: Wording, languages: tuple[str, ...]) -> list[Probl
     for lang in languages:
         missing = wording.missing([POSTER.format(lang=lang), README.format(lang=lang)])
         if missing:
-            where = wording.root / "themes" / wording.theme
-            problems.append(problem(str(where / missing[0]), "file", "print.wording_missing", lang=lang,
+            problems.append(problem(str(wording.own_path(missing[0])), "file", "print.wording_missing", lang=lang,
                                     files=", ".join(missing)))
     return problems
 
@@ -101,7 +100,7 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
 
 
 def _later_label(wording: Wording, rel: str, key: str, winner: Mapping[str, Any]) -> tuple[str, str, str] | None:
-    """(value, file, its text) of `key` from the first theme folder whose `rel` has it; None if none has."""
+    """(value, file, its text) of `key` from the first wording folder whose `rel` has it; None if none has."""
     from ..tomlparse import tomllib
 
     for folder in wording.folders:

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from .inputs import Site
 from .model import Block, Record, Rich, Section, rich
-from .words import Entry
+from ..wording.wordfiles import Entry
 
 
 def make_record(site: Site, slug: str, title: str, intro: Sequence[Block], sections: Sequence[Section],

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
 
 from ..formatting import display_phone, format_date, lang_dir
-from .words import Words
+from ..wording.wordfiles import Words
 
 if TYPE_CHECKING:
     from ..config import Settings

@@ -37,7 +37,8 @@ from .overview import entry_record, index_record
 from .processing import record_of_processing
 from .processor import processor_terms
 from .risk import risk_assessment
-from .words import FIELDS, Words, check_placeholders, read_language
+from ..wording.wordfiles import Words, check_placeholders
+from .words import FIELDS, read_language
 
 if TYPE_CHECKING:
     from ..config import Settings
