@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from .messages import current_language
 from .tomlparse import tomllib
 
 PACKAGE = Path(__file__).parent
@@ -56,8 +57,6 @@ def _package_stamp(h: Any) -> None:
 def input_digest(config: Path) -> str:
     """The digest of every input of a build of `config`; '' when it cannot be made (the build then
     reads everything and reports what is wrong)."""
-    from .messages import current_language
-
     h = hashlib.sha256()
     total = 0
     try:

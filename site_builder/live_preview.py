@@ -26,12 +26,17 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .hosting import format_csp, hidden, parse_csp, security_headers
+import watchfiles
+
+from .csp import csp_hash
 from .httpd import HTML, NOT_FOUND, Reply, find, handler, listen, running
 from .messages import current_language, t
-from .csp import csp_hash
-from .pages import BUILTIN_THEMES, SHIPPED_WORDING
-from .problems import errors
+from .problems import InputError, Problem, errors
+from .site import load_site
+from .site.loading import SHIPPED_THEMES
+from .stages import pages
+from .stages.hosting import format_csp, hidden, parse_csp, security_headers
+from .wording import SHIPPED as SHIPPED_WORDING
 
 EVENTS = "/__site-builder/events"
 IMAGE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp"}
@@ -159,28 +164,33 @@ def files_on_disk(folder: Path) -> dict[str, bytes]:
 
 
 def rebuild(config: Path, strict: bool, live: Live, log: Callable[[str], None]) -> bool:
-    """Render the site once; on success make it live, on failure keep the last good one and show why."""
-    from .reading import read_site  # the slow import; the server is up before it
-
+    """Load the site and render its pages; on success make them live, on failure keep the last good ones and
+    show why."""
     started = time.perf_counter()
     try:
-        plan = read_site(config)
+        found: list[Problem]
+        try:
+            site, found = load_site(config)
+            files, more = pages.serve_files(site)
+            found += more
+        except InputError as exc:
+            files, found = {}, list(exc.problems)
     except Exception as exc:  # a bug must not take the preview down with it
         message = t("serve.crashed", config=config, error=f"{exc.__class__.__name__}: {exc}")
         log(message)
         live.fail(message)
         return False
-    problems = errors(plan.problems, strict)
-    for problem in plan.problems:
+    problems = errors(found, strict)
+    for problem in found:
         if problem not in problems:
             log(str(problem))
-    if problems or plan.settings is None:
+    if problems or not files:
         text = "\n".join(str(p) for p in problems)
         log(text)
         log(t("serve.still_serving", count=len(problems)))
         live.fail(text)
         return False
-    live.publish(site_files(plan.files))
+    live.publish(site_files(files))
     log(t("serve.built", ms=f"{(time.perf_counter() - started) * 1000:.0f}"))
     return True
 
@@ -190,7 +200,7 @@ def watched(config: Path) -> tuple[list[Path], list[Path], Callable[[object, str
     root = config.parent
     config_file = config.resolve()
     flat = {config_file.parent, root.resolve()}
-    deep = {p.resolve() for p in (root / "content", root / "themes", root / "wording", BUILTIN_THEMES, SHIPPED_WORDING) if p.is_dir()}
+    deep = {p.resolve() for p in (root / "content", root / "themes", root / "wording", SHIPPED_THEMES, SHIPPED_WORDING) if p.is_dir()}
 
     def relevant(change: object, path: str) -> bool:
         p = Path(path)
@@ -203,8 +213,6 @@ def watched(config: Path) -> tuple[list[Path], list[Path], Callable[[object, str
 
 def watch(paths: Iterable[Path], recursive: bool, keep: Callable[[object, str], bool], changes: queue.Queue,
           stop: threading.Event, ready: threading.Event | None = None) -> None:
-    import watchfiles
-
     # yield_on_timeout: the first (empty) batch comes once the watcher is really running, which `ready` reports
     for batch in watchfiles.watch(*paths, watch_filter=keep, recursive=recursive, stop_event=stop, step=30,
                                   debounce=400, raise_interrupt=False, yield_on_timeout=True, rust_timeout=200):

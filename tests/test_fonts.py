@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, run_cli, tree_digest
-from site_builder import glyphs
+from site_builder.graphics import glyphs
 from site_builder.config.fonts import unprintable
 
 NAME = "Пекарня Иванов Źródło Αθήνα"
@@ -226,9 +226,9 @@ def test_the_characters_the_fonts_draw():
 
 
 def test_the_widths_file_is_what_the_font_files_say():
-    """fonts/widths.json is written from the font files (`python3 -m site_builder.typefaces`): after a font
+    """fonts/widths.json is written from the font files (`python3 -m site_builder.graphics.typefaces`): after a font
     file changed, this fails until it is written again."""
-    from site_builder import typefaces
+    from site_builder.graphics import typefaces
 
     shipped = json.loads(glyphs.WIDTHS.read_text(encoding="utf-8"))
     assert shipped == {name: typefaces.widths_table(file) for name, file in typefaces._FONT_FILES.items()}

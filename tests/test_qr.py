@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from site_builder.problems import InputError, Problem
 
-from site_builder.printing import symbol
-from site_builder.printing.layout import printable_modules
-from site_builder.printing.qr import (
+from site_builder.stages.printing import symbol
+from site_builder.stages.printing.layout import printable_modules
+from site_builder.stages.printing.qr import (
     MIN_MODULE_MM,
     module_size_mm,
     png_pixels_per_module,

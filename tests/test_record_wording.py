@@ -14,7 +14,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from conftest import run_cli
-from site_builder.records.words import wording_paths
+from site_builder.stages.records.record_wording import wording_paths
 from site_builder.wording.wordfiles import key_lines
 from site_builder.wording import SHIPPED
 
@@ -202,12 +202,12 @@ def test_key_lines_follow_tables_and_lists():
 
 
 def test_making_the_records_imports_no_reportlab():
-    code = ("import sys; from site_builder.reading import read_site as plan_build; from pathlib import Path\n"
-            "from site_builder.records.stage import records_input, records_units, records_problems\n"
-            "plan = plan_build(Path(sys.argv[1]))\n"
-            "rinput = records_input(plan.settings, plan.languages)\n"
-            "units, problems = records_units(plan.settings, rinput)\n"
-            "assert units and not records_problems(plan.settings, rinput)\n"
+    code = ("import sys; from site_builder.site import load_site; from pathlib import Path\n"
+            "from site_builder.stages import records\n"
+            "plan, _ = load_site(Path(sys.argv[1]))\n"
+            "staged = records.plan(plan)\n"
+            "units, problems = staged.units, staged.problems\n"
+            "assert units and not [p for p in problems if p.severity == 'error']\n"
             "assert not any(m.startswith('reportlab') for m in sys.modules), 'reportlab imported'\n"
             "units[0].render(); assert 'reportlab' in sys.modules\n")
     example = Path(__file__).resolve().parents[1] / "site_builder" / "example" / "site.toml"

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import copy_example, run_cli
 from site_builder import placeholders
-from site_builder.hosting import STATIC_CSP, caddyfile, htaccess, netlify_headers, nginx_conf
+from site_builder.stages.hosting import STATIC_CSP, caddyfile, htaccess, netlify_headers, nginx_conf
 from site_builder.problems import InputError
 
 MARKER = "/tmp/site-builder-pwned-{}"

@@ -1,7 +1,7 @@
 """Every text that reaches a PDF or a link-preview card must be printable with the shipped fonts.
 
 Checked during `check` and `build`, before any stage runs, against the characters the fonts draw
-(site_builder.glyphs, read from fonts/widths.json: no ReportLab here):
+(site_builder.graphics.glyphs, read from fonts/widths.json: no ReportLab here):
   - the settings' strings, named by key (web-only keys excepted: the browser brings its own fonts there);
   - the site's own wording files of the print, records and app texts of the built languages, by file and line
     (the shipped ones are checked by tests/test_fonts.py);
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..frontmatter import split_front_matter
-from ..glyphs import printable as printable_codes, show
+from ..graphics.glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
 from ..tomlparse import tomllib

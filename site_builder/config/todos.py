@@ -10,7 +10,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from ..facts import transfer  # the shipped facts: the project re-checks them, the owner sees when they aged
 from ..problems import Problem, report
+from ..wording import Wording  # the records' wording, overridable per site
 from .settings import Settings
 
 LITERAE = "abcdefgh"  # Art. 28(3)(a)-(h) GDPR
@@ -46,8 +48,6 @@ def todos(settings: Settings) -> list[Problem]:
         out.append(report(file, "records.host_dpa_filed", "config.todo_host_dpa", warning=True))
     if records.get("contacts_access") == "all":
         out.append(report(file, "records.contacts_access", "config.todo_contacts_all", warning=True))
-    from ..facts import transfer  # the shipped facts: the project re-checks them, the owner sees when they aged
-
     checked = transfer().checked
     if add_months(checked, 12) < now:
         out.append(report(file, "transfer", "config.todo_facts_old", warning=True, date=checked.isoformat()))
@@ -57,8 +57,6 @@ def todos(settings: Settings) -> list[Problem]:
 def _dsk_open(settings: Settings) -> list[Problem]:
     """The items of the DSK's DPIA list that the risk assessment leaves open (the shipped wording marks those
     whose wording could not be confirmed): the owner compares them in a copy of the wording file."""
-    from ..wording import Wording  # the records' wording, overridable per site
-
     rel = f"records/{settings.default_lang}/risk-assessment.toml"
     wording = Wording(settings.root, settings.theme.name)
     entries = (wording.toml(rel, []) or {}).get("dsk_list")

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from PIL import Image, ImageChops, ImageMath
+from reportlab.lib.colors import CMYKColor, Color
+
 
 def cmyk_values(r: float, g: float, b: float) -> tuple[float, float, float, float]:
     """C, M, Y, K (0..1, four decimals) of R, G, B (0..1)."""
@@ -20,8 +23,6 @@ def cmyk_values(r: float, g: float, b: float) -> tuple[float, float, float, floa
 
 def cmyk_drawing(node: Any, *, root: bool = True) -> None:
     """Turn every RGB fill and stroke of a ReportLab drawing (an SVG logo from svglib) into CMYK, in place."""
-    from reportlab.lib.colors import CMYKColor, Color
-
     if root:
         # the renderer starts each drawing in RGB black ("0 0 0 RG"/"rg") unless the drawing has an attribute
         # initial<State> (its StateTracker reads them with hasattr/getattr); Drawing's attribute map refuses
@@ -39,8 +40,6 @@ def cmyk_drawing(node: Any, *, root: bool = True) -> None:
 
 def cmyk_image(image: Any) -> Any:
     """A raster logo (Pillow, RGB) as CMYK by the same formula, so that ReportLab embeds it DeviceCMYK."""
-    from PIL import Image, ImageChops, ImageMath
-
     r, g, b = image.convert("RGB").split()
     brightest = ImageChops.lighter(ImageChops.lighter(r, g), b)  # max(R, G, B) = 255 * (1 - K)
 

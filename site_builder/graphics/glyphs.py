@@ -3,8 +3,8 @@
 fonts/widths.json holds, per font, the advance width of every character its cmap maps to a glyph, in font
 units, as runs of consecutive code points: `[[first code, [advance, advance, ...]], ...]`. ReportLab scales
 an advance by 1000 / units_per_em; doing the same here gives its widths to the last bit
-(site_builder.linebreak.string_width).
-Regenerate it with `python3 -m site_builder.typefaces` when a font file changes.
+(site_builder.graphics.linebreak.string_width).
+Regenerate it with `python3 -m site_builder.graphics.typefaces` when a font file changes.
 
 `check` reads this file only: the characters every PDF text is checked against (config/fonts.py), so that
 validating a site never imports ReportLab.
@@ -17,9 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .problems import InputError, report
+from ..problems import InputError, report
 
-FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_DIR = Path(__file__).resolve().parents[1] / "fonts"
 WIDTHS = FONT_DIR / "widths.json"
 FONT = "SiteBuilderSans"
 FONT_BOLD = "SiteBuilderSans-Bold"

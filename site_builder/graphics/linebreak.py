@@ -2,7 +2,7 @@
 
 Greedy, like a browser without hyphenation: words go on a line while they fit; a word wider than a whole
 line (a URL, a long compound) breaks after / ? & # first, then after . - _ =, else between any two
-characters. Widths come from the shipped fonts' metrics (site_builder.glyphs), equal to ReportLab's to the
+characters. Widths come from the shipped fonts' metrics (site_builder.graphics.glyphs), equal to ReportLab's to the
 last bit, so `check` lays out a poster without importing ReportLab.
 
 Used by printing/layout.py (posters and invoice blocks: one font per text) and records/pdf_text.py (runs

@@ -1,8 +1,8 @@
 """The shipped TrueType fonts (DejaVu Sans and Bold) for every PDF: posters, invoice blocks, records, cards.
 
 Kept apart from printing/qr.py so that drawing the records needs ReportLab's PDF core only, not QR codes or Pillow.
-The same widths and the characters the fonts draw, without ReportLab, for layouts and checks: site_builder.glyphs
-(fonts/widths.json, written by `python3 -m site_builder.typefaces` from the font files).
+The same widths and the characters the fonts draw, without ReportLab, for layouts and checks: site_builder.graphics.glyphs
+(fonts/widths.json, written by `python3 -m site_builder.graphics.typefaces` from the font files).
 
 DejaVu Sans is Bitstream Vera with more scripts (Cyrillic, Greek, all of Latin): every character Vera had keeps
 its advance width but five rare symbols (ƒ π ∕ ∙, and Ω in bold), so no layout of a usual text moved when it
@@ -156,6 +156,6 @@ def write_widths() -> None:
     WIDTHS.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
-if __name__ == "__main__":  # python3 -m site_builder.typefaces
+if __name__ == "__main__":  # python3 -m site_builder.graphics.typefaces
     write_widths()
     sys.stdout.write(f"{WIDTHS}\n")

@@ -1,4 +1,4 @@
-"""Security headers for every kind of host, from one policy: .htaccess, _headers, nginx.conf, Caddyfile.
+"""The hosting stage: security headers for every kind of host, from one policy: .htaccess, _headers, nginx.conf, Caddyfile.
 
 The header Content-Security-Policy complements the per-page meta tag instead of repeating it: the
 meta tag pins each page's own inline style and script by hash, the header adds what a meta tag
@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
-from .config import Settings
-from .csp import content_security_policy
-from .problems import InputError, report
+from ..config import Settings
+from ..csp import content_security_policy
+from ..problems import InputError, report
+from ..site import SiteModel
+from ..units import StagePlan, made_unit
 
 ONE_YEAR = 365 * 24 * 3600
 # Features a consent page never needs; all switched off. Only names Chromium and Firefox know,
@@ -332,12 +334,21 @@ def caddyfile(settings: Settings) -> str:
     ])
 
 
-def hosting_files(settings: Settings, files: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The hosting stage: two files inside the site (read by the host), two beside it (for the admin)."""
-    site_files = [path[len("site/"):] for path in files if path.startswith("site/")]
+def hosting_files(settings: Settings, site_files: list[str]) -> dict[str, bytes]:
+    """Two files inside the site (read by the host), two beside it (for the admin). site_files: the site's
+    files below site/, which _headers lists."""
     return {
         "site/.htaccess": htaccess(settings).encode("utf-8"),
         "site/_headers": netlify_headers(settings, site_files).encode("utf-8"),
         "hosting/nginx.conf": nginx_conf(settings).encode("utf-8"),
         "hosting/Caddyfile": caddyfile(settings).encode("utf-8"),
     }
+
+
+def plan(site: SiteModel) -> StagePlan:
+    """The hosting configs as one unit (made at once: they are a few small texts)."""
+    try:
+        files = hosting_files(site.settings, site.page_paths())
+    except InputError as exc:  # a base_url no config could hold safely
+        return StagePlan((), tuple(exc.problems))
+    return StagePlan((made_unit("hosting", files),))

@@ -14,15 +14,17 @@ import html
 import os
 import re
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from .config import Settings
-from .httpd import serving
-from .messages import t
-from .formatting import lang_dir
-from .problems import InputError, Problem, report
-from .wording import Wording
+from ..httpd import serving
+from ..messages import t
+from ..problems import InputError, Problem, report
+from ..site import SiteModel
+from ..units import Unit, drawn_unit
+from ..wording import Wording
 
 # Playwright's device descriptors: a small, a common and a large phone.
 PHONES = ("iPhone SE", "iPhone 13", "Pixel 7")
@@ -87,16 +89,37 @@ def _local_only(base: str) -> Any:
     return handle
 
 
-def preview_files(settings: Settings, files: Mapping[str, bytes], output: Iterable[str] = ()) -> dict[str, bytes]:
-    """The screenshots and the contact sheet as {"preview/...": bytes}. `files` are the build's files (the
-    site's below "site/"); `output` names every file written before this unit (the poster previews among them)."""
+@dataclass(frozen=True)
+class PhonePreview:
+    """What the screenshots and the contact sheet are made of."""
+
+    languages: tuple[tuple[str, str], ...]  # (language, its folder in the site)
+    default_lang: str
+    sheet: tuple[tuple[str, str], ...]  # the contact sheet's texts
+    files: tuple[tuple[str, bytes], ...]  # the site's files (below site/) as the build is about to write them
+    output: tuple[str, ...]  # every file written before this unit (the poster previews among them)
+    taken: int  # when: a key no earlier build has (the pictures show this very build, in this browser)
+
+
+def preview_unit(site: SiteModel, files: Mapping[str, bytes], output: Iterable[str] = ()) -> Unit:
+    """The phone screenshots and the contact sheet; made after the other units, whose files it shows. Its key
+    is new every time: the pictures are the owner's look at this build, never linked from the previous one."""
+    model = PhonePreview(tuple((lang, language.folder) for lang, language in site.languages.items()),
+                         site.default_lang, tuple(sheet_wording(site.wording, site.default_lang).items()),
+                         tuple(sorted(files.items())), tuple(output), time.time_ns())
+    return drawn_unit("preview", __name__, model, ())
+
+
+def render(model: PhonePreview) -> dict[str, bytes]:
+    """The screenshots and the contact sheet as {"preview/...": bytes}."""
     try:
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import sync_playwright
     except ImportError:
         raise InputError([report("--preview", "playwright", "serve.no_playwright")]) from None
-    wording = sheet_wording(settings)
-    site = {path.removeprefix("site/"): data for path, data in files.items() if path.startswith("site/")}
+    wording = dict(model.sheet)
+    site = {path.removeprefix("site/"): data for path, data in model.files if path.startswith("site/")}
+    languages = [lang for lang, _ in model.languages]
     shots: dict[str, bytes] = {}
     viewports: dict[str, dict[str, int]] = {}
     with serving(site) as base, sync_playwright() as playwright:
@@ -109,14 +132,14 @@ def preview_files(settings: Settings, files: Mapping[str, bytes], output: Iterab
         try:
             for n, device in enumerate(PHONES, 1):
                 print(t("preview.phone", n=n, total=len(PHONES), phone=LABELS.get(device, device),
-                        languages=", ".join(settings.languages)), file=sys.stderr, flush=True)
+                        languages=", ".join(languages)), file=sys.stderr, flush=True)
                 options = phone(playwright, device)
                 viewports[device] = options["viewport"]
                 context = browser.new_context(**options)
                 context.route("**/*", _local_only(base))
                 page = context.new_page()
-                for lang in settings.languages:
-                    page.goto(base + lang_dir(settings, lang) + "index.html", wait_until="load")
+                for lang, folder in model.languages:
+                    page.goto(base + folder + "index.html", wait_until="load")
                     for scheme in SCHEMES:
                         page.emulate_media(color_scheme=scheme)
                         # The first screen at the phone's pixel density, as sharp as the customer sees it.
@@ -127,16 +150,14 @@ def preview_files(settings: Settings, files: Mapping[str, bytes], output: Iterab
                 context.close()
         finally:
             browser.close()
-    posters = sorted(path for path in output if POSTER_PREVIEW.match(path))
-    shots["preview/index.html"] = contact_sheet(settings, wording, viewports, posters)
+    posters = sorted(path for path in model.output if POSTER_PREVIEW.match(path))
+    shots["preview/index.html"] = contact_sheet(model.default_lang, languages, wording, viewports, posters)
     print(t("preview.sheet", shots=len(shots) // 2, posters=len(posters)), file=sys.stderr, flush=True)
     return shots
 
 
-def sheet_wording(settings: Settings) -> dict[str, str]:
-    """The contact sheet's texts in the site's default language (themes/default/preview/<lang>/sheet.toml)."""
-    wording = Wording(settings.root, settings.theme.name)
-    lang = settings.default_lang
+def sheet_wording(wording: Wording, lang: str) -> dict[str, str]:
+    """The contact sheet's texts in the site's default language (wording/preview/<lang>/sheet.toml)."""
     if wording.locate(f"preview/{lang}/sheet.toml") is None:  # a language without sheet wording: English
         lang = "en"
     rel = f"preview/{lang}/sheet.toml"
@@ -162,17 +183,17 @@ figcaption{font-size:.85rem;margin-top:.4rem}"""
 SHEET_SCALE = 0.8
 
 
-def contact_sheet(settings: Settings, wording: Mapping[str, str], viewports: Mapping[str, Mapping[str, int]],
-                  posters: list[str]) -> bytes:
+def contact_sheet(default_lang: str, languages: Iterable[str], wording: Mapping[str, str],
+                  viewports: Mapping[str, Mapping[str, int]], posters: list[str]) -> bytes:
     """preview/index.html: per language and scheme the first screens of the phones side by side, then the
     poster previews. Pictures are shown at 80 % of the phone's CSS size; each links to its whole page."""
     esc = html.escape
-    parts = [f'<!doctype html>\n<html lang="{esc(settings.default_lang)}">\n<head>\n<meta charset="utf-8">\n'
+    parts = [f'<!doctype html>\n<html lang="{esc(default_lang)}">\n<head>\n<meta charset="utf-8">\n'
              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f'<title>{esc(wording["title"])}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n'
              f'<h1>{esc(wording["title"])}</h1>\n<p>{esc(wording["intro"])}</p>\n'
              f'<h2>{esc(wording["first_screens"])}</h2>\n']
-    for lang in settings.languages:
+    for lang in languages:
         for scheme in SCHEMES:
             parts.append(f'<h3>{esc(lang)} · {esc(wording[scheme])}</h3>\n<div class="row">\n')
             for device in PHONES:

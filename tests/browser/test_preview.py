@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image, ImageStat
 
-from site_builder.preview import BROWSER_ENV, LABELS, device_slug, phone
+from site_builder.stages.phone_preview import BROWSER_ENV, LABELS, device_slug, phone
 
 from conftest import copy_example, run_cli
 from .conftest import PHONES

@@ -11,28 +11,28 @@ from __future__ import annotations
 import io
 from pathlib import Path
 from typing import Any, Mapping
-from urllib.parse import urlsplit
+
+import pypdfium2 as pdfium
+# the plugins by name: a format Pillow has not loaded makes save() import all ~50 of them (Image.init())
+from PIL import IcoImagePlugin, Image, PngImagePlugin  # noqa: F401
+from reportlab.pdfgen import canvas
+
+from ...graphics.linebreak import string_width, words, wrap
+from ...graphics.logo import poster_logo
+from ...graphics.typefaces import FONT, FONT_BOLD, register_fonts
+from .preview_model import PreviewImages
 
 CARD_SIZE = (1200, 630)
 TOUCH_ICON = 180
 ICO_SIZES = (16, 32, 48)
-RENDER_VERSION = "2"
 
 
-def card_name(lang: str) -> str:
-    return f"card-{lang}.png"
-
-
-def head_files() -> tuple[str, ...]:
-    """The site's files every page links in its head (besides the per-language cards)."""
-    return ("favicon.ico", "favicon.png", "apple-touch-icon.png")
-
-
-def robots_txt(base_url: str) -> bytes | None:
-    """robots.txt when the site is the host's root (crawlers read it only there); else None."""
-    if urlsplit(base_url).path not in ("", "/"):
-        return None
-    return b"User-agent: *\nAllow: /\n"
+def render(model: PreviewImages) -> dict[str, bytes]:
+    """Every file of the link-preview unit: the icons, a card per language, robots.txt (when at the root)."""
+    files = media_files(model.name, dict(model.benefits), model.logo, model.colour, dict(model.folders))
+    if model.robots is not None:
+        files["site/robots.txt"] = model.robots
+    return files
 
 
 def _hex(value: str) -> tuple[float, float, float]:
@@ -41,10 +41,6 @@ def _hex(value: str) -> tuple[float, float, float]:
 
 
 def _canvas(width: float, height: float) -> tuple[Any, io.BytesIO]:
-    from reportlab.pdfgen import canvas
-
-    from .typefaces import register_fonts
-
     register_fonts()  # the posters' fonts, embedded the same way
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer, pagesize=(width, height), invariant=1, pageCompression=0)
@@ -53,11 +49,7 @@ def _canvas(width: float, height: float) -> tuple[Any, io.BytesIO]:
 
 def _draw_logo(page: Any, logo: Path | None, initial: str, colour: str, x: float, y: float, size: float) -> None:
     """The logo fitted into a square (the posters' logo handling), or the initial on a rounded square."""
-    from .typefaces import FONT_BOLD  # ReportLab: imported only when images are drawn
-
     if logo is not None:
-        from .printing.logo import poster_logo
-
         poster_logo(logo, cmyk=False).draw(page, x, y, size, size)  # on screen: the page's colours
         return
     page.setFillColorRGB(*_hex(colour))
@@ -67,9 +59,7 @@ def _draw_logo(page: Any, logo: Path | None, initial: str, colour: str, x: float
     page.drawCentredString(x + size / 2, y + size * 0.29, initial)
 
 
-def _raster(pdf: bytes, scale: float = 1.0):
-    import pypdfium2 as pdfium
-
+def _raster(pdf: bytes, scale: float = 1.0) -> Any:
     document = pdfium.PdfDocument(pdf)
     try:
         return document[0].render(scale=scale).to_pil().convert("RGB")
@@ -84,8 +74,6 @@ CARD_PNG_LEVEL = 3
 
 
 def _png(image: Any, level: int = CARD_PNG_LEVEL) -> bytes:
-    from PIL import PngImagePlugin  # noqa: F401  (registered by name: save() then needs no Image.init())
-
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=level)
     return out.getvalue()
@@ -95,8 +83,6 @@ def _icon_png(image: Any) -> bytes:
     """An icon, small without changing a pixel: with at most 256 colours (a flat logo or the initial: the
     example's 180 px icon has 143) a palette PNG, whose median cut keeps every colour exactly (2/3 of the
     bytes of the RGB PNG optimize=True made, in half its time); else RGB."""
-    from PIL import Image
-
     colours = image.getcolors(256)
     if colours is not None:
         image = image.quantize(len(colours), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
@@ -106,8 +92,6 @@ def _icon_png(image: Any) -> bytes:
 def _fit(text: str, font: str, size: float, width: float, min_size: float) -> tuple[float, list[str]]:
     """The largest size up to `size`, in steps of 2 pt, at which `text` fits `width` in at most two lines
     without breaking a word (the posters' line breaker); at `min_size` its first two lines, as they come."""
-    from .linebreak import string_width, words, wrap
-
     while True:
         lines = wrap(text, font, size, width)
         if (len(lines) <= 2 and all(string_width(w, font, size) <= width for w in words(text))) or size <= min_size:
@@ -117,8 +101,6 @@ def _fit(text: str, font: str, size: float, width: float, min_size: float) -> tu
 
 def card_png(name: str, benefit: str, logo: Path | None, colour: str) -> bytes:
     """The 1200x630 link-preview card: logo, name set large, the benefit line, on the brand colour."""
-    from .typefaces import FONT, FONT_BOLD  # ReportLab: imported only when images are drawn
-
     width, height = CARD_SIZE
     page, buffer = _canvas(width, height)
     page.setFillColorRGB(*_hex(colour))
@@ -157,10 +139,6 @@ def icon_pngs(name: str, logo: Path | None, colour: str) -> dict[str, bytes]:
     big = _raster(buffer.getvalue())
     small = big.resize((48, 48), resample=1)  # LANCZOS
     ico = io.BytesIO()
-    # Named by format, a plugin Pillow has not loaded makes save() import all ~50 of them (Image.init(),
-    # 20-40 ms of a cold build); imported here, only this one is.
-    from PIL import IcoImagePlugin  # noqa: F401
-
     big.save(ico, "ICO", sizes=[(s, s) for s in ICO_SIZES])
     return {"apple-touch-icon.png": _icon_png(big), "favicon.png": _icon_png(small), "favicon.ico": ico.getvalue()}
 
@@ -170,5 +148,5 @@ def media_files(name: str, benefits: Mapping[str, str], logo: Path | None, colou
     """Every image of the head: the icons once, a card per language (in that language's folder)."""
     files = {f"site/{path}": data for path, data in icon_pngs(name, logo, colour).items()}
     for lang, benefit in benefits.items():
-        files[f"site/{dirs[lang]}{card_name(lang)}"] = card_png(name, benefit, logo, colour)
+        files[f"site/{dirs[lang]}card-{lang}.png"] = card_png(name, benefit, logo, colour)
     return files

@@ -9,7 +9,7 @@ from html import escape
 from PIL import Image
 
 from .layout import MM, InvoiceLayout, invoice_layout
-from .model import InvoiceBlockSpec
+from .print_model import InvoiceBlockSpec
 from .posters import PNG_LEVEL_FAST, render_pdf
 from .qr import BLACK_K, draw_qr, modules_with_quiet_zone, new_canvas, qr_matrix, qr_path_d, _cleared
 

@@ -1,7 +1,7 @@
 """Where everything goes on a poster and an invoice block: pure geometry from the texts' widths.
 
 The same function lays out a poster for `check` (to find every problem) and for drawing it, so both agree;
-it measures text with site_builder.linebreak (the fonts' own widths), not ReportLab, and sizes the code with
+it measures text with site_builder.graphics.linebreak (the fonts' own widths), not ReportLab, and sizes the code with
 symbol.py, not qrcode.
 """
 
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import symbol
-from ..glyphs import FONT, FONT_BOLD
-from ..linebreak import string_width, words, wrap
-from .model import (CROP_SLUG_MM, KEY_BLEED, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM,
+from ...graphics.glyphs import FONT, FONT_BOLD
+from ...graphics.linebreak import string_width, words, wrap
+from ...messages import t
+from .print_model import (CROP_SLUG_MM, KEY_BLEED, KEY_FORMATS, KEY_SCAN, KEY_URL, MAX_BLEED_MM, MIN_CODE_MM,
                     InvoiceBlockSpec, PaperFormat, PosterSpec, fail, paper_format)
 
 # ReportLab's millimetre, computed as reportlab.lib.units does, so layouts agree with it to the last bit.
@@ -300,8 +301,6 @@ def _glyph_box(item: _Item, centre: float, top: float) -> tuple[float, float, fl
 
 
 def _label(key: str, **fields: object) -> str:
-    from ..messages import t
-
     return t(key, **fields)
 
 

@@ -14,13 +14,15 @@ import io
 import re
 from dataclasses import replace
 
+import pypdfium2 as pdfium
 from PIL import Image
 from reportlab.lib.colors import CMYKColor
 
 from . import layout as lay
-from .colours import cmyk_values
-from .logo import Logo, logo_ratio, poster_logo
-from .model import CROP_SLUG_MM, KEY_COLOR, PosterSpec, fail
+from ...graphics.colours import cmyk_values
+from ...graphics.logo import Logo, poster_logo
+from ...graphics.logo_size import logo_ratio
+from .print_model import CROP_SLUG_MM, KEY_COLOR, PosterSpec, fail
 from .qr import BLACK_K, WHITE, QrLogo, draw_qr, new_canvas, qr_matrix
 
 MM = lay.MM
@@ -141,8 +143,6 @@ def _crop_marks(page, origin: float, w: float, h: float, bleed: float) -> None:
 
 def render_pdf(pdf: bytes, dpi: float, *, trim: bool = False, grayscale: bool = False) -> Image.Image:
     """Rasterise page 1 with pdfium; ``trim`` crops to the TrimBox."""
-    import pypdfium2 as pdfium
-
     document = pdfium.PdfDocument(pdf)
     try:
         page = document[0]

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping, NoReturn
 
-from ..problems import InputError, Problem, report
+from ...problems import InputError, Problem, report
+from ...units import UNKEYED
 
 # The settings keys a print problem names (the `where` of its Problem).
 KEY_BLEED = "print.bleed_mm"
@@ -48,7 +49,7 @@ PAPER_FORMATS: dict[str, PaperFormat] = {
 
 @dataclass(frozen=True)
 class PosterTexts:
-    """The printed wording in one language (from themes/default/print/<lang>/poster.toml)."""
+    """The printed wording in one language (from wording/print/<lang>/poster.toml)."""
 
     lang: str
     call_to_action: str
@@ -92,7 +93,7 @@ class PosterSpec:
     """PNG/JPEG or SVG (drawn as vectors) shown above the name."""
     qr_logo: object | None = None
     """A qr.QrLogo inside the code, from ``qr.qr_with_logo`` for the same URL."""
-    source: str = SETTINGS_FILE
+    source: str = field(default=SETTINGS_FILE, metadata=UNKEYED)  # named in messages only
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ class InvoiceBlockSpec:
     qr_size_mm: float = MIN_CODE_MM
     error_correction: str = "M"
     qr_logo: object | None = None
-    source: str = SETTINGS_FILE
+    source: str = field(default=SETTINGS_FILE, metadata=UNKEYED)  # named in messages only
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ class PrintSet:
     logo_path: Path | None = None
     qr_logo_path: Path | None = None
     """A PNG/JPEG placed in every code; needs error correction H."""
+    logo_digest: str = ""
+    """The logo's content (sha256): a new logo under the same name redraws what shows it."""
     poster_channel: str = "poster"
     invoice_channel: str = "invoice"
     preview_dpi: int = 90
-    source: str = SETTINGS_FILE
+    source: str = field(default=SETTINGS_FILE, metadata=UNKEYED)  # named in messages only
 
     def channel(self, name: str) -> Channel:
         return next(c for c in self.channels if c.name == name)

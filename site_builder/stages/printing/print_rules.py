@@ -1,45 +1,20 @@
 """The print rules, checked in one place for `check` and `build` alike: bleed, paper formats, error
 correction, scan distances, code size against scan distance and printer dots, the logo, the wording.
 
-Pure: no drawing library is imported (layout.py measures text with site_builder.linebreak, symbol.py sizes
+Pure: no drawing library is imported (layout.py measures text with site_builder.graphics.linebreak, symbol.py sizes
 the codes), so `check` finds every print problem in a few milliseconds. What only drawing can show (an SVG that svglib
 cannot draw, a code with a logo that does not decode after blurring) is reported by the units' render.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import Callable
 
-from ..problems import InputError, Problem
-from . import inputs, symbol
+from ...graphics.logo_size import logo_ratio, looks_svg
+from ...problems import InputError, Problem
+from . import symbol
 from .layout import invoice_layout, poster_layout, printable_modules
-from .logo import _looks_svg, logo_ratio
-from .model import KEY_CHANNELS, KEY_QR_LOGO, QR_LOGO_COVERAGE, PrintSet, problem
-from .texts import missing_problems
-
-if TYPE_CHECKING:
-    from ..config import Settings
-
-
-def print_problems(settings: Settings, benefits: Mapping[str, str] | None = None) -> list[Problem]:
-    """Every problem the print files would stop at, all at once (empty when they can be made).
-
-    benefits: as for print_units (the posters' benefit lines, which take room on them)."""
-    # bleed, paper formats, error correction and scan distances are values of the settings: config checks them
-    # once, before any stage runs, so the print rules start from settings that hold
-    problems = missing_problems(inputs.wording(settings), settings.languages)
-    if problems:
-        return problems
-    texts = inputs.poster_texts(settings, problems, benefits)
-    if texts is None:
-        return problems
-    ps = inputs.print_set(settings, texts)
-    problems += set_problems(ps)
-    if not problems:
-        from .readme import readmes  # the notes' placeholders: only once the layouts they describe are right
-
-        readmes(inputs.wording(settings), settings.languages, ps, problems)
-    return problems
+from .print_model import KEY_CHANNELS, KEY_QR_LOGO, QR_LOGO_COVERAGE, PrintSet, problem
 
 
 def set_problems(ps: PrintSet) -> list[Problem]:
@@ -78,7 +53,7 @@ def _qr_logo_problems(ps: PrintSet) -> list[Problem]:
         data = ps.qr_logo_path.read_bytes()
     except OSError as error:
         return [problem(ps.source, KEY_QR_LOGO, "print.logo_unreadable", path=ps.qr_logo_path, reason=error.strerror)]
-    if _looks_svg(ps.qr_logo_path, data):
+    if looks_svg(ps.qr_logo_path, data):
         return [problem(ps.source, KEY_QR_LOGO, "print.logo_svg_in_code", name=ps.qr_logo_path.name)]
     found = []
     for c in ps.channels:

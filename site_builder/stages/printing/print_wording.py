@@ -10,9 +10,13 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-from ..problems import Problem
-from ..wording import Wording
-from .model import PosterTexts
+from markupsafe import Markup
+
+from ...placeholders import render_placeholders
+from ...problems import Problem
+from ...tomlparse import tomllib
+from ...wording import Wording
+from .print_model import PosterTexts, problem
 
 POSTER = "print/{lang}/poster.toml"
 README = "print/{lang}/README.txt"
@@ -37,8 +41,6 @@ def wording_files(wording: Wording, lang: str) -> dict[str, str]:
 
 def missing_problems(wording: Wording, languages: tuple[str, ...]) -> list[Problem]:
     """One problem per language without print wording: never a silent fallback to another language."""
-    from .model import problem
-
     problems = []
     for lang in languages:
         missing = wording.missing([POSTER.format(lang=lang), README.format(lang=lang)])
@@ -50,8 +52,6 @@ def missing_problems(wording: Wording, languages: tuple[str, ...]) -> list[Probl
 
 def plain(value: Any) -> Any:
     """Values for placeholders in plain text: marked safe, so that `&` stays `&` (the sandbox escapes HTML)."""
-    from markupsafe import Markup
-
     if isinstance(value, str):
         return Markup(value)
     if isinstance(value, Mapping):
@@ -62,11 +62,9 @@ def plain(value: Any) -> Any:
 
 
 def fill(text: str, context: Mapping[str, Any], file: str, line: int, problems: list[Problem]) -> str | None:
-    """`text` with its placeholders filled; the text itself if it has none (Jinja is not even imported)."""
+    """`text` with its placeholders filled; the text itself if it has none (the sandbox is not asked)."""
     if "{{" not in text and "{%" not in text and "{#" not in text:
         return text
-    from ..placeholders import render_placeholders
-
     filled = render_placeholders(text, plain(context), file, line, problems)
     return None if filled is None else str(filled)
 
@@ -84,8 +82,6 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
     for key in LABELS:
         value = data.get(key)
         if not isinstance(value, str) or not value.strip():
-            from .model import problem
-
             problems.append(problem(path, key, "print.label_missing", key=key))
             continue
         values[key] = fill(value, context, path, _line_of(source, key), problems)
@@ -101,8 +97,6 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
 
 def _later_label(wording: Wording, rel: str, key: str, winner: Mapping[str, Any]) -> tuple[str, str, str] | None:
     """(value, file, its text) of `key` from the first wording folder whose `rel` has it; None if none has."""
-    from ..tomlparse import tomllib
-
     for folder in wording.folders:
         path = folder / rel
         if not path.is_file():
@@ -125,12 +119,20 @@ def _line_of(source: str, key: str) -> int:
     return 1
 
 
-def readme(wording: Wording, lang: str, context: Mapping[str, Any], problems: list[Problem]) -> str | None:
-    """The print shop's notes in `lang`, placeholders filled; None with problems naming the file and line."""
-    rel = README.format(lang=lang)
-    try:
-        source, path = wording.read(rel)
-    except (OSError, UnicodeDecodeError):
-        problems.extend(missing_problems(wording, (lang,)))
-        return None
-    return fill(source, context, str(path), 1, problems)
+def readme_sources(wording: Wording, languages: tuple[str, ...],
+                   problems: list[Problem]) -> tuple[tuple[str, str, str], ...]:
+    """(language, file, text) of each language's notes template (print/<lang>/README.txt)."""
+    found = []
+    for lang in languages:
+        try:
+            source, path = wording.read(README.format(lang=lang))
+        except (OSError, UnicodeDecodeError):
+            problems.extend(missing_problems(wording, (lang,)))
+            continue
+        found.append((lang, str(path), source))
+    return tuple(found)
+
+
+def readme(file: str, source: str, context: Mapping[str, Any], problems: list[Problem]) -> str | None:
+    """The print shop's notes from their template, placeholders filled; None with problems naming file and line."""
+    return fill(source, context, file, 1, problems)

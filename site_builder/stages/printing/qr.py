@@ -15,6 +15,7 @@ Conventions used everywhere in this module:
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import io
@@ -24,14 +25,16 @@ from typing import Sequence
 
 import qrcode
 import qrcode.constants
-from PIL import Image, ImageFilter, UnidentifiedImageError
+import zxingcpp
+from PIL import Image, ImageFilter
 from reportlab.lib.colors import CMYKColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 
-from ..typefaces import FONT, register_fonts
-from .model import KEY_EC, KEY_QR_LOGO, KEY_URL, SETTINGS_FILE, fail
+from ...graphics.logo import load_logo_image
+from ...graphics.typefaces import FONT, register_fonts
+from .print_model import KEY_EC, KEY_QR_LOGO, KEY_URL, SETTINGS_FILE, fail
 from .symbol import MIN_DOTS_PER_MODULE, QUIET_ZONE, logo_square, pixels_per_module
 
 MIN_MODULE_MM = MIN_DOTS_PER_MODULE * 25.4 / 300
@@ -182,8 +185,6 @@ def qr_svg(matrix: Matrix, size_mm: float, *, label: str | None = None, logo: Qr
         f'<path fill="#000" d="{qr_path_d(_cleared(matrix, logo))}"/>',
     ]
     if logo is not None:
-        import base64
-
         inner = logo.size - 2 * logo.padding
         href = "data:image/png;base64," + base64.b64encode(logo.png).decode("ascii")
         parts.append(
@@ -318,38 +319,6 @@ def qr_pdf(matrix: Matrix, size_mm: float, *, logo: QrLogo | None = None, title:
 # --------------------------------------------------------------------------- logo
 
 
-def load_logo_image(logo: str | Path | bytes, *, key: str = KEY_QR_LOGO, source: str = SETTINGS_FILE) -> Image.Image:
-    """Open a raster logo (PNG, JPEG, WebP) flattened on white; SVG and unreadable files are problems at `key`."""
-    if isinstance(logo, bytes):
-        data, name = logo, "logo"
-    else:
-        path = Path(logo)
-        if path.suffix.lower() == ".svg":
-            fail(source, key, "print.logo_svg_in_code", name=path.name)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            fail(source, key, "print.logo_unreadable", path=path, reason=error.strerror)
-        name = path.name
-    if data.lstrip()[:1] == b"<":
-        fail(source, key, "print.logo_svg_in_code", name=name)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        # Pillow knows PNG, JPEG and GIF from the start; for WebP open() would import all its ~50 plugins
-        # (Image.init(), ~25 ms of a build)
-        from PIL import WebPImagePlugin  # noqa: F401
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, OSError):
-        fail(source, key, "print.logo_not_raster", name=name)
-    if image.mode in ("RGBA", "LA", "P", "PA"):
-        rgba = image.convert("RGBA")
-        flat = Image.new("RGB", rgba.size, (255, 255, 255))
-        flat.paste(rgba, mask=rgba.getchannel("A"))
-        return flat
-    return image.convert("RGB")
-
-
 def qr_with_logo(data: str, logo: str | Path | bytes, *, error_correction: str = "H", coverage: float = 0.15,
                  source: str = SETTINGS_FILE) -> tuple[list[list[bool]], QrLogo]:
     """The matrix plus a centre logo clearing ``coverage`` of the symbol; verified by decoding.
@@ -377,8 +346,6 @@ def qr_with_logo(data: str, logo: str | Path | bytes, *, error_correction: str =
 
 def decode(image: Image.Image) -> list[str]:
     """Texts of all QR codes zxing-cpp finds in ``image`` (dark on light only)."""
-    import zxingcpp
-
     found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, try_invert=False)
     return [barcode.text for barcode in found]
 

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..problems import Problem
-from ..wording import Wording
-from . import symbol, texts
+from ...problems import Problem
+from . import print_wording, symbol
 from .layout import poster_layout
-from .logo import logo_ratio
-from .model import CROP_SLUG_MM, PrintSet
+from ...graphics.logo_size import logo_ratio
+from .print_model import CROP_SLUG_MM, PrintSet
 
 
 def file_name(lang: str, first: bool) -> str:
@@ -68,11 +67,12 @@ def context(ps: PrintSet, lang: str) -> dict[str, Any]:
     }
 
 
-def readmes(wording: Wording, languages: tuple[str, ...], ps: PrintSet, problems: list[Problem]) -> dict[str, bytes]:
-    """Every language's notes as {file name: bytes}; problems (placeholders) go into `problems`."""
+def readmes(sources: tuple[tuple[str, str, str], ...], ps: PrintSet, problems: list[Problem]) -> dict[str, bytes]:
+    """Every language's notes as {file name: bytes} from (language, file, template text); problems (placeholders)
+    go into `problems`."""
     files = {}
-    for i, lang in enumerate(languages):
-        text = texts.readme(wording, lang, context(ps, lang), problems)
+    for i, (lang, file, source) in enumerate(sources):
+        text = print_wording.readme(file, source, context(ps, lang), problems)
         if text is not None:
             files[file_name(lang, i == 0)] = text.encode("utf-8")
     return files

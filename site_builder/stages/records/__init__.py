@@ -1,15 +1,26 @@
-"""Internal GDPR records for output/records/ (never published), and the WhatsApp Business app sheet.
+"""The records stage: the internal GDPR records in output/records/ (never published), the WhatsApp Business
+app sheet, and the check that the privacy notice fills every item of GDPR Art. 13.
 
-Each record is a plain data structure (model.py) built from the settings, the site's own texts
-(inputs.py) and the wording files under themes/default/records/ and app/ (words.py), one module per
-record; it is rendered twice, to print-friendly HTML (render_html.py) and to an A4 PDF (render_pdf.py).
+    plan(site) -> StagePlan    the Art. 13 problems, then one unit per record (HTML and PDF)
 
-The build's interface is records.stage:
-
-    rinput = records_input(settings, languages)        # frozen copy of what the records read
-    units, problems = records_units(settings, rinput)  # one units.Unit per record; no ReportLab yet
-    problems = records_problems(settings, rinput)      # for `check`: nothing drawn
-
-This file imports nothing, so that importing one part (the data structure, the HTML parser, the PDF
-line breaker) never loads the others.
+Each record is a plain data structure (document.py) built from the SiteModel and the records' wording
+(wording/records/<lang>/, record_wording.py), one module per record; draw_record.py draws it twice, as
+print-friendly HTML (render_html.py) and as an A4 PDF (render_pdf.py).
 """
+
+from __future__ import annotations
+
+from ...problems import errors
+from ...site import SiteModel
+from ...units import StagePlan
+from .art13 import completeness_problems
+from .record_units import records_units
+
+
+def plan(site: SiteModel) -> StagePlan:
+    """Every Art. 13 item filled in every language; then the records, each a unit (none with an error)."""
+    problems = completeness_problems(site)
+    if errors(problems):
+        return StagePlan((), tuple(problems))
+    units, found = records_units(site)
+    return StagePlan(tuple(units), tuple(problems + found))

@@ -3,14 +3,14 @@ limit, and records/whatsapp-app.*, the sheet that lists them for every language.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..config import LANGUAGE_NAMES
-from ..problems import Problem, report
-from .inputs import Site
-from .model import Block, Bullets, Heading, Para, Quote, Record, Section, rich
+from ...config import LANGUAGE_NAMES
+from ...problems import Problem, report
+from ...site.greeting import OWN_FIELD, OWN_PLACEHOLDERS, app_text, app_values, own_text
+from .record_inputs import RecordLanguage
+from .document import Block, Bullets, Heading, Para, Quote, Record, RecordSection, rich
 
 # Conservative defaults: below what the app accepts today, so a text that fits here fits there.
 # They are settings (records.app_limits.*) because Meta changes the app.
@@ -30,12 +30,6 @@ LIMIT_OF = {
     "profile_description": "profile_description", "website": "website",
 }
 KEYS = tuple(LIMIT_OF)
-# The owner's own texts (records.app_texts in site.toml) use {single} braces, as config.py documents.
-PLACEHOLDERS = ("business", "city", "landing_url", "privacy_url", "withdrawal_url", "phone", "email",
-                "opening_hours")
-_FIELD = re.compile(r"\{(\w+)\}")
-
-
 @dataclass(frozen=True)
 class AppText:
     """One text to paste into the app."""
@@ -49,47 +43,23 @@ class AppText:
     own: bool = False  # written by the owner in site.toml (records.app_texts.<key>)
 
 
-def keep_lines(text: str) -> str:
-    """Whitespace collapsed within each line; line breaks kept (WhatsApp shows them)."""
-    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
-
-
-def app_values(site: Site, marketing: bool) -> dict[str, Any]:
-    """The placeholder values of one language's app texts."""
-    b, urls, w = site.s.business, site.urls, site.words["app/texts"]
-    values: dict[str, Any] = {
-        "business": b.short_name or b.name, "city": b.city, "landing_url": urls["landing"],
-        "privacy_url": urls["privacy"], "withdrawal_url": urls["withdrawal"], "phone": site.phone,
-        "email": b.email, "opening_hours": b.opening_hours or "",
-    }
-    values["stop_marketing"] = w("stop_marketing") if marketing else ""
-    values["when"] = keep_lines(w("away_hours", **values)) if b.opening_hours else w("away_soon")
-    return values
-
-
-def _text(site: Site, key: str, values: Mapping[str, Any], own: str | None, file: str,
+def _text(site: RecordLanguage, key: str, values: Mapping[str, Any], own: str | None, file: str,
           problems: list[Problem]) -> str:
     if own:
-        text = keep_lines(_FIELD.sub(lambda m: str(values.get(m.group(1), m.group(0))), own))
-        unknown = sorted(set(_FIELD.findall(text)))
+        text = own_text(own, values)
+        unknown = sorted(set(OWN_FIELD.findall(text)))
         if unknown:
             problems.append(report(file, f"records.app_texts.{key}.{site.lang}", "records.app_unknown_placeholder",
-                                   name=unknown[0], key=key, names=", ".join("{" + p + "}" for p in PLACEHOLDERS)))
+                                   name=unknown[0], key=key, names=", ".join("{" + p + "}" for p in OWN_PLACEHOLDERS)))
         return text
-    w = site.words["app/texts"]
-    if key == "website":
-        return str(values["landing_url"])
-    text = w(key, **values)
-    if key == "greeting" and values["opening_hours"]:
-        text += w("greeting_hours", **values)
-    return keep_lines(text)
+    return app_text(key, values, site.words["app/texts"])
 
 
-def app_texts(site: Site, limits: Mapping[str, int], used_shortcuts: set[str],
+def app_texts(site: RecordLanguage, limits: Mapping[str, int], used_shortcuts: set[str],
               file: str) -> tuple[list[AppText], list[Problem]]:
     """The app texts of one language and the problems with them (a text over its limit names its key)."""
     marketing = any(not p.required for p in site.s.purposes)
-    values = app_values(site, marketing)
+    values = app_values(site.s, site.urls, site.phone, site.words["app/texts"])
     own = dict(site.records.app_texts or {})
     shortcuts = site.words["app/texts"].table("shortcuts")
     texts: list[AppText] = []
@@ -119,7 +89,7 @@ def app_texts(site: Site, limits: Mapping[str, int], used_shortcuts: set[str],
     return texts, problems
 
 
-def app_text_set(sites: Mapping[str, Site], limits: Mapping[str, int],
+def app_text_set(sites: Mapping[str, RecordLanguage], limits: Mapping[str, int],
                  file: str) -> tuple[dict[str, list[AppText]], list[Problem]]:
     """Every language's app texts (in settings.languages order, which claims shortcuts first), and the problems."""
     used: set[str] = set()
@@ -131,12 +101,12 @@ def app_text_set(sites: Mapping[str, Site], limits: Mapping[str, int],
     return out, problems
 
 
-def app_record(first: Site, sites: Mapping[str, Site], texts: Mapping[str, list[AppText]]) -> Record:
+def app_record(first: RecordLanguage, sites: Mapping[str, RecordLanguage], texts: Mapping[str, list[AppText]]) -> Record:
     """records/whatsapp-app.*: how to set up the app, then every language's texts; worded in the default language."""
     w, c = first.words["whatsapp-app"], first.words["common"]
     facts = [(c("controller"), rich(first.s.business.name)), (c("stand"), rich(first.stand))]
     facts += [(f"{c('version')} ({lang})", rich(site.consent_id)) for lang, site in sites.items()]
-    sections = [Section("setup", w("setup"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),))]
+    sections = [RecordSection("setup", w("setup"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),))]
     for lang, items in texts.items():
         lw = sites[lang].words["whatsapp-app"]
         fields, places = lw.table("fields"), lw.table("places")
@@ -146,7 +116,7 @@ def app_record(first: Site, sites: Mapping[str, Site], texts: Mapping[str, list[
             blocks += [Heading(label), Quote(item.text),
                        Para(rich(f"{lw('where')}: {places.get(item.key, '')} · "
                                  f"{lw('chars', count=len(item.text), limit=item.limit)}"), small=True)]
-        sections.append(Section(f"texts-{lang}", w("lang_heading", language=LANGUAGE_NAMES.get(lang, lang)),
+        sections.append(RecordSection(f"texts-{lang}", w("lang_heading", language=LANGUAGE_NAMES.get(lang, lang)),
                                 tuple(blocks)))
     footer = f"{first.s.business.name} – {c('stand')}: {first.stand}"
     return Record("whatsapp-app", first.lang, w("title"), first.s.business.name, tuple(facts),

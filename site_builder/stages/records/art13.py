@@ -8,14 +8,15 @@ value it must give is an error naming the item, its article and the key or secti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable
 
-from .config import Settings
-from .formatting import display_phone
-from .messages import t
-from .problems import Problem, report
-from .records.html_blocks import html_sections
-from .records.model import section_hrefs, section_text
+from ...config import Section, Settings
+from ...formatting import display_phone
+from ...messages import t
+from ...problems import Problem, report
+from ...site import SiteModel
+from .html_blocks import html_sections
+from .document import section_hrefs, section_text
 
 # (settings key, value that must appear in the section); key "" for a fixed name
 Needles = list[tuple[str, str]]
@@ -119,10 +120,10 @@ def _check_item(settings: Settings, s: Any, item: Item, section: Any, file: str,
     return problems
 
 
-def check_privacy(settings: Settings, lang: str, privacy_html: str, withdrawal_page: str) -> list[Problem]:
-    """The Art. 13 problems of one language's rendered privacy notice."""
+def check_privacy(settings: Settings, s: Section, lang: str, privacy_html: str,
+                  withdrawal_page: str) -> list[Problem]:
+    """The Art. 13 problems of one language's rendered privacy notice (s: the settings in that language)."""
     file = str(settings.root / "content" / lang / "privacy.md")
-    s = settings.for_lang(lang)
     _, sections = html_sections(privacy_html)
     by_id = {section.id: section for section in sections if section.id}
     problems: list[Problem] = []
@@ -138,17 +139,15 @@ def check_privacy(settings: Settings, lang: str, privacy_html: str, withdrawal_p
 
 def check_records_settings(settings: Settings) -> list[Problem]:
     """Warnings for records that can be made but will show an open item."""
-    if settings.records.terms_accepted:
+    if settings.data.records.terms_accepted:
         return []
     return [report(str(settings.path), "records.terms_accepted", "records.terms_not_set", warning=True)]
 
 
-def completeness_problems(settings: Settings, languages: Mapping[str, Any]) -> list[Problem]:
+def completeness_problems(site: SiteModel) -> list[Problem]:
     """Every Art. 13 item, in every language, and the records' settings."""
     problems: list[Problem] = []
-    for lang, language in languages.items():
-        privacy = language.texts.get("privacy")
-        if privacy is None:
-            continue  # a missing text is already reported where it is read
-        problems += check_privacy(settings, lang, privacy.html, language.links["withdrawal"])
-    return problems + check_records_settings(settings)
+    for lang, language in site.languages.items():
+        problems += check_privacy(site.settings, language.values, lang, language.texts["privacy"].html,
+                                  language.links["withdrawal"])
+    return problems + check_records_settings(site.settings)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from .inputs import Site
-from .model import Block, Record, Rich, Section, rich
-from ..wording.wordfiles import Entry
+from .record_inputs import RecordLanguage
+from .document import Block, Record, Rich, RecordSection, rich
+from ...wording.wordfiles import Entry
 
 
-def make_record(site: Site, slug: str, title: str, intro: Sequence[Block], sections: Sequence[Section],
+def make_record(site: RecordLanguage, slug: str, title: str, intro: Sequence[Block], sections: Sequence[RecordSection],
                 extra_facts: Sequence[tuple[str, Rich]] = ()) -> Record:
     """A record with the usual facts under its title (controller, Stand, consent version) and footer."""
     c = site.words["common"]
@@ -21,20 +21,20 @@ def make_record(site: Site, slug: str, title: str, intro: Sequence[Block], secti
                   site.s.site.as_of, c("page"))
 
 
-def channel_names(site: Site) -> list[str]:
+def channel_names(site: RecordLanguage) -> list[str]:
     names = site.words["consent"].table("channel_names")
     return [names.get(name, name) for name in site.s.channels]
 
 
-def not_set(site: Site, key: str) -> str:
+def not_set(site: RecordLanguage, key: str) -> str:
     return site.words["common"]("not_set", key=key)
 
 
-def host(site: Site) -> str:
+def host(site: RecordLanguage) -> str:
     return site.s.site.hosting_provider or site.words["common"]("web_host_unknown")
 
 
-def by_contacts(site: Site, entry: Entry) -> str:
+def by_contacts(site: RecordLanguage, entry: Entry) -> str:
     """An entry's text for the setting records.contacts_access (its `by_contacts` table), or "" if it has none:
     the address-book measure and its residual risk follow from what the owner set, never "low" by default."""
     if not entry.raw("by_contacts"):
@@ -42,7 +42,7 @@ def by_contacts(site: Site, entry: Entry) -> str:
     return entry(f"by_contacts.{site.records.contacts_access or 'off'}")
 
 
-def measures(site: Site) -> list[tuple[str, str, str]]:
+def measures(site: RecordLanguage) -> list[tuple[str, str, str]]:
     """(id, title, implementation) of every measure: the built-in ones (ids as in the wording, which the
     risks refer to), then the owner's from records.measures."""
     fields = dict(device=site.device, handler=site.handler)

@@ -87,7 +87,7 @@ Block = Union[Para, Heading, Bullets, Facts, Table, Quote, Checklist, FillIn]
 
 
 @dataclass(frozen=True)
-class Section:
+class RecordSection:
     id: str
     heading: str
     blocks: tuple[Block, ...]
@@ -103,7 +103,7 @@ class Record:
     business: str
     facts: tuple[tuple[str, Rich], ...]  # Stand, version, ... shown under the title
     intro: tuple[Block, ...]
-    sections: tuple[Section, ...]
+    sections: tuple[RecordSection, ...]
     footer: str
     internal: str  # the "do not publish" line
     as_of: dt.date  # "Stand": also the PDF's date
@@ -131,7 +131,7 @@ def block_text(block: Block) -> str:
     return "\n".join(block.labels)
 
 
-def section_text(section: Section) -> str:
+def section_text(section: RecordSection) -> str:
     return "\n".join(block_text(b) for b in section.blocks).strip()
 
 
@@ -147,9 +147,7 @@ def record_items(record: Record) -> dict[str, str]:
     return found
 
 
-
-
-def section_hrefs(section: Section) -> list[str]:
+def section_hrefs(section: RecordSection) -> list[str]:
     """Every link target in a section."""
     out: list[str] = []
     for block in section.blocks:
@@ -164,3 +162,16 @@ def section_hrefs(section: Section) -> list[str]:
             groups = [cell for row in block.rows for cell in row]
         out += [run.href for runs in groups for run in runs if run.href]
     return out
+
+
+@dataclass(frozen=True)
+class RecordJob:
+    """One record to draw, and where: its path below output/ without suffix."""
+
+    path: str
+    record: Record
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """HTML and PDF; the way in (records/index) is a page of links, not a document to file: HTML only."""
+        return (self.path + ".html",) if self.record.slug == "entry" else (self.path + ".html", self.path + ".pdf")

@@ -16,17 +16,17 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..facts import whatsapp
+from ...facts import whatsapp
 from .common import make_record, not_set
-from .inputs import Site
-from .model import Block, Bullets, FillIn, Para, Record, Run, Section, rich
-from .words import DOCUMENT_FIELDS, DOCUMENTS
+from .record_inputs import RecordLanguage
+from .document import Block, Bullets, FillIn, Para, Record, Run, RecordSection, rich
+from .record_wording import DOCUMENT_FIELDS, DOCUMENTS
 
 __all__ = ["DOCUMENTS", "DOCUMENT_FIELDS", "document_record", "document_values", "documents"]
 
 
 
-def document_values(site: Site) -> dict[str, Any]:
+def document_values(site: RecordLanguage) -> dict[str, Any]:
     """The values of DOCUMENT_FIELDS for one language."""
     b, r = site.s.business, site.records
     authority = getattr(site.s, "authority", None)
@@ -41,7 +41,7 @@ def document_values(site: Site) -> dict[str, Any]:
     }
 
 
-def _section(site: Site, name: str, index: int, values: dict[str, Any]) -> Section:
+def _section(site: RecordLanguage, name: str, index: int, values: dict[str, Any]) -> RecordSection:
     w = site.words[name]
     path = f"sections.{index}"
     raw = w.file.data["sections"][index]
@@ -56,11 +56,11 @@ def _section(site: Site, name: str, index: int, values: dict[str, Any]) -> Secti
     if "fill" in raw:
         blocks.append(FillIn(tuple(w(f"{path}.fill.{i}", **values) for i in range(len(raw["fill"])))))
     ref = w(f"{path}.ref", **values) if "ref" in raw else ""
-    return Section(str(raw.get("id", index + 1)), w(f"{path}.heading", **values), tuple(blocks), ref,
+    return RecordSection(str(raw.get("id", index + 1)), w(f"{path}.heading", **values), tuple(blocks), ref,
                    bool(raw.get("new_page")))
 
 
-def _letter_head(site: Site, values: dict[str, Any]) -> tuple[Block, ...]:
+def _letter_head(site: RecordLanguage, values: dict[str, Any]) -> tuple[Block, ...]:
     """Sender and recipient blocks of the letter: the business, and WhatsApp Ireland as the package ships it."""
     w, b, wa = site.words["letter-to-whatsapp"], site.s.business, whatsapp().processor
     country = wa.country_de if site.lang == "de" else wa.country_en
@@ -71,7 +71,7 @@ def _letter_head(site: Site, values: dict[str, Any]) -> tuple[Block, ...]:
             Para(rich(Run(w("subject", **values), bold=True))))
 
 
-def document_record(site: Site, name: str) -> Record:
+def document_record(site: RecordLanguage, name: str) -> Record:
     w = site.words[name]
     values = document_values(site)
     sections = tuple(_section(site, name, i, values) for i in range(len(w.file.data.get("sections", []))))
@@ -83,5 +83,5 @@ def document_record(site: Site, name: str) -> Record:
     return record
 
 
-def documents(site: Site) -> list[Record]:
+def documents(site: RecordLanguage) -> list[Record]:
     return [document_record(site, name) for name in DOCUMENTS]

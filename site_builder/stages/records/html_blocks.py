@@ -9,7 +9,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
-from .model import Block, Bullets, Heading, Para, Rich, Run, Section, Table, runs_text
+from .document import Block, Bullets, Heading, Para, Rich, Run, RecordSection, Table, runs_text
 
 
 class _HtmlBlocks(HTMLParser):
@@ -128,10 +128,10 @@ class _HtmlBlocks(HTMLParser):
         href = self.hrefs[-1] if self.hrefs else None
         self.runs.append(Run(data, bool(self.bold), href))
 
-    def result(self) -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+    def result(self) -> tuple[tuple[Block, ...], tuple[RecordSection, ...]]:
         self._flush()
         intro = tuple(self.sections[0][2])
-        return intro, tuple(Section(sid, heading, tuple(blocks)) for sid, heading, blocks in self.sections[1:])
+        return intro, tuple(RecordSection(sid, heading, tuple(blocks)) for sid, heading, blocks in self.sections[1:])
 
 
 def _tidy(runs: list[Run]) -> Rich:
@@ -161,7 +161,7 @@ def _tidy(runs: list[Run]) -> Rich:
     return tuple(cleaned)
 
 
-def html_sections(source: str, base: str = "") -> tuple[tuple[Block, ...], tuple[Section, ...]]:
+def html_sections(source: str, base: str = "") -> tuple[tuple[Block, ...], tuple[RecordSection, ...]]:
     """The blocks before the first <h2>, and one section per <h2> (its id kept)."""
     parser = _HtmlBlocks(base)
     parser.feed(source)

@@ -3,7 +3,7 @@ records to it. An item missing or empty is a problem naming the record, the item
 
 from __future__ import annotations
 
-from .model import Record, record_items
+from .document import Record, record_items
 
 ART13_ITEMS = tuple(f"art13-{p}{lit}" for p in (1, 2) for lit in "abcdef")
 REQUIRED_ITEMS: dict[str, tuple[str, ...]] = {

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from typing import Mapping
 
-from ..config import LANGUAGE_NAMES
+from ...config import LANGUAGE_NAMES
 from .common import make_record, not_set
-from .inputs import Site
-from .model import Checklist, Facts, Para, Record, Run, Section, Table, link, rich
+from .record_inputs import RecordLanguage
+from .document import Checklist, Facts, Para, Record, Run, RecordSection, Table, link, rich
 
 ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent", "privacy-notice", "withdrawal",
          "letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
 
 
-def open_clauses(site: Site) -> list[str]:
+def open_clauses(site: RecordLanguage) -> list[str]:
     """The letters of Art. 28(3) whose clause in WhatsApp's terms the owner has not checked and entered."""
     return [item for item in "abcdefgh" if not (site.records.terms_clauses or {}).get(item)]
 
 
-def owner_todo(site: Site) -> list[str]:
+def owner_todo(site: RecordLanguage) -> list[str]:
     """What the owner still has to do by hand, in this language."""
     w, r, s = site.words["index"], site.records, site.s
     todo = [w("todo.sign"), w("todo.file")]
@@ -52,7 +52,7 @@ def owner_todo(site: Site) -> list[str]:
     return todo
 
 
-def index_record(site: Site, titles: Mapping[str, str]) -> Record:
+def index_record(site: RecordLanguage, titles: Mapping[str, str]) -> Record:
     w, c, r = site.words["index"], site.words["common"], site.records
     contents = w.table("contents")
     rows = [(rich(Run(titles[slug], bold=True)), rich(contents.get(slug, "")),
@@ -68,21 +68,21 @@ def index_record(site: Site, titles: Mapping[str, str]) -> Record:
                                    else not_set(site, "records.terms_accepted"))),
     ))
     sections = (
-        Section("records", w("records"), (Table((w("record"), w("content"), w("files")), tuple(rows),
+        RecordSection("records", w("records"), (Table((w("record"), w("content"), w("files")), tuple(rows),
                                                 (0.45, 0.35, 0.2)),), w("records_ref")),
-        Section("checklist", w("checklist"), (Checklist(tuple(rich(x) for x in owner_todo(site))),)),
-        Section("dates", w("dates"), (dates,)),
+        RecordSection("checklist", w("checklist"), (Checklist(tuple(rich(x) for x in owner_todo(site))),)),
+        RecordSection("dates", w("dates"), (dates,)),
     )
     return make_record(site, "index", w("title"), (Para(rich(w("intro"))),), sections)
 
 
-def entry_record(first: Site, langs: tuple[str, ...], indexes: Mapping[str, Record]) -> Record:
+def entry_record(first: RecordLanguage, langs: tuple[str, ...], indexes: Mapping[str, Record]) -> Record:
     """records/index.html: one line per language, and the app sheet; worded in the default language."""
     c = first.words["common"]
     rows = tuple((rich(Run(LANGUAGE_NAMES.get(lang, lang), bold=True)),
                   rich(link(f"{lang}/index.html", indexes[lang].title))) for lang in langs)
     rows += ((rich(Run("WhatsApp", bold=True)), rich(link("whatsapp-app.html", first.words["whatsapp-app"]("title")))),)
-    section = Section("languages", first.words["index"]("records"), (Table(("", ""), rows, (0.25, 0.75)),))
+    section = RecordSection("languages", first.words["index"]("records"), (Table(("", ""), rows, (0.25, 0.75)),))
     return Record("entry", first.lang, indexes[first.lang].title, first.s.business.name,
                   ((c("controller"), rich(first.s.business.name)), (c("stand"), rich(first.stand))),
                   (), (section,), "", c("internal"), first.s.site.as_of, c("page"))

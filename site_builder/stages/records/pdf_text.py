@@ -1,6 +1,6 @@
 """Line breaking for the records' PDFs: text runs (regular, bold, links) -> lines that fit a width.
 
-The rules are site_builder.linebreak's, the posters' too: greedy, like a browser without hyphenation; a word
+The rules are site_builder.graphics.linebreak's, the posters' too: greedy, like a browser without hyphenation; a word
 wider than the line (a URL) breaks after / ? & # first, then . - _ =, else anywhere. Text in one font goes
 to linebreak.wrap as it is; mixed runs are broken here word by word with the same measure.
 """
@@ -13,9 +13,9 @@ from typing import Iterable
 
 from reportlab.lib.colors import Color, black
 
-from .. import linebreak
-from ..typefaces import FONT, FONT_BOLD
-from .model import Run
+from ...graphics import linebreak
+from ...graphics.typefaces import FONT, FONT_BOLD
+from .document import Run
 
 
 @dataclass(frozen=True)

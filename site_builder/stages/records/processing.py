@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ..facts import transfer, whatsapp
+from ...facts import transfer, whatsapp
 from .common import channel_names, host, make_record, measures
-from .inputs import Site
-from .model import Bullets, Facts, Heading, Para, Record, Run, Section, Table, link, rich
+from .record_inputs import RecordLanguage
+from .document import Bullets, Facts, Heading, Para, Record, Run, RecordSection, Table, link, rich
 
 
-def _controller(site: Site) -> Facts:
+def _controller(site: RecordLanguage) -> Facts:
     w, c, b, dpo = site.words["record-of-processing"], site.words["common"], site.s.business, site.s.dpo
     dpo_text = ", ".join(x for x in (dpo.name, dpo.email, dpo.phone) if x) if dpo else w("no_dpo")
     return Facts((
@@ -23,7 +23,7 @@ def _controller(site: Site) -> Facts:
     ))
 
 
-def _purposes(site: Site) -> Table:
+def _purposes(site: RecordLanguage) -> Table:
     w, c = site.words["record-of-processing"], site.words["common"]
     rows = [(rich(p.short), rich(p.description), rich(p.legal_basis),
              rich(c("required") if p.required else c("optional"))) for p in site.s.purposes]
@@ -34,7 +34,7 @@ def _purposes(site: Site) -> Table:
                  (0.2, 0.38, 0.27, 0.15))
 
 
-def _categories(site: Site) -> tuple[Heading | Bullets | Para, ...]:
+def _categories(site: RecordLanguage) -> tuple[Heading | Bullets | Para, ...]:
     w = site.words["record-of-processing"]
     channels = ", ".join(channel_names(site)) or "–"
     return (
@@ -46,7 +46,7 @@ def _categories(site: Site) -> tuple[Heading | Bullets | Para, ...]:
     )
 
 
-def _recipients(site: Site) -> Table:
+def _recipients(site: RecordLanguage) -> Table:
     w, c = site.words["record-of-processing"], site.words["common"]
     rows = (
         (rich(Run(c("whatsapp_ireland"), bold=True)), rich(w("wa_role")), rich(w("wa_data"))),
@@ -59,7 +59,7 @@ def _recipients(site: Site) -> Table:
     return Table((w("recipient"), w("role"), w("recipient_data")), rows, (0.34, 0.36, 0.3))
 
 
-def transfer_facts(site: Site, with_country: bool) -> Facts:
+def transfer_facts(site: RecordLanguage, with_country: bool) -> Facts:
     """The US transfer: both recipients, basis, WhatsApp's reservation, the court cases, review dates, documents
     (also in the processor record). Recipients, reservation and cases are the facts the package ships."""
     w, c, t, facts = site.words["record-of-processing"], site.words["common"], site.s.transfer, transfer()
@@ -77,7 +77,7 @@ def transfer_facts(site: Site, with_country: bool) -> Facts:
     ))
 
 
-def _deletion(site: Site) -> Table:
+def _deletion(site: RecordLanguage) -> Table:
     w, retention = site.words["record-of-processing"], site.s.retention
     rows = [(rich(w("chat")), rich(w("chat_period")))]
     if retention.note:
@@ -86,18 +86,18 @@ def _deletion(site: Site) -> Table:
     return Table((w("what"), w("period")), tuple(rows), (0.3, 0.7))
 
 
-def record_of_processing(site: Site) -> Record:
+def record_of_processing(site: RecordLanguage) -> Record:
     w, c = site.words["record-of-processing"], site.words["common"]
     g = (Para(rich(w("g_intro"))),
          Bullets(tuple(rich(Run(f"{mid} {title}", bold=True), ": ", text) for mid, title, text in measures(site))))
     sections = (
-        Section("art30-1a", w("a"), (_controller(site),), w("a_ref")),
-        Section("art30-1b", w("b"), (_purposes(site),), w("b_ref")),
-        Section("art30-1c", w("c"), _categories(site), w("c_ref")),
-        Section("art30-1d", w("d"), (_recipients(site),), w("d_ref")),
-        Section("art30-1e", w("e"), (transfer_facts(site, with_country=True),), w("e_ref")),
-        Section("art30-1f", w("f"), (_deletion(site),), w("f_ref")),
-        Section("art30-1g", w("g"), g, w("g_ref")),
+        RecordSection("art30-1a", w("a"), (_controller(site),), w("a_ref")),
+        RecordSection("art30-1b", w("b"), (_purposes(site),), w("b_ref")),
+        RecordSection("art30-1c", w("c"), _categories(site), w("c_ref")),
+        RecordSection("art30-1d", w("d"), (_recipients(site),), w("d_ref")),
+        RecordSection("art30-1e", w("e"), (transfer_facts(site, with_country=True),), w("e_ref")),
+        RecordSection("art30-1f", w("f"), (_deletion(site),), w("f_ref")),
+        RecordSection("art30-1g", w("g"), g, w("g_ref")),
     )
     extra = ((w("activity"), rich(w("activity_value"))), (c("next_review"), rich(site.date(site.next_review))))
     return make_record(site, "record-of-processing", w("title"), (Para(rich(w("intro"))),), sections, extra)

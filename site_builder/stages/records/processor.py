@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from .common import host, make_record, not_set
-from .inputs import Site
-from .model import Bullets, Facts, Para, Record, Run, Section, Table, link, rich
+from .record_inputs import RecordLanguage
+from .document import Bullets, Facts, Para, Record, Run, RecordSection, Table, link, rich
 from .processing import transfer_facts
 
 
-def _terms(site: Site, accepted: str) -> Facts:
+def _terms(site: RecordLanguage, accepted: str) -> Facts:
     w, c, r = site.words["processor-terms"], site.words["common"], site.records
     urls = (r.terms_url, r.processing_terms_url, r.security_terms_url, r.transfer_addendum_url)
     contract = rich(w("contract_value"), *[part for url in urls for part in ("\n", link(url))])
@@ -23,7 +23,7 @@ def _terms(site: Site, accepted: str) -> Facts:
     ))
 
 
-def _mapping(site: Site) -> tuple[Table, Para]:
+def _mapping(site: RecordLanguage) -> tuple[Table, Para]:
     """Each duty of Art. 28(3) with where WhatsApp's terms cover it and the clause the owner checked."""
     w = site.words["processor-terms"]
     clauses = site.records.terms_clauses or {}
@@ -36,7 +36,7 @@ def _mapping(site: Site) -> tuple[Table, Para]:
             Para(rich(w("mapping_note")), small=True))
 
 
-def processor_terms(site: Site) -> Record:
+def processor_terms(site: RecordLanguage) -> Record:
     w, r = site.words["processor-terms"], site.records
     accepted = site.date(r.terms_accepted) if r.terms_accepted else not_set(site, "records.terms_accepted")
     transfer = (transfer_facts(site, with_country=False), Para(rich(w("transfer_checks"))),
@@ -44,10 +44,10 @@ def processor_terms(site: Site) -> Record:
     others = (Table((w("provider"), w("service"), w("agreement")),
                     ((rich(host(site)), rich(w("host_service")), rich(w("host_agreement"))),), (0.35, 0.3, 0.35)),)
     sections = (
-        Section("terms", w("terms"), (_terms(site, accepted),), w("terms_ref")),
-        Section("art28-3", w("mapping"), _mapping(site), w("mapping_ref")),
-        Section("transfer", w("transfer"), transfer, w("transfer_ref")),
-        Section("other-processors", w("others"), others, w("others_ref")),
+        RecordSection("terms", w("terms"), (_terms(site, accepted),), w("terms_ref")),
+        RecordSection("art28-3", w("mapping"), _mapping(site), w("mapping_ref")),
+        RecordSection("transfer", w("transfer"), transfer, w("transfer_ref")),
+        RecordSection("other-processors", w("others"), others, w("others_ref")),
     )
     return make_record(site, "processor-terms", w("title"), (Para(rich(w("intro"))),), sections,
                        ((w("accepted"), rich(accepted)),))

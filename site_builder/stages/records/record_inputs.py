@@ -1,8 +1,6 @@
-"""What the records are made from: the settings, and per language the texts read by the build.
+"""One language of the site as a record sees it: the SiteModel's language with its records wording.
 
-`records_input` copies what the records need out of the build's languages into a frozen value
-(`RecordsInput`), so that nothing here depends on the build: the build passes any objects with the
-attributes of `LanguageTexts`. `Site` is one language as a record sees it, with its wording.
+`RecordLanguage` is what every record module takes; `base_values` the placeholders every record sentence may use.
 """
 
 from __future__ import annotations
@@ -10,92 +8,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Mapping, Protocol, Sequence
+from typing import Any, Mapping
 
-from ..formatting import display_phone, format_date, lang_dir
-from ..wording.wordfiles import Words
-
-if TYPE_CHECKING:
-    from ..config import Settings
-
-
-class TextLike(Protocol):
-    """A rendered content text (content.Text): front matter and safe HTML."""
-
-    @property
-    def meta(self) -> Mapping[str, Any]: ...
-    @property
-    def html(self) -> str: ...
-
-
-class VersionLike(Protocol):
-    """A published consent version (consent.Version)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def date(self) -> str: ...
-
-
-class LanguageTexts(Protocol):
-    """One language as the build read it (reading.Language)."""
-
-    @property
-    def texts(self) -> Mapping[str, TextLike]: ...
-    @property
-    def consent_id(self) -> str: ...
-    @property
-    def fragment(self) -> str: ...  # the consent text a customer agrees to, as HTML
-    @property
-    def versions(self) -> Sequence[VersionLike]: ...
-    @property
-    def links(self) -> Mapping[str, str]: ...  # page links (content.page_links), computed once by the build
-    @property
-    def chat_links(self) -> Sequence[Any]: ...  # consent.ChatLink of each purpose combination, computed once
-
-
-@dataclass(frozen=True)
-class RecordsLanguage:
-    """Everything the records read from one language's texts."""
-
-    lang: str
-    consent_id: str
-    fragment: str
-    versions: tuple[tuple[str, str], ...]  # (id, ISO date)
-    privacy_html: str
-    consent_message: str  # the prefilled message template (content/<lang>/consent.md: message)
-    withdrawal_message: str
-    marketing_message: str
-    pages: tuple[tuple[str, str], ...]  # page_links: (key, file name)
-    messages: tuple[tuple[tuple[str, ...], str], ...]  # (purpose ids, prefilled message)
-
-
-@dataclass(frozen=True)
-class RecordsInput:
-    """The records' input besides the settings, in settings.languages order."""
-
-    languages: tuple[RecordsLanguage, ...]
-
-
-def records_input(settings: Settings, languages: Mapping[str, LanguageTexts]) -> RecordsInput:
-    """Copy what the records need out of the build's languages (those of settings.languages it has)."""
-    out = []
-    for lang in settings.languages:
-        language = languages.get(lang)
-        if language is None:
-            continue
-        texts = language.texts
-        withdrawal = texts["withdrawal"].meta
-        message = str(texts["consent"].meta["message"])
-        out.append(RecordsLanguage(
-            lang=lang, consent_id=language.consent_id, fragment=language.fragment,
-            versions=tuple((v.id, v.date) for v in language.versions),
-            privacy_html=texts["privacy"].html, consent_message=message,
-            withdrawal_message=str(withdrawal["message"]),
-            marketing_message=str(withdrawal.get("marketing_message", "")),
-            pages=tuple(language.links.items()),
-            messages=tuple((link.purposes, link.message) for link in language.chat_links)))
-    return RecordsInput(tuple(out))
+from ...config import Section, Settings
+from ...formatting import display_phone, format_date
+from ...site import LanguageModel, SiteModel
+from ...wording.wordfiles import Words
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -105,13 +23,21 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 @dataclass(frozen=True)
-class Site:
+class RecordLanguage:
     """One language of the site as the records see it: settings, texts, links and wording."""
 
-    settings: Settings
-    language: RecordsLanguage
-    s: Any  # settings.for_lang(lang)
+    site: SiteModel
+    language: LanguageModel
     words: Mapping[str, Words]  # wording file name ('consent', 'common', 'app/texts', ...) -> its words
+
+    @property
+    def settings(self) -> Settings:
+        return self.site.settings
+
+    @property
+    def s(self) -> Section:
+        """The settings in this language."""
+        return self.language.values
 
     @property
     def lang(self) -> str:
@@ -128,12 +54,38 @@ class Site:
     @property
     def folder(self) -> str:
         """The published folder of this language."""
-        return self.settings.base_url + lang_dir(self.settings, self.lang)
+        return self.language.url
 
     @property
     def urls(self) -> dict[str, str]:
-        return {"landing": self.folder, **{key: self.folder + name for key, name in self.language.pages
-                                           if key != "index"}}
+        return self.language.urls
+
+    @property
+    def consent_message(self) -> str:
+        """The prefilled message's template (content/<lang>/consent.md: message)."""
+        return str(self.language.texts["consent"].meta["message"])
+
+    @property
+    def withdrawal_message(self) -> str:
+        return str(self.language.texts["withdrawal"].meta["message"])
+
+    @property
+    def marketing_message(self) -> str:
+        return str(self.language.texts["withdrawal"].meta.get("marketing_message", ""))
+
+    @property
+    def privacy_html(self) -> str:
+        return self.language.texts["privacy"].html
+
+    @property
+    def versions(self) -> list[tuple[str, str]]:
+        """Every published consent version as (id, ISO date)."""
+        return [(version.id, version.date) for version in self.language.versions]
+
+    @property
+    def messages(self) -> list[tuple[tuple[str, ...], str]]:
+        """Each prefilled message with the purposes it names."""
+        return [(link.purposes, link.message) for link in self.language.chat_links]
 
     def date(self, day: dt.date) -> str:
         return format_date(day, self.lang)
@@ -167,15 +119,13 @@ class Site:
         return self.records.withdrawal_handler or self.s.business.representative
 
 
-def base_values(settings: Settings, language: RecordsLanguage) -> dict[str, Any]:
+def base_values(language: LanguageModel) -> dict[str, Any]:
     """The placeholders every record sentence may use (besides the few a sentence gets for itself)."""
-    s = settings.for_lang(language.lang)
-    folder = settings.base_url + lang_dir(settings, language.lang)
-    pages = dict(language.pages)
+    s, urls = language.values, language.urls
     return {
         "business": s.business.name, "representative": s.business.representative,
-        "landing_url": folder, "privacy_url": folder + pages["privacy"],
-        "withdrawal_url": folder + pages["withdrawal"], "version": language.consent_id, "lang": language.lang,
+        "landing_url": urls["landing"], "privacy_url": urls["privacy"],
+        "withdrawal_url": urls["withdrawal"], "version": language.consent_id, "lang": language.lang,
         "chat_months": s.retention.chat_months, "days": s.records.withdrawal_days,
         "reviewed": format_date(s.transfer.reviewed, language.lang),
     }

@@ -10,9 +10,9 @@ a language without these files is a problem naming every missing file (no silent
 
 from __future__ import annotations
 
-from ..problems import Problem, report
-from ..wording import SHIPPED, Wording
-from ..wording.wordfiles import WordFile, read_file
+from ...problems import Problem, report
+from ...wording import SHIPPED, Wording
+from ...wording.wordfiles import WordFile, read_file
 
 DOCUMENTS = ("letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
 RECORD_FILES = ("common", "record-of-processing", "risk-assessment", "processor-terms", "consent",

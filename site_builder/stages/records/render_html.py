@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 from typing import Iterable
 
-from ..csp import csp_hash
-from .model import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
+from ...csp import csp_hash
+from .document import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
 
 CSS = """\
 @page { size: A4; margin: 18mm 16mm 20mm; }

@@ -21,8 +21,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from ..typefaces import FONT, register_fonts
-from .model import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
+from ...graphics.typefaces import FONT, register_fonts
+from .document import Block, Bullets, Checklist, Facts, Heading, Para, Quote, Record, Run, Table
 from .pdf_text import Line, Style, width_of, wrap
 
 GREY = Color(0.33, 0.33, 0.33)

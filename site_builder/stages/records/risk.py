@@ -4,15 +4,15 @@ US transfer basis falls."""
 
 from __future__ import annotations
 
-from ..facts import transfer
+from ...facts import transfer
 from .common import by_contacts, channel_names, make_record, measures
-from .inputs import Site
-from .model import Bullets, Facts, FillIn, Heading, Para, Record, Run, Section, Table, rich
+from .record_inputs import RecordLanguage
+from .document import Bullets, Facts, FillIn, Heading, Para, Record, Run, RecordSection, Table, rich
 
 SPECIAL_CRITERION = "special-categories"  # answered "yes" when records.special_categories is set
 
 
-def _threshold(site: Site) -> tuple[Table, Para]:
+def _threshold(site: RecordLanguage) -> tuple[Table, Para]:
     w, c = site.words["risk-assessment"], site.words["common"]
     special = bool(site.records.special_categories)
     labels = {"yes": c("yes"), "no": c("no"), "partly": w("partly"), "open": w("open")}
@@ -34,7 +34,7 @@ def _threshold(site: Site) -> tuple[Table, Para]:
             Para(rich(Run(result, bold=True))))
 
 
-def _dsk_list(site: Site) -> tuple[Table, Para]:
+def _dsk_list(site: RecordLanguage) -> tuple[Table, Para]:
     """The DSK's list under Art. 35(4) GDPR, item by item, as far as its wording was verified."""
     w, c = site.words["risk-assessment"], site.words["common"]
     labels = {"yes": c("yes"), "no": c("no"), "open": w("open")}
@@ -45,14 +45,14 @@ def _dsk_list(site: Site) -> tuple[Table, Para]:
             Para(rich(w("dsk_note")), small=True))
 
 
-def _dpf_plan(site: Site) -> tuple[Para, Para, Bullets]:
+def _dpf_plan(site: RecordLanguage) -> tuple[Para, Para, Bullets]:
     """The pending appeal (shipped facts) and what the owner does the day the adequacy decision falls."""
     w = site.words["risk-assessment"]
     return (Para(rich(transfer().text("appeal", site.lang))), Para(rich(w("dpf_intro"))),
             Bullets(tuple(rich(x) for x in w.texts("dpf_plan")), ordered=True))
 
 
-def _description(site: Site) -> tuple[Bullets, Facts]:
+def _description(site: RecordLanguage) -> tuple[Bullets, Facts]:
     w = site.words["risk-assessment"]
     channels = ", ".join(channel_names(site)) or "–"
     flow = tuple(rich(step) for step in w.texts("flow", channels=channels, device=site.device))
@@ -64,7 +64,7 @@ def _description(site: Site) -> tuple[Bullets, Facts]:
     )))
 
 
-def _risks(site: Site) -> Table:
+def _risks(site: RecordLanguage) -> Table:
     w = site.words["risk-assessment"]
     rows, ids = [], []
     for i, risk in enumerate(w.entries("risks"), 1):
@@ -82,7 +82,7 @@ def _risks(site: Site) -> Table:
                  tuple(ids))
 
 
-def risk_assessment(site: Site) -> Record:
+def risk_assessment(site: RecordLanguage) -> Record:
     w, c = site.words["risk-assessment"], site.words["common"]
     special = bool(site.records.special_categories)
     necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))), Para(rich(w("transparency"))))
@@ -93,13 +93,13 @@ def risk_assessment(site: Site) -> Record:
          Heading(w("signature")),
          FillIn((c("sign_place_date"), c("sign", name=site.s.business.representative))))
     sections = (
-        Section("threshold", w("threshold"), _threshold(site), w("threshold_ref")),
-        Section("dsk-list", w("dsk"), _dsk_list(site), w("dsk_ref")),
-        Section("art35-7a", w("a"), _description(site), w("a_ref")),
-        Section("art35-7b", w("b"), necessity, w("b_ref")),
-        Section("art35-7c", w("c"), (_risks(site),), w("c_ref")),
-        Section("art35-7d", w("d"), d, w("d_ref")),
-        Section("dpf-plan", w("dpf"), _dpf_plan(site), w("dpf_ref")),
+        RecordSection("threshold", w("threshold"), _threshold(site), w("threshold_ref")),
+        RecordSection("dsk-list", w("dsk"), _dsk_list(site), w("dsk_ref")),
+        RecordSection("art35-7a", w("a"), _description(site), w("a_ref")),
+        RecordSection("art35-7b", w("b"), necessity, w("b_ref")),
+        RecordSection("art35-7c", w("c"), (_risks(site),), w("c_ref")),
+        RecordSection("art35-7d", w("d"), d, w("d_ref")),
+        RecordSection("dpf-plan", w("dpf"), _dpf_plan(site), w("dpf_ref")),
     )
     return make_record(site, "risk-assessment", w("title"), (Para(rich(w("intro"))),), sections,
                        ((c("next_review"), rich(site.date(site.next_review))),))
