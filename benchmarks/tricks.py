@@ -6,7 +6,7 @@ Run: python benchmarks/tricks.py [--runs 9]
 Each row times, as new processes in rotating order, a command with and without the trick (median CPU and wall
 milliseconds), and prints the share of the command the trick saves:
 
-  quick exit        `build` (cold) and `check` leaving through os._exit (cli.leave) or through Python's tear-down
+  quick exit        `build` (cold) and `check` leaving through os._exit (quick_exit.leave) or Python's tear-down
   fonts without RL  `check` alone, and `check` plus what it would do with ReportLab's metrics instead of
                     fonts/widths.json (importing ReportLab's TrueType module and parsing the two fonts)
   QR sizes by hand  `check` alone, and plus importing qrcode and letting it choose each code's version
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from compare import ENV, PYTHON, Figures, copy_example, timed  # noqa: E402
 
 MAIN = "import sys; from site_builder.cli import main; sys.exit(main(sys.argv[1:]))"
+QUICK = "import sys; from site_builder.cli import main; from site_builder.quick_exit import leave; leave(main(sys.argv[1:]))"
 CHECK = ("from pathlib import Path; from site_builder.pipeline import check\n"
          "done = check(Path('site.toml')); assert done.site is not None, done.problems\n")
 EXTRA = {
@@ -71,9 +72,9 @@ def main() -> None:
             shutil.rmtree(folder)
 
         commands = {
-            "build, os._exit": lambda n: cold(["-m", "site_builder"], "build, os._exit", n),
+            "build, os._exit": lambda n: cold(["-c", QUICK], "build, os._exit", n),
             "build, tear-down": lambda n: cold(["-c", MAIN], "build, tear-down", n),
-            "check, os._exit": lambda n: timed([PYTHON, "-m", "site_builder", "check"], site, ENV,
+            "check, os._exit": lambda n: timed([PYTHON, "-c", QUICK, "check"], site, ENV,
                                                rows.setdefault("check, os._exit", Figures()) if n else None),
             "check, tear-down": lambda n: timed([PYTHON, "-c", MAIN, "check"], site, ENV,
                                                 rows.setdefault("check, tear-down", Figures()) if n else None),

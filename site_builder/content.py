@@ -95,7 +95,7 @@ _LOCAL = threading.local()
 
 
 def _markdown() -> markdown.Markdown:
-    # Setting up a Markdown instance (extensions, patterns) costs ~5 ms, converting a text less; one per thread.
+    # Setting up a Markdown instance (extensions, patterns) costs more than converting a text: one per thread.
     if not hasattr(_LOCAL, "md"):
         # extension objects, not names: names make Markdown scan every installed package's entry points
         _LOCAL.md = markdown.Markdown(extensions=[TableExtension(), AttrListExtension(), SaneListExtension()],

@@ -58,7 +58,7 @@ def _dsk_open(settings: Settings) -> list[Problem]:
     """The items of the DSK's DPIA list that the risk assessment leaves open (the shipped wording marks those
     whose wording could not be confirmed): the owner compares them in a copy of the wording file."""
     rel = f"records/{settings.default_lang}/risk-assessment.toml"
-    wording = Wording(settings.root, settings.theme.name)
+    wording = Wording(settings.root, settings.data.theme.name)
     entries = (wording.toml(rel, []) or {}).get("dsk_list")
     items = [str(e.get("id")) for e in entries if isinstance(e, dict) and e.get("answer", "open") == "open"] \
         if isinstance(entries, list) else []

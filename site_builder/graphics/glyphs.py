@@ -6,8 +6,10 @@ an advance by 1000 / units_per_em; doing the same here gives its widths to the l
 (site_builder.graphics.linebreak.string_width).
 Regenerate it with `python3 -m site_builder.graphics.typefaces` when a font file changes.
 
-`check` reads this file only: the characters every PDF text is checked against (config/fonts.py), so that
-validating a site never imports ReportLab.
+Why a file of our own rather than ReportLab's metrics: `check` lays out every poster and checks every PDF text
+against the fonts' characters (config/fonts.py); with ReportLab's TrueType reader it would import ReportLab
+and parse both fonts, more than a tenth of its time (benchmarks/tricks.py; figures in benchmarks/README.md).
+tests/test_fonts.py keeps this file equal to what ReportLab reads from the fonts.
 """
 
 from __future__ import annotations

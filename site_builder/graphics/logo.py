@@ -67,7 +67,7 @@ def poster_logo(path: Path | None, source: str = SETTINGS_FILE, *, cmyk: bool = 
 
     cmyk: its colours converted like the rest of a poster; False for screen images (the link-preview card
     and icons), which show the logo in the colours the web page shows it in.
-    Parsed once per file content: a print set draws the same logo on every poster (an SVG costs ~4 ms)."""
+    Parsed once per file content: a print set draws the same logo on every poster."""
     if path is None:
         return None
     try:

@@ -6,10 +6,8 @@ The same widths and the characters the fonts draw, without ReportLab, for layout
 
 DejaVu Sans is Bitstream Vera with more scripts (Cyrillic, Greek, all of Latin): every character Vera had keeps
 its advance width but five rare symbols (ƒ π ∕ ∙, and Ω in bold), so no layout of a usual text moved when it
-replaced Vera (the golden output did not change). Registering both costs ReportLab about 28 ms (Vera:
-about 3 ms; 2026-12-02, this machine); it happens only when a PDF or card is actually drawn, never in `check`
-or an unchanged rebuild. A process that forks workers after importing ReportLab should register first, so
-that the workers inherit the parsed fonts.
+replaced Vera (the golden output did not change). Registering both costs ReportLab a parse of two large
+font files; it happens only when a PDF or card is actually drawn, never in `check` or an unchanged rebuild.
 """
 
 from __future__ import annotations

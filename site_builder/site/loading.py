@@ -33,7 +33,7 @@ def load_site(config: Path) -> tuple[SiteModel, list[Problem]]:
     settings, problems = load_settings(config)
     if settings is None:
         raise InputError(problems)
-    wording = Wording(settings.root, settings.theme.name)
+    wording = Wording(settings.root, settings.data.theme.name)
     problems += wording.moved()  # copies kept in the older place (themes/default/records/...)
     theme = load_theme(settings, problems)
     has_bot = settings.data.get("bot") is not None

@@ -67,9 +67,8 @@ def _raster(pdf: bytes, scale: float = 1.0) -> Any:
         document.close()
 
 
-# zlib level of the card: as exact as optimize=True (level 9), a tenth larger (51 KB instead of 46 KB for the
-# example's 1200x630 card, far below the few hundred KB link previews allow) and a quarter of the time
-# (13 ms instead of 58 ms): the filtering, not zlib, is most of what is left.
+# zlib level of the card: as exact as optimize=True (level 9), a tenth larger (far below the few hundred KB
+# link previews allow) and a quarter of the time: the filtering, not zlib, is most of what is left.
 CARD_PNG_LEVEL = 3
 
 

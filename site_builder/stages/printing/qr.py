@@ -78,7 +78,7 @@ PNG_LEVEL = 6
 
 def qr_matrix(data: str, error_correction: str = "M", *, source: str = SETTINGS_FILE) -> list[list[bool]]:
     """The QR symbol for ``data`` as rows of booleans (True = dark), without quiet zone."""
-    # One build asks for the same few symbols ~30 times; encoding one costs ~15 ms (mask search).
+    # One build asks for the same few symbols many times, and encoding one means a mask search.
     return [list(row) for row in _qr_rows(data, error_correction, source)]
 
 

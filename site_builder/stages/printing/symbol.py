@@ -1,7 +1,8 @@
 """The size of a QR symbol for a text, computed without the qrcode library (pure Python, no imports of note).
 
-`check` and the units' digests need to know whether a code fits its printed size before anything is drawn;
-importing qrcode and encoding the symbol (mask search) would cost ~60 ms for a yes. The segmentation below
+`check` needs to know whether each code fits its printed size before anything is drawn; importing qrcode and
+letting it choose would cost `check` more than a tenth of its time (benchmarks/tricks.py; figures in
+benchmarks/README.md). The segmentation below
 is the one qrcode uses (`qrcode.util.optimal_data_chunks` with add_data's default minimum of 20), so the
 version is the very one qrcode picks; tests/test_qr.py compares the two over many texts.
 """
