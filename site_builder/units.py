@@ -14,10 +14,10 @@ The build reuses a unit's files from the previous output while its key is unchan
 
 from __future__ import annotations
 
-import ast
 import functools
 import hashlib
 import json
+import re
 from dataclasses import dataclass, fields, is_dataclass
 from importlib import import_module
 from pathlib import Path, PurePath
@@ -81,9 +81,14 @@ UNKEYED = {"unkeyed": True}  # field metadata: a value that only names things in
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {"@": type(value).__qualname__,
-                **{f.name: _plain(getattr(value, f.name)) for f in fields(value) if not f.metadata.get("unkeyed")}}
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(item) for item in value]
+    names = _keyed_fields(kind)
+    if names is not None:
+        return [kind.__qualname__, *[_plain(getattr(value, name)) for name in names]]
     if isinstance(value, PurePath):
         return {"@path": value.name}
     if isinstance(value, Mapping):
@@ -93,6 +98,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return {"@bytes": hashlib.sha256(value).hexdigest()}
     return value
+
+
+@functools.cache
+def _keyed_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass that its key covers (None for anything else)."""
+    if not is_dataclass(kind):
+        return None
+    return tuple(f.name for f in fields(kind) if not f.metadata.get("unkeyed"))
 
 
 @functools.cache
@@ -130,21 +143,30 @@ def _file_of(module: str) -> Path | None:
     return None
 
 
+# An import statement, wherever it stands: `from .x import (a, b)` (names on several lines too) or `import a.b`.
+# A line in a string that looks like one only adds a file to the digest, which is safe; reading the source
+# this way costs a small part of parsing it.
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n#;]*)|import[ \t]+([\w., \t]+))", re.M)
+
+
+@functools.cache
 def _imported(name: str, path: Path) -> list[str]:
     """The package's modules that the module `name` (file `path`) imports."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    source = path.read_text(encoding="utf-8").replace("\\\n", " ")
     found = []
-    for node in ast.walk(ast.parse(path.read_bytes())):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
-                target = f"{base}.{node.module}" if node.module else base
-            else:
-                target = node.module or ""
-            submodules = [f"{target}.{alias.name}" for alias in node.names if _file_of(f"{target}.{alias.name}")]
-            found += submodules
-            if len(submodules) < len(node.names):
-                found.append(target)  # names defined in that module itself
+    for level, module, names, plain in _IMPORT.findall(source):
+        if plain:
+            found += [part.split()[0] for part in plain.split(",") if part.strip()]
+            continue
+        if level:
+            base = package.rsplit(".", len(level) - 1)[0] if len(level) > 1 else package
+            target = f"{base}.{module}" if module else base
+        else:
+            target = module
+        imported = [part.split()[0] for part in names.strip("()").split(",") if part.strip()]
+        submodules = [f"{target}.{leaf}" for leaf in imported if _file_of(f"{target}.{leaf}")]
+        found += submodules
+        if len(submodules) < len(imported):
+            found.append(target)  # names defined in that module itself
     return found

@@ -7,7 +7,7 @@ alike lives in site_builder.graphics.
     records/        output/records/: the GDPR records and the Art. 13 check of the privacy notice
     link_previews/  output/site/: link-preview cards, icons, robots.txt
     hosting.py      output/site/ and output/hosting/: security headers for every kind of host
-    phone_preview.py  output/preview/ (build --preview): the pages on three phones
+    phone_preview/  output/preview/ (build --preview): the pages on three phones
 
 The pipeline (site_builder.pipeline) lists them in order; a new kind of output is a new stage here.
 """

@@ -6,25 +6,25 @@ previews of the print stage (linked as ../print/poster-*.png).
 The pages are served from memory (the files of the build, before they are written) by the small HTTP
 server of `httpd` on 127.0.0.1, so the pictures show exactly what the build is about to swap in, and a failed
 preview leaves the previous output untouched. Any request to another origin is refused.
+
+    preview_unit(site, files, output) -> Unit    made after the other units, whose files it shows
+This module plans (and names the phones and the browser); shots.py takes the pictures (Playwright, an
+optional dependency: without it the unit's problem says how to install it).
 """
 
 from __future__ import annotations
 
-import html
 import os
 import re
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..httpd import serving
-from ..messages import t
-from ..problems import InputError, Problem, report
-from ..site import SiteModel
-from ..units import Unit, drawn_unit
-from ..wording import Wording
+from ...problems import InputError, Problem, report
+from ...site import SiteModel
+from ...units import Unit, drawn_unit
+from ...wording import Wording
 
 # Playwright's device descriptors: a small, a common and a large phone.
 PHONES = ("iPhone SE", "iPhone 13", "Pixel 7")
@@ -57,13 +57,6 @@ def chromium_path() -> str | None:
     return DEFAULT_CHROMIUM if Path(DEFAULT_CHROMIUM).is_file() else None
 
 
-def launch(playwright: Any) -> Any:
-    """A headless Chromium: the chosen executable, or Playwright's own one when there is none."""
-    path = chromium_path()
-    return playwright.chromium.launch(executable_path=path, args=launch_args()) if path else \
-        playwright.chromium.launch(args=launch_args())
-
-
 def device_slug(device: str) -> str:
     """'iPhone SE' -> 'iphone-se'."""
     return device.lower().replace(" ", "-")
@@ -78,15 +71,6 @@ def phone(playwright: Any, device: str) -> dict[str, Any]:
 def shot_name(device: str, lang: str, scheme: str, first_screen: bool = False) -> str:
     """'preview/iphone-se-de-dark.png' (whole page) or 'preview/iphone-se-de-dark-first-screen.png'."""
     return f"preview/{device_slug(device)}-{lang}-{scheme}" + (FIRST_SCREEN if first_screen else ".png")
-
-
-def _local_only(base: str) -> Any:
-    def handle(route: Any) -> None:
-        if route.request.url.startswith(base):
-            route.continue_()
-        else:
-            route.abort()
-    return handle
 
 
 @dataclass(frozen=True)
@@ -107,53 +91,7 @@ def preview_unit(site: SiteModel, files: Mapping[str, bytes], output: Iterable[s
     model = PhonePreview(tuple((lang, language.folder) for lang, language in site.languages.items()),
                          site.default_lang, tuple(sheet_wording(site.wording, site.default_lang).items()),
                          tuple(sorted(files.items())), tuple(output), time.time_ns())
-    return drawn_unit("preview", __name__, model, ())
-
-
-def render(model: PhonePreview) -> dict[str, bytes]:
-    """The screenshots and the contact sheet as {"preview/...": bytes}."""
-    try:
-        from playwright.sync_api import Error as PlaywrightError
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        raise InputError([report("--preview", "playwright", "serve.no_playwright")]) from None
-    wording = dict(model.sheet)
-    site = {path.removeprefix("site/"): data for path, data in model.files if path.startswith("site/")}
-    languages = [lang for lang, _ in model.languages]
-    shots: dict[str, bytes] = {}
-    viewports: dict[str, dict[str, int]] = {}
-    with serving(site) as base, sync_playwright() as playwright:
-        try:
-            browser = launch(playwright)
-        except PlaywrightError as exc:
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise InputError([report("--preview", "browser", "serve.no_browser", error=first,
-                                     variable=BROWSER_ENV)]) from None
-        try:
-            for n, device in enumerate(PHONES, 1):
-                print(t("preview.phone", n=n, total=len(PHONES), phone=LABELS.get(device, device),
-                        languages=", ".join(languages)), file=sys.stderr, flush=True)
-                options = phone(playwright, device)
-                viewports[device] = options["viewport"]
-                context = browser.new_context(**options)
-                context.route("**/*", _local_only(base))
-                page = context.new_page()
-                for lang, folder in model.languages:
-                    page.goto(base + folder + "index.html", wait_until="load")
-                    for scheme in SCHEMES:
-                        page.emulate_media(color_scheme=scheme)
-                        # The first screen at the phone's pixel density, as sharp as the customer sees it.
-                        shots[shot_name(device, lang, scheme, True)] = page.screenshot(
-                            scale="device", animations="disabled", caret="hide")
-                        shots[shot_name(device, lang, scheme)] = page.screenshot(
-                            full_page=True, scale="css", animations="disabled", caret="hide")
-                context.close()
-        finally:
-            browser.close()
-    posters = sorted(path for path in model.output if POSTER_PREVIEW.match(path))
-    shots["preview/index.html"] = contact_sheet(model.default_lang, languages, wording, viewports, posters)
-    print(t("preview.sheet", shots=len(shots) // 2, posters=len(posters)), file=sys.stderr, flush=True)
-    return shots
+    return drawn_unit("preview", f"{__name__}.shots", model, ())
 
 
 def sheet_wording(wording: Wording, lang: str) -> dict[str, str]:
@@ -170,55 +108,3 @@ def sheet_wording(wording: Wording, lang: str) -> dict[str, str]:
         raise InputError([report(str(wording.locate(rel) or rel), "sheet", "preview.sheet_wording",
                                  keys=", ".join(missing), lang=lang)])
     return {key: str(data[key]) for key in SHEET_KEYS}  # type: ignore[index]
-
-
-# The sheet is a local file for the owner: no scripts, nothing from another origin, only relative links.
-# (Each figure is as wide as its picture, set on the figure, so a caption wraps below its own picture.)
-STYLE = """body{font:16px/1.4 system-ui,sans-serif;margin:1.5rem;background:#8a8f98;color:#111}
-h1,h2,h3{margin:1.2rem 0 .5rem}.row{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
-figure{margin:0;background:#fff;padding:.6rem;border-radius:.5rem;box-shadow:0 1px 4px #0004}
-figure img{display:block;max-width:100%;height:auto;border:1px solid #0003}
-figcaption{font-size:.85rem;margin-top:.4rem}"""
-# The phones at 80 % of their CSS size: the three of a row fit side by side in a 1280-pixel laptop window.
-SHEET_SCALE = 0.8
-
-
-def contact_sheet(default_lang: str, languages: Iterable[str], wording: Mapping[str, str],
-                  viewports: Mapping[str, Mapping[str, int]], posters: list[str]) -> bytes:
-    """preview/index.html: per language and scheme the first screens of the phones side by side, then the
-    poster previews. Pictures are shown at 80 % of the phone's CSS size; each links to its whole page."""
-    esc = html.escape
-    parts = [f'<!doctype html>\n<html lang="{esc(default_lang)}">\n<head>\n<meta charset="utf-8">\n'
-             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-             f'<title>{esc(wording["title"])}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n'
-             f'<h1>{esc(wording["title"])}</h1>\n<p>{esc(wording["intro"])}</p>\n'
-             f'<h2>{esc(wording["first_screens"])}</h2>\n']
-    for lang in languages:
-        for scheme in SCHEMES:
-            parts.append(f'<h3>{esc(lang)} · {esc(wording[scheme])}</h3>\n<div class="row">\n')
-            for device in PHONES:
-                size = viewports[device]
-                first = shot_name(device, lang, scheme, True).removeprefix("preview/")
-                whole = shot_name(device, lang, scheme).removeprefix("preview/")
-                label = LABELS.get(device, device)
-                caption = f'{label}, {size["width"]}×{size["height"]}, {lang}, {wording[scheme]}'
-                shown = {side: round(value * SHEET_SCALE) for side, value in size.items()}
-                parts.append(f'<figure style="width:{shown["width"]}px"><a href="{esc(whole)}"><img src="{esc(first)}" width="{shown["width"]}" '
-                             f'height="{shown["height"]}" alt="{esc(caption)}"></a>\n'
-                             f'<figcaption>{esc(caption)} · <a href="{esc(whole)}">{esc(wording["full_page"])}'
-                             '</a></figcaption></figure>\n')
-            parts.append("</div>\n")
-    parts.append(f'<h2>{esc(wording["posters"])}</h2>\n')
-    if not posters:
-        parts.append(f'<p>{esc(wording["posters_missing"])}</p>\n')
-    else:
-        parts.append('<div class="row">\n')
-        for path in posters:
-            name = path.removeprefix("print/").removesuffix(".png")
-            paper, _, lang = name.removeprefix("poster-").rpartition("-")  # poster-a4-de -> a4, de
-            caption = f'{wording["poster"]} {paper.upper()}, {lang}' if paper else name
-            parts.append(f'<figure style="width:300px"><a href="../{esc(path)}"><img src="../{esc(path)}" width="300" '
-                         f'alt="{esc(caption)}"></a>\n<figcaption>{esc(caption)}</figcaption></figure>\n')
-        parts.append("</div>\n")
-    parts.append("</body>\n</html>\n")
-    return "".join(parts).encode("utf-8")

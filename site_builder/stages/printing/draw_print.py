@@ -14,7 +14,7 @@ from . import print_wording
 from .invoice import invoice_files
 from .posters import poster_files
 from .print_model import QR_LOGO_COVERAGE, PrintSet
-from .print_units import FOLDER, InvoiceJob, PosterJob, PrintJob, QrJob, ReadmeJob, jobs
+from .print_units import FOLDER, InvoiceJob, PosterJob, PrintJob, QrJob, jobs
 from .qr import qr_matrix, qr_pdf, qr_png, qr_svg, qr_with_logo
 from .readme import readmes
 
