@@ -45,7 +45,7 @@ REQUIRED_META = {
 # in lower case, as on the case-insensitive disks of Windows and macOS).
 GENERATED = ("index", "contact", "logo", "robots", "404", "sitemap", "favicon", "_headers", "records", "print",
              "hosting")
-SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")
+PAGE_SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a page file name a text may choose
 # Placeholder for the consent id while index.md or consent.md has errors: the other texts are still checked.
 NO_CONSENT_YET = "00000000"
 
@@ -229,7 +229,7 @@ def check_slugs(sources: Mapping[str, Source], problems: list[Problem]) -> dict[
         slug = name
         if not isinstance(value, str):
             problems.append(report(file, where, "content.slug_type", value=_shown(value)))
-        elif not SLUG.fullmatch(value):
+        elif not PAGE_SLUG.fullmatch(value):
             problems.append(report(file, where, "content.slug_invalid", value=_shown(value)))
         elif (reserved := _generated(value)) is not None:
             problems.append(report(file, where, "content.slug_reserved", value=_shown(value), taken=reserved))

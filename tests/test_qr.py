@@ -106,7 +106,7 @@ TEXTS = ["https://www.tischlerei-mustermann-beispiel.de/whatsapp/?s=r", "https:/
 
 
 @pytest.mark.parametrize("level", ["L", "M", "Q", "H"])
-def test_pure_symbol_size_is_the_one_qrcode_draws(level):
+def test_the_size_the_rules_plan_is_the_size_drawn(level):
     for text in TEXTS:
         assert symbol.modules(symbol.version(text, level)) == len(qr_matrix(text, level)), text
 

@@ -1,8 +1,8 @@
 """Where everything goes on a poster and an invoice block: pure geometry from the texts' widths.
 
 The same function lays out a poster for `check` (to find every problem) and for drawing it, so both agree;
-it measures text with site_builder.graphics.linebreak (the fonts' own widths), not ReportLab, and sizes the code with
-symbol.py, not qrcode.
+it measures text with site_builder.graphics.linebreak (the fonts' own widths), not ReportLab, and sizes the code
+with symbol.py (the version qrcode chooses).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """The print rules, checked in one place for `check` and `build` alike: bleed, paper formats, error
 correction, scan distances, code size against scan distance and printer dots, the logo, the wording.
 
-Pure: no drawing library is imported (layout.py measures text with site_builder.graphics.linebreak, symbol.py sizes
-the codes), so `check` finds every print problem in a few milliseconds. What only drawing can show (an SVG that svglib
-cannot draw, a code with a logo that does not decode after blurring) is reported by the units' render.
+Nothing is drawn: layout.py measures text with site_builder.graphics.linebreak (no ReportLab), symbol.py asks
+qrcode for each code's version (no mask search), so `check` finds every print problem without drawing. What only
+drawing can show (an SVG that svglib cannot draw, a code with a logo that does not decode after blurring) is
+reported by the units' render.
 """
 
 from __future__ import annotations
