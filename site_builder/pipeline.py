@@ -110,14 +110,7 @@ def _write(result: BuildResult, out: Path, site: SiteModel, units: list[Unit], p
                 new.add_unit(unit, files)
         site_files = {path: data for unit in units if unit.name == "site/pages" for path, data in unit.render().items()}
         if preview and not problems:  # last: its contact sheet links the poster previews written above
-            try:
-                unit = preview_unit(site, site_files, tuple(new.written))
-                files = draw_one(unit, new.out)
-                problems += files if isinstance(files, list) else []
-                if not isinstance(files, list):
-                    new.add_unit(unit, files)
-            except InputError as exc:
-                problems += exc.problems
+            problems += _add_preview(new, site, site_files)
         if problems:
             raise InputError(problems)
         result.problems += [report(str(out / rel), "output", "output.stranger_removed", warning=True)
@@ -128,6 +121,19 @@ def _write(result: BuildResult, out: Path, site: SiteModel, units: list[Unit], p
         result.written = True
     finally:
         new.discard()
+
+
+def _add_preview(new: NewOutput, site: SiteModel, site_files: dict[str, bytes]) -> list[Problem]:
+    """The phone screenshots of the pages about to be swapped in, and their contact sheet; or its problems."""
+    try:
+        unit = preview_unit(site, site_files, tuple(new.written))
+    except InputError as exc:  # the contact sheet's wording cannot be read
+        return list(exc.problems)
+    files = draw_one(unit, new.out)
+    if isinstance(files, list):
+        return files
+    new.add_unit(unit, files)
+    return []
 
 
 def archive_versions(site: SiteModel) -> list[Path]:

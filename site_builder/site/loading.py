@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..config import Section, Settings, load_settings
-from ..consent import (Version, check_message_length, consent_identity, language_chat_links, read_archive)
+from ..consent import Version, check_message_length, consent_identity, language_chat_links, read_archive
 from ..content import read_language_texts
 from ..formatting import display_phone, format_date, lang_dir
 from ..problems import InputError, Problem, errors
@@ -35,7 +35,7 @@ def load_site(config: Path) -> tuple[SiteModel, list[Problem]]:
         raise InputError(problems)
     wording = Wording(settings.root, settings.data.theme.name)
     problems += wording.moved()  # copies kept in the older place (themes/default/records/...)
-    theme = load_theme(settings, problems)
+    theme = load_theme(settings)
     has_bot = settings.data.get("bot") is not None
     languages: dict[str, LanguageModel] = {}
     for lang in settings.languages:
@@ -52,7 +52,7 @@ def load_site(config: Path) -> tuple[SiteModel, list[Problem]]:
     return SiteModel(config, settings, theme, wording, languages, has_bot), problems
 
 
-def load_theme(settings: Settings, problems: list[Problem]) -> Theme:
+def load_theme(settings: Settings) -> Theme:
     """The look: the site's themes/<name>/ first, then the shipped theme of that name and the shipped default."""
     table = settings.data.theme
     name = str(table.name)
