@@ -143,9 +143,11 @@ def in_process(work: Path, runs: int) -> tuple[list[float], dict[str, list[float
     # than imported: an editable install elsewhere would otherwise lend its modules to an older checkout.
     if not (Path(site_builder.__file__).parent / "pipeline.py").is_file():
         return in_process_before_issue_10(work, runs)
-    from site_builder.pipeline import build
-    from site_builder.reading import read_site
-    from site_builder.stages import site_units
+    if not (Path(site_builder.__file__).parent / "site" / "loading.py").is_file():
+        return in_process_before_issue_21(work, runs)
+    from site_builder.outcome import build
+    from site_builder.pipeline import STAGES
+    from site_builder.site import load_site
 
     site = copy_example(work / "inproc")
     weight = build(site / "site.toml", site / "output").page_weight
@@ -154,10 +156,38 @@ def in_process(work: Path, runs: int) -> tuple[list[float], dict[str, list[float
     for run in range(runs):
         other = copy_example(work / f"steps-{run}", f"Betrieb Schritt {run}", run)
         started = time.perf_counter()
-        read = read_site(other / "site.toml")
+        loaded, _ = load_site(other / "site.toml")
+        units = [unit for stage in STAGES for unit in stage.plan(loaded).units]
         steps["pages"].append(time.perf_counter() - started)
-        units, _ = site_units(read)
         spent: dict[str, float] = {}  # a step's units summed: print/..., records/...
+        for unit in units:
+            if unit.name == "site/pages":
+                continue
+            started = time.perf_counter()
+            unit.render()
+            step = unit.name.split("/")[0]
+            spent[step] = spent.get(step, 0.0) + time.perf_counter() - started
+        for step, seconds in spent.items():
+            steps.setdefault(step, []).append(seconds)
+    return rebuilds, steps, weight
+
+
+def in_process_before_issue_21(work: Path, runs: int) -> tuple[list[float], dict[str, list[float]], tuple[int, int]]:
+    """The same for the build between issues 10 and 21 (reading.read_site, stages.site_units)."""
+    from site_builder import stages
+    from site_builder.pipeline import build  # type: ignore[attr-defined]
+    from site_builder.reading import read_site
+
+    site = copy_example(work / "inproc")
+    weight = build(site / "site.toml", site / "output").page_weight
+    rebuilds = _rebuilds(build, site, runs)
+    steps: dict[str, list[float]] = {"pages": []}
+    for run in range(runs):
+        other = copy_example(work / f"steps-{run}", f"Betrieb Schritt {run}", run)
+        started = time.perf_counter()
+        units, _ = stages.site_units(read_site(other / "site.toml"))  # type: ignore[attr-defined]
+        steps["pages"].append(time.perf_counter() - started)
+        spent: dict[str, float] = {}
         for unit in units:
             if unit.name == "site/pages":
                 continue

@@ -11,11 +11,11 @@ from PIL import ImageFilter
 
 from pathlib import Path
 
-from site_builder.printing.model import PAPER_FORMATS, Channel, PosterSpec, PrintSet
-from site_builder.printing.posters import poster_layout, render_pdf
-from site_builder.printing.qr import MIN_MODULE_MM, decode, module_size_mm, qr_matrix, qr_pdf
-from site_builder.printing.texts import poster_texts
-from site_builder.printing.units import print_set_files
+from site_builder.stages.printing.print_model import PAPER_FORMATS, Channel, PosterSpec, PrintSet
+from site_builder.stages.printing.posters import poster_layout, render_pdf
+from site_builder.stages.printing.qr import MIN_MODULE_MM, decode, module_size_mm, qr_matrix, qr_pdf
+from site_builder.stages.printing.print_wording import poster_texts
+from site_builder.stages.printing.draw_print import print_set_files
 from site_builder.wording import Wording
 
 SHIPPED = Wording(Path(__file__).parent / "no-site", "default")  # the built-in wording only

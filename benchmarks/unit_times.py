@@ -4,7 +4,7 @@ one process, in the build's order (the first unit to need a library pays for imp
 Run: python benchmarks/unit_times.py [--runs 5] [--units]
 
 Each run is a new process (bytecode cached) on a fresh copy of the example; the table shows the median CPU
-milliseconds of read_site, site_units and each group of units (print/qr, print/posters, print/invoice,
+milliseconds of load_site, the stages' plans and each group of units (print/qr, print/posters, print/invoice,
 records, site/media, ...) over the runs; --units lists every unit. CPU time, not wall time: on a shared
 machine it varies less. Figures, not a test.
 """
@@ -28,17 +28,17 @@ import json, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, {bench!r})
 from compare import copy_example
-from site_builder import stages
-from site_builder.reading import read_site
+from site_builder.pipeline import STAGES
+from site_builder.site import load_site
 
 with tempfile.TemporaryDirectory() as tmp:
     times = {{}}
     start = time.process_time()
-    site = read_site(copy_example(Path(tmp) / "site") / "site.toml")
-    times["read_site"] = time.process_time() - start
+    site, _ = load_site(copy_example(Path(tmp) / "site") / "site.toml")
+    times["load_site"] = time.process_time() - start
     start = time.process_time()
-    units, problems = stages.site_units(site)
-    times["site_units"] = time.process_time() - start
+    units = [unit for stage in STAGES for unit in stage.plan(site).units]
+    times["plan"] = time.process_time() - start
     for unit in units:
         start = time.process_time()
         unit.render()
@@ -76,7 +76,7 @@ def main() -> None:
         sums: dict[str, float] = defaultdict(float)
         for name, seconds in run.items():
             sums[name if args.units else group(name)] += seconds
-        sums["all units"] = sum(s for n, s in run.items() if n not in ("read_site", "site_units"))
+        sums["all units"] = sum(s for n, s in run.items() if n not in ("load_site", "plan"))
         for name, seconds in sums.items():
             rows[name].append(seconds * 1000)
     print(f"median CPU ms of {args.runs} runs (new process each)")

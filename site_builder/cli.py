@@ -10,10 +10,12 @@ import argparse
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import Sequence
 
 from . import __version__
+from .commands import VERBS, add_verbs, run_verb
 from .messages import LANGUAGES, set_language, t
+from .quick_exit import QUICK_EXIT, leave
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE = 0, 1, 2
 
@@ -48,24 +50,10 @@ def common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict", action="store_true", help=t("cli.strict"))
 
 
-def positive(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(t("cli.not_positive", value=value))
-    return int(value)
-
-
-def port(value: str) -> int:
-    if not value.isdigit() or int(value) > 65535:
-        raise argparse.ArgumentTypeError(t("cli.bad_port", value=value))
-    return int(value)
-
-
 def make_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The parser; given the arguments, only the verb they name is declared (its module imported), since
     a rebuild with nothing to do should cost little more than starting Python. Without a known verb
     (`--help`, a typo), every verb is declared, so that help and errors list them all."""
-    from .commands import VERBS, add_verbs
-
     parser = Parser(prog="site-builder", description=t("cli.description"))
     parser.add_argument("--version", action="version", version=f"site-builder {__version__}")
     _lang(parser)
@@ -104,8 +92,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_language(_language_from(argv))
     try:
         args = make_parser(_first_word(argv)).parse_args(argv)
-        from .commands import run_verb
-
         return run_verb(args)
     except BrokenPipeError:
         # output piped into `head` and the like: quiet, as other command-line tools are
@@ -115,24 +101,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         set_language(None)
-
-
-# Verbs whose process ends when they return: it leaves with os._exit, skipping Python's tear-down of every
-# module and object. That tear-down is about 80 ms after a cold build that loaded ReportLab, Pillow and
-# pdfium (measured 2026-12-02: 105-123 ms from the verb's return to the process's end, 27-36 ms with
-# os._exit, which is the interpreter's start alone). Nothing is left to clean up: output files are written
-# and closed, a worker process is waited for, the two streams are flushed in `leave`.
-QUICK_EXIT = frozenset({"build", "check"})
-
-
-def leave(code: int) -> NoReturn:
-    """End the process now, after flushing stdout and stderr (see QUICK_EXIT)."""
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
-            pass
-    os._exit(code)
 
 
 def run() -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping, Protocol, Sequence
 
 from .problems import Problem, report
 from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
@@ -152,3 +153,37 @@ def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version
     versions += [Version(version_id(v.html), lang, v.date, v.html) for v in list(versions)
                  if not v.id.startswith(ID_LETTER) and version_id(v.html) not in ids]
     return sorted(versions, key=lambda v: (v.date, v.id))
+
+
+# --- the consent text's identity: the fragment a customer agrees to, and its version id ------------------
+
+
+class PurposeLike(Protocol):
+    id: str
+    required: bool
+    label: str
+    description: str
+    legal_basis: str
+
+
+class TextLike(Protocol):
+    @property
+    def html(self) -> str: ...
+
+
+def consent_fragment(texts: Mapping[str, TextLike], purposes: Sequence[PurposeLike], ui: Mapping[str, Any]) -> str:
+    """The consent text a customer agrees to, as one HTML fragment: notice, purposes, wording.
+
+    Built here rather than in a template, so that a change of the theme's markup never changes the id."""
+    items = "".join(
+        f"<li><strong>{html.escape(p.label)}</strong> ({html.escape(ui['required_note'] if p.required else ui['optional_note'])})"
+        f"<br>{html.escape(p.description)}<br><small>{html.escape(p.legal_basis)}</small></li>"
+        for p in purposes)
+    return (f"<section>{texts['index'].html}</section>\n<ol>{items}</ol>\n"
+            f"<section>{texts['consent'].html}</section>")
+
+
+def consent_identity(texts: Mapping[str, Any], purposes: Sequence[PurposeLike]) -> tuple[str, str]:
+    """The version id and the fragment of one language's consent text (index.md, consent.md, the purposes)."""
+    fragment = consent_fragment(texts, purposes, texts["index"].meta)
+    return version_id(fragment), fragment

@@ -45,7 +45,7 @@ REQUIRED_META = {
 # in lower case, as on the case-insensitive disks of Windows and macOS).
 GENERATED = ("index", "contact", "logo", "robots", "404", "sitemap", "favicon", "_headers", "records", "print",
              "hosting")
-SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")
+PAGE_SLUG = re.compile(r"[A-Za-z0-9_-]{1,64}")  # a page file name a text may choose
 # Placeholder for the consent id while index.md or consent.md has errors: the other texts are still checked.
 NO_CONSENT_YET = "00000000"
 
@@ -95,7 +95,7 @@ _LOCAL = threading.local()
 
 
 def _markdown() -> markdown.Markdown:
-    # Setting up a Markdown instance (extensions, patterns) costs ~5 ms, converting a text less; one per thread.
+    # Setting up a Markdown instance (extensions, patterns) costs more than converting a text: one per thread.
     if not hasattr(_LOCAL, "md"):
         # extension objects, not names: names make Markdown scan every installed package's entry points
         _LOCAL.md = markdown.Markdown(extensions=[TableExtension(), AttrListExtension(), SaneListExtension()],
@@ -229,7 +229,7 @@ def check_slugs(sources: Mapping[str, Source], problems: list[Problem]) -> dict[
         slug = name
         if not isinstance(value, str):
             problems.append(report(file, where, "content.slug_type", value=_shown(value)))
-        elif not SLUG.fullmatch(value):
+        elif not PAGE_SLUG.fullmatch(value):
             problems.append(report(file, where, "content.slug_invalid", value=_shown(value)))
         elif (reserved := _generated(value)) is not None:
             problems.append(report(file, where, "content.slug_reserved", value=_shown(value), taken=reserved))

@@ -1,7 +1,7 @@
 """One digest of everything a build reads, computed without the text or drawing libraries.
 
 A rebuild whose digest equals the previous build's has nothing to do. The digest covers the settings
-file, every file under content/, themes/ and consent-versions/ next to it, every file the settings name
+file, every file under content/, wording/, themes/ and consent-versions/ next to it, every file the settings name
 (logos), the tool's own code and built-in themes (by size and time, so an upgrade or an edit rebuilds),
 the date (texts show it) and the environment that changes output (SOURCE_DATE_EPOCH, the message language).
 """
@@ -14,10 +14,11 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from .messages import current_language
 from .tomlparse import tomllib
 
 PACKAGE = Path(__file__).parent
-SOURCE_FOLDERS = ("content", "themes", "consent-versions")
+SOURCE_FOLDERS = ("content", "wording", "themes", "consent-versions")
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # past this, no fast path: the build reads (and limits) the files itself
 
 
@@ -56,8 +57,6 @@ def _package_stamp(h: Any) -> None:
 def input_digest(config: Path) -> str:
     """The digest of every input of a build of `config`; '' when it cannot be made (the build then
     reads everything and reports what is wrong)."""
-    from .messages import current_language
-
     h = hashlib.sha256()
     total = 0
     try:

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
+from . import outcome, pipeline  # noqa: F401 (pipeline: imported before the workers start, which inherit it)
 from .messages import t
+from .problems import errors
 
 CONFIG = "site.toml"
 
@@ -56,16 +58,13 @@ def plan_jobs(folders: Sequence[Path], out: Path | None) -> tuple[list[Job], lis
 
 def build_one(job: Job, strict: bool = False, preview: bool = False) -> SiteResult:
     """Build one site; never raises, so one broken site cannot stop the others."""
-    from .pipeline import build
-    from .problems import errors
-
     started = time.perf_counter()
     if not job.config.is_file():
         return SiteResult(job.name, str(job.folder), str(job.out), False,
                           [t("multi.missing", config=job.config)])
     try:
         kwargs = {"preview": True} if preview else {}
-        result = build(job.config, job.out, strict=strict, **kwargs)
+        result = outcome.build(job.config, job.out, strict=strict, **kwargs)
     except Exception as exc:  # a bug in one site's build is reported as that site's failure
         return SiteResult(job.name, str(job.folder), str(job.out), False,
                           [t("multi.crashed", config=job.config, error=f"{exc.__class__.__name__}: {exc}")],
@@ -79,11 +78,6 @@ def build_one(job: Job, strict: bool = False, preview: bool = False) -> SiteResu
                       time.perf_counter() - started, len(result.files) if ok else 0)
 
 
-def _warm() -> None:
-    """Import the build once per worker process, before the first site arrives."""
-    from . import reading, stages  # noqa: F401
-
-
 def build_many(jobs: Sequence[Job], *, workers: int | None = None, strict: bool = False, preview: bool = False,
                ) -> Iterator[SiteResult]:
     """Build every job, yielding each result as it finishes. workers=1 builds in this process."""
@@ -92,7 +86,7 @@ def build_many(jobs: Sequence[Job], *, workers: int | None = None, strict: bool 
         for job in jobs:
             yield build_one(job, strict, preview)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_warm) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: dict[Future, Job] = {pool.submit(build_one, job, strict, preview): job for job in jobs}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -17,22 +17,22 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from .glyphs import render_named
-from .problems import Problem
-from .units import Unit
+from .messages import t
+from .problems import Problem, report
+
+if TYPE_CHECKING:
+    from .units import Unit
 
 MARKER = ".site-builder-output"
 MANIFEST = ".site-builder-cache.json"
 MANIFEST_VERSION = 1
-SOURCES_NAMES = ("content", "themes", "consent-versions")
+SOURCES_NAMES = ("content", "wording", "themes", "consent-versions")
 
 
 def check_output_dir(out: Path, config: Path) -> list[Problem]:
     """Refuse an output folder that holds the sources, or that this tool did not create."""
-    from .problems import report
-
     out = out.resolve()
     root = config.resolve().parent
     for source in [config.resolve()] + [root / name for name in SOURCES_NAMES]:
@@ -85,8 +85,6 @@ def _leftovers(out: Path, kind: str) -> list[Path]:
 
 def recover(out: Path) -> list[str]:
     """Repair what a killed build left behind; return a sentence for each thing done."""
-    from .messages import t
-
     out = out.resolve()
     done: list[str] = []
     olds, tmps = _leftovers(out, "old"), _leftovers(out, "tmp")
@@ -210,18 +208,24 @@ class NewOutput:
     def reusable(self, unit: Unit) -> bool:
         """Whether the previous output holds this unit's files, made from the same inputs."""
         entry = self.previous.units.get(unit.name)
-        return bool(entry) and entry.get("digest") == unit.digest
+        return bool(entry) and entry.get("digest") == unit.key
 
-    def add_unit(self, unit: Unit, files: dict[str, bytes] | None = None) -> None:
-        """Write a unit's files: linked from the previous output while its digest is unchanged, else
-        `files` if given (rendered elsewhere), else rendered here."""
-        if files is None and self.reusable(unit) and self._link(self.previous.units[unit.name]["files"]):
-            sizes = dict(self.previous.units[unit.name]["files"])
-            self.written.update(sizes)
-        else:
-            # render_named: a PDF that met a character the fonts lack is named in the problem
-            sizes = self._write(render_named(unit, self.out) if files is None else files)
-        self.manifest.units[unit.name] = {"digest": unit.digest, "files": sizes}
+    def link_unit(self, unit: Unit) -> bool:
+        """Take a reusable unit's files from the previous output (hard links); False if that cannot be done."""
+        if not self.reusable(unit):
+            return False
+        sizes = dict(self.previous.units[unit.name]["files"])
+        if not self._link(sizes):
+            return False
+        self.written.update(sizes)
+        self.manifest.units[unit.name] = {"digest": unit.key, "files": sizes}
+        return True
+
+    def add_unit(self, unit: Unit, files: dict[str, bytes]) -> None:
+        """Write a unit's files, as drawn."""
+        if unit.paths and set(files) != set(unit.paths):  # a stage that lists other files than it makes: a bug
+            raise RuntimeError(f"{unit.name}: made {sorted(files)}, planned {sorted(unit.paths)}")
+        self.manifest.units[unit.name] = {"digest": unit.key, "files": self._write(files)}
 
     def _link(self, files: dict[str, int]) -> bool:
         try:
@@ -258,11 +262,3 @@ class NewOutput:
 
     def discard(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
-
-
-def files_of(units: Iterable[Unit]) -> dict[str, bytes]:
-    """Every unit rendered, in memory (for `serve` and tests)."""
-    files: dict[str, bytes] = {}
-    for unit in units:
-        files.update(unit.render())
-    return files

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .messages import fix, t
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -20,16 +22,12 @@ class Problem:
         if self.fix:
             text += f" ({self.fix})"
         if self.severity == "warning":
-            from .messages import t
-
             text = f"{t('common.warning')}: {text}"
         return text
 
 
 def report(file: str, where: str, key: str, /, *, warning: bool = False, **fields: object) -> Problem:
     """A problem worded by the message catalogue entry `key` (its what/fix pair, fields filled in)."""
-    from .messages import fix, t
-
     return Problem(str(file), where, t(key, **fields), fix(key, **fields), "warning" if warning else "error")
 
 

@@ -1,6 +1,6 @@
 """Small harness for tests against live servers (nginx, `site-builder serve`) in a real Chromium.
 
-Rules: SITE_BUILDER_CHROMIUM overrides the browser path (site_builder.preview decides, for tests and
+Rules: SITE_BUILDER_CHROMIUM overrides the browser path (site_builder.stages.phone_preview decides, for tests and
 `build --preview` alike); a missing tool skips here, and tests/conftest.py turns every skip into a failure
 when CI=true."""
 
@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from site_builder import preview
+from site_builder.stages import phone_preview as preview
 
 # Reports every CSP violation the page sees into window.__csp (read back by the test).
 CSP_RECORDER = """

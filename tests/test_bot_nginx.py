@@ -14,7 +14,7 @@ from test_hosting_nginx import nginx_main_conf
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
 from site_builder.config import load_settings
-from site_builder.hosting import nginx_conf, render_nginx
+from site_builder.stages.hosting import nginx_conf, render_nginx
 
 
 def test_only_the_webhook_is_reachable_through_nginx(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ def test_a_keyword_answer_without_text_is_named(tmp_path: Path) -> None:
 
 def test_a_wording_override_with_an_unknown_placeholder_is_named(tmp_path: Path) -> None:
     config = make_site(tmp_path, FakeGraph(port=9))
-    override = tmp_path / "themes" / "default" / "bot" / "de" / "greeting.txt"
+    override = tmp_path / "wording" / "bot" / "de" / "greeting.txt"
     override.parent.mkdir(parents=True)
     override.write_text("Moin!\nHier ist {{ geschaeft }}.\n", encoding="utf-8")
     result = _check(config, BOT_ENV)

@@ -18,7 +18,7 @@ def write_output(out, files):
     """Write `files` as one unit through the same swap the build uses."""
     new = NewOutput(out)
     try:
-        new.add_unit(Unit("all", "", lambda: files))
+        new.add_unit(Unit("all", "", tuple(files)), files)
         new.commit()
     finally:
         new.discard()

@@ -8,15 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
-from site_builder.reading import read_site as plan_build
-from site_builder.completeness import ITEMS, check_privacy, completeness_problems
-from site_builder.pages import page_links
+from site_builder.site import load_site
+from site_builder.stages.records.art13 import ITEMS, check_privacy, completeness_problems
+from site_builder.content import page_links
 
 
 def _plan(site: Path):
-    plan = plan_build(site / "site.toml")
-    assert plan.settings is not None, plan.problems
-    return plan
+    return load_site(site / "site.toml")[0]
 
 
 def _without_section(html: str, item: str) -> str:
@@ -34,7 +32,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 
 def test_the_example_fills_every_item(site):
     plan = _plan(site)
-    assert completeness_problems(plan.settings, plan.languages) == []
+    assert completeness_problems(plan) == []
     assert len(ITEMS) == 12
 
 
@@ -45,7 +43,7 @@ def test_a_removed_section_is_an_error_naming_item_article_and_keys(site, item, 
     language = plan.languages[lang]
     html = _without_section(language.texts["privacy"].html, item.id)
     withdrawal = page_links({k: t.meta for k, t in language.texts.items()}, None)["withdrawal"]
-    problems = check_privacy(plan.settings, lang, html, withdrawal)
+    problems = check_privacy(plan.settings, language.values, lang, html, withdrawal)
     assert len(problems) == 1, problems
     problem = problems[0]
     assert problem.severity == "error"

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import copy_example, run_cli
 from site_builder.output import MARKER
-from site_builder.reading import read_site
+from site_builder.site import load_site
 from site_builder.register import CSV_COLUMNS
 
 EXPORTS = Path(__file__).parent / "data" / "exports"
@@ -83,13 +83,12 @@ def test_every_export_format_goes_into_one_register(bakery):
 
 
 def test_this_sites_messages_are_current_and_older_archived_versions_are_flagged(bakery):
-    plan = read_site(bakery / "site.toml")
-    assert plan.settings is not None, plan.problems
+    plan, _ = load_site(bakery / "site.toml")
     de, en = plan.languages["de"], plan.languages["en"]
     older = [v for v in de.versions if v.id != de.consent_id]
     assert older, "the example's archived version is an earlier one once the business is renamed"
-    both_de = max(plan.sites["de"].chat_links, key=lambda link: len(link.purposes)).message
-    only_en = min(plan.sites["en"].chat_links, key=lambda link: len(link.purposes)).message
+    both_de = max(plan.languages["de"].chat_links, key=lambda link: len(link.purposes)).message
+    only_en = min(plan.languages["en"].chat_links, key=lambda link: len(link.purposes)).message
     withdraw_de = de.texts["withdrawal"].meta["message"].replace("{business}", "Bäckerei Müller")
     old_de = both_de.replace(de.consent_id, older[0].id)
     export = bakery / "WhatsApp-Chat mit Kunde.txt"

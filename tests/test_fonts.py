@@ -15,7 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import ROOT, run_cli, tree_digest
-from site_builder import glyphs
+from site_builder.graphics import glyphs
 from site_builder.config.fonts import unprintable
 
 NAME = "Пекарня Иванов Źródło Αθήνα"
@@ -129,8 +129,8 @@ def test_a_built_site_is_kept_when_a_later_name_cannot_be_printed(site):
 
 
 def test_a_records_wording_override_names_the_file_and_line(site):
-    shipped = ROOT / "site_builder/themes/default/records/de/common.toml"
-    own = site / "themes/default/records/de/common.toml"
+    shipped = ROOT / "site_builder/wording/records/de/common.toml"
+    own = site / "wording/records/de/common.toml"
     own.parent.mkdir(parents=True)
     source = shipped.read_text(encoding="utf-8")
     line = next(i for i, x in enumerate(source.splitlines(), 1) if x.startswith("stand = "))
@@ -139,7 +139,7 @@ def test_a_records_wording_override_names_the_file_and_line(site):
     result = run_cli("check", cwd=site, env=ENV)
     assert result.returncode == 1
     problems = [x for x in result.stderr.splitlines() if "U+" in x]
-    assert problems == [f"themes/default/records/de/common.toml: line {line}: 版 (U+7248): no font of the PDFs "
+    assert problems == [f"wording/records/de/common.toml: line {line}: 版 (U+7248): no font of the PDFs "
                         "(posters, invoice block, records, link-preview cards) has these characters, they would "
                         "print as empty boxes (leave them out of this text, it is printed too: emoji and Chinese, "
                         "Japanese or Korean characters cannot be printed)"]
@@ -195,8 +195,8 @@ def test_a_character_that_slips_past_the_checks_fails_the_build_naming_the_docum
 
 
 def test_every_shipped_wording_file_is_printable():
-    themes = ROOT / "site_builder/themes/default"
-    files = [p for area in ("print", "records", "app") for p in (themes / area).rglob("*.toml")]
+    wording = ROOT / "site_builder/wording"
+    files = [p for area in ("print", "records", "app") for p in (wording / area).rglob("*.toml")]
     assert len(files) > 20
     for file in files:
         values: list[str] = []
@@ -226,9 +226,9 @@ def test_the_characters_the_fonts_draw():
 
 
 def test_the_widths_file_is_what_the_font_files_say():
-    """fonts/widths.json is written from the font files (`python3 -m site_builder.typefaces`): after a font
+    """fonts/widths.json is written from the font files (`python3 -m site_builder.graphics.typefaces`): after a font
     file changed, this fails until it is written again."""
-    from site_builder import typefaces
+    from site_builder.graphics import typefaces
 
     shipped = json.loads(glyphs.WIDTHS.read_text(encoding="utf-8"))
     assert shipped == {name: typefaces.widths_table(file) for name, file in typefaces._FONT_FILES.items()}

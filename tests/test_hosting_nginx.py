@@ -16,7 +16,7 @@ import pytest
 
 from conftest import copy_example, run_cli
 from live import chromium, csp_violations, free_port, missing, new_page, nginx_path, stop, wait_for_port
-from site_builder.hosting import (CACHE_ASSET, CACHE_HTML, PAGE_PINNED, STATIC_CSP, parse_csp, render_nginx,
+from site_builder.stages.hosting import (CACHE_ASSET, CACHE_HTML, PAGE_PINNED, STATIC_CSP, parse_csp, render_nginx,
                                   security_headers)
 
 BASE = "/whatsapp/"  # the example's base_url path: the test also covers hosting in a subfolder

@@ -237,7 +237,7 @@ def test_a_sites_copy_of_the_page_labels_overrides_key_by_key_and_a_broken_one_i
     from conftest import copy_example, run_cli
 
     site = copy_example(tmp_path / "site")
-    labels = site / "themes" / "default" / "pages" / "de.toml"
+    labels = site / "wording" / "pages" / "de.toml"
     labels.parent.mkdir(parents=True)
     labels.write_text('notice_heading = "Das Wichtigste in Kürze"\n', encoding="utf-8")  # an older, shorter copy
     result = run_cli("build", cwd=site)

@@ -1,11 +1,11 @@
-"""The one line breaker of every PDF (site_builder.linebreak): what a reader of a poster or a record sees."""
+"""The one line breaker of every PDF (site_builder.graphics.linebreak): what a reader of a poster or a record sees."""
 
 from __future__ import annotations
 
-from site_builder.glyphs import FONT
-from site_builder.linebreak import string_width, wrap
-from site_builder.printing.layout import fit_text
-from site_builder.records.pdf_text import Style, wrap as wrap_runs
+from site_builder.graphics.glyphs import FONT
+from site_builder.graphics.linebreak import string_width, wrap
+from site_builder.stages.printing.layout import fit_text
+from site_builder.stages.records.pdf_text import Style, wrap as wrap_runs
 
 
 def test_lines_fit_and_keep_every_word_in_order():

@@ -99,7 +99,7 @@ def test_usage_mistakes_exit_2(tmp_path):
 
 def test_progress_bar_on_a_terminal_and_a_crash_is_reported(tmp_path, monkeypatch):
     folder = agency(tmp_path, ["gut", "absturz"])
-    import site_builder.pipeline as build_mod
+    import site_builder.outcome as build_mod
 
     real = build_mod.build
 

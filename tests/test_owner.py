@@ -277,9 +277,9 @@ def test_check_lists_the_open_to_dos_apart_from_problems(site):
         "records.terms_clauses", "site.hosting_provider", "records.host_dpa_filed"]
     assert "letters a, b, c, d, e, f, g, h" in items[0]
     # the DSK list's items whose wording could not be confirmed: the owner compares them in a copy of the file
-    assert items[3].startswith("warning: themes/default/records/de/risk-assessment.toml: dsk_list: items 2, 15, 16 "
+    assert items[3].startswith("warning: wording/records/de/risk-assessment.toml: dsk_list: items 2, 15, 16 "
                                "of the DSK's list")
-    assert "your own copy of site_builder/themes/default/records/de/risk-assessment.toml" in items[3]
+    assert "your own copy of site_builder/wording/records/de/risk-assessment.toml" in items[3]
     assert re.search(r"site\.toml: no problems \(\d+ files would be written\); 4 to-do\(s\) still open", result.stdout)
     assert "all good" not in result.stdout
     strict = run_cli("check", "--strict", cwd=site, env=ENGLISH)
@@ -303,11 +303,11 @@ def test_review_dates_passed_are_to_dos_and_closing_all_says_all_good(site):
     assert "am 2026-01-15 zur Prüfung fällig (alle 12 Monate)" in items[2]
     assert len(items) == 4 and "Nummern 2, 15, 16 der DSFA-Liste" in items[3], items
     # the owner compares the open items of the DSK list in a copy of the wording file
-    from site_builder.wording import BUILTIN_THEMES
+    from site_builder.wording import SHIPPED
 
-    own = site / "themes" / "default" / "records" / "de" / "risk-assessment.toml"
+    own = site / "wording" / "records" / "de" / "risk-assessment.toml"
     own.parent.mkdir(parents=True)
-    own.write_text((BUILTIN_THEMES / "default" / "records" / "de" / "risk-assessment.toml").read_text(
+    own.write_text((SHIPPED / "records" / "de" / "risk-assessment.toml").read_text(
         encoding="utf-8").replace('answer = "open"', 'answer = "no"'), encoding="utf-8")
     edit(site / "site.toml", 'h = "8"', 'g = "7", h = "8"')
     edit(site / "site.toml", "as_of = 2025-01-15", "as_of = 2026-09-01")

@@ -1,5 +1,6 @@
-"""Drawing on two cores (site_builder.parallel): the same files as one process, every unit drawn once,
-problems and a failing worker handled."""
+"""Drawing on several cores (site_builder.drawing, a process pool beside the build's own process): the same
+files as one process, every unit drawn once, problems come back, and a worker that dies leaves its units to the
+build."""
 
 from __future__ import annotations
 
@@ -8,70 +9,70 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import run_cli, tree_digest
+from conftest import ROOT, run_cli, tree_digest
 
-from site_builder.parallel import cores
+from site_builder.drawing import cores
 
 
-def test_two_cores_give_the_same_files_as_one(site):
+def test_a_pool_gives_the_same_files_as_one_process(site):
     assert cores() >= 2, "this machine has one core: the test cannot show two processes drawing"
     one = run_cli("build", "-o", "one", cwd=site, env={"SITE_BUILDER_JOBS": "1"})
     two = run_cli("build", "-o", "two", cwd=site)
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     assert tree_digest(site / "one") == tree_digest(site / "two")
-    assert not list((site / "two").rglob(".worker-*")), "the worker's answer file is left in the output"
 
+
+# A renderer module of its own, so that the workers (started by fork, or by spawn elsewhere) can find it.
+RENDERER = textwrap.dedent("""
+    import os, time
+    from site_builder.problems import InputError, Problem
+
+    def render(model):
+        number, mode = model
+        if number == 3:
+            raise InputError([Problem("site.toml", "x", f"problem of unit {number}", "fix it")])
+        if mode == "die" and number == 5 and str(os.getpid()) != os.environ["BUILD_PID"]:
+            os._exit(9)  # a worker killed (out of memory, a signal)
+        time.sleep(0.05)  # long enough that every worker takes units
+        return {f"u{number}.txt": str(os.getpid()).encode()}
+""")
 
 SCRIPT = textwrap.dedent("""
-    import json, os, sys, time
+    import json, os, sys
     from pathlib import Path
-    from site_builder.parallel import draw
-    from site_builder.problems import InputError, Problem
+    from site_builder.drawing import draw
     from site_builder.units import Unit
 
-    parent = os.getpid()
-
-    def make(i):
-        def render():
-            if i == 3:
-                raise InputError([Problem("site.toml", "x", f"problem of unit {i}", "fix it")])
-            if os.getpid() != parent and sys.argv[1] == "crash":
-                raise RuntimeError("a bug in the worker")
-            time.sleep(0.05)  # long enough that both processes take units
-            return {f"u{i}.txt": str(os.getpid()).encode()}
-        return render
-
-    units = [Unit(f"u{i}", "d", make(i)) for i in range(12)]
-    drawn = draw(units, Path(sys.argv[2]), Path(sys.argv[2]))
+    os.environ["BUILD_PID"] = str(os.getpid())
+    units = [Unit(f"u{i}", "k", (f"u{i}.txt",), "fake_renderer", (i, sys.argv[1])) for i in range(12)]
+    drawn = draw(units, Path(sys.argv[2]), parallel=True)
     plain = {name: [p.what for p in v] if isinstance(v, list) else {f: b.decode() for f, b in v.items()}
              for name, v in drawn.items()}
-    print(json.dumps({"parent": parent, "drawn": plain, "left": sorted(os.listdir(sys.argv[2]))}))
+    print(json.dumps({"parent": os.getpid(), "drawn": plain}))
 """)
 
 
 def _draw(mode: str, tmp_path) -> dict:
+    (tmp_path / "fake_renderer.py").write_text(RENDERER, encoding="utf-8")
+    env = {"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", SCRIPT, mode, str(tmp_path)], capture_output=True, text=True,
-                            timeout=60)
+                            timeout=120, env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-def test_each_unit_is_drawn_once_by_one_of_two_processes(tmp_path):
+def test_each_unit_is_drawn_once_by_the_build_or_a_worker_and_problems_come_back(tmp_path):
     answer = _draw("ok", tmp_path)
     drawn = answer["drawn"]
     assert sorted(drawn) == sorted(f"u{i}" for i in range(12))
     assert drawn["u3"] == ["problem of unit 3"]  # problems come back, wherever the unit was drawn
     pids = {int(files[f"{name}.txt"]) for name, files in drawn.items() if name != "u3"}
-    assert len(pids) == 2 and answer["parent"] in pids
-    assert answer["left"] == []  # the worker's answer file is removed
+    assert len(pids) == cores() and answer["parent"] in pids  # every core drew, the build's own process too
 
 
-def test_a_worker_that_fails_leaves_its_units_to_the_parent(tmp_path):
-    answer = _draw("crash", tmp_path)
+def test_a_worker_that_dies_leaves_its_units_to_the_build(tmp_path):
+    answer = _draw("die", tmp_path)
     drawn = answer["drawn"]
-    # The worker crashes on every unit it takes: nothing of it is delivered, the parent's units are, and
-    # the units the worker took are missing from the answer (build() then draws them in its own process).
-    pids = {int(files[f"{name}.txt"]) for name, files in drawn.items() if name != "u3"}
-    assert pids == {answer["parent"]}
-    assert 0 < len(drawn) < 12
-    assert answer["left"] == []
+    # every unit is answered: the broken pool's units are drawn in the build's own process
+    assert sorted(drawn) == sorted(f"u{i}" for i in range(12))
+    assert drawn["u3"] == ["problem of unit 3"]

@@ -14,12 +14,12 @@ import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter
 from pypdf import PdfReader
 
-from site_builder.printing.invoice import invoice_block_pdf, invoice_block_png, invoice_block_svg
-from site_builder.printing.model import Channel, InvoiceBlockSpec, PosterSpec, PrintSet
-from site_builder.printing.posters import poster_layout, poster_pdf, poster_preview_png
-from site_builder.printing.rules import set_problems
-from site_builder.printing.texts import poster_texts
-from site_builder.printing.units import print_set_files
+from site_builder.stages.printing.invoice import invoice_block_pdf, invoice_block_png, invoice_block_svg
+from site_builder.stages.printing.print_model import Channel, InvoiceBlockSpec, PosterSpec, PrintSet
+from site_builder.stages.printing.posters import poster_layout, poster_pdf, poster_preview_png
+from site_builder.stages.printing.print_rules import set_problems
+from site_builder.stages.printing.print_wording import poster_texts
+from site_builder.stages.printing.draw_print import print_set_files
 from site_builder.problems import InputError, Problem
 from site_builder.wording import Wording
 
@@ -403,8 +403,8 @@ def test_name_is_set_large_without_a_logo_and_smaller_beside_one():
 def test_layouts_keep_the_rules_and_texts_grow_with_the_format(paper):
     """Code >= scan distance / 10; every line and the chat bubble within the safe margins; the scan instruction's
     capitals at least 1/300 of the scan distance (our legibility rule: ~5 mm from 1.5 m)."""
-    from site_builder.linebreak import string_width
-    from site_builder.printing.model import PAPER_FORMATS
+    from site_builder.graphics.linebreak import string_width
+    from site_builder.stages.printing.print_model import PAPER_FORMATS
 
     fmt = PAPER_FORMATS[paper]
     for spec in (poster(paper=paper, business_name=LONG_NAME, primary_color="#25d366"),
@@ -647,7 +647,7 @@ def test_layout_problems_are_reported_per_format(print_set):
 def test_pure_text_widths_equal_reportlabs():
     from reportlab.pdfbase import pdfmetrics
 
-    from site_builder import glyphs, linebreak, typefaces
+    from site_builder.graphics import glyphs, linebreak, typefaces
 
     typefaces.register_fonts()
     assert (glyphs.FONT, glyphs.FONT_BOLD, glyphs.FONT_DIR) == (typefaces.FONT, typefaces.FONT_BOLD,
@@ -661,10 +661,10 @@ def test_pure_text_widths_equal_reportlabs():
 
 
 def test_a_language_without_print_wording_is_named_not_replaced_by_english():
-    from site_builder.printing.texts import missing_problems
+    from site_builder.stages.printing.print_wording import missing_problems
 
     (problem,) = missing_problems(BUILTIN, ("de", "fr"))
-    assert problem.file.endswith("themes/default/print/fr/poster.toml") and problem.where == "file"
+    assert problem.file.endswith("wording/print/fr/poster.toml") and problem.where == "file"
     assert "'fr'" in problem.what and "print/fr/poster.toml, print/fr/README.txt" in problem.what
 
 

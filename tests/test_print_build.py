@@ -14,8 +14,8 @@ import subprocess
 import sys
 
 from conftest import run_cli
-from site_builder.config import load_settings
-from site_builder.printing import print_problems, print_units
+from site_builder.site import load_site
+from site_builder.stages import printing
 
 BASE = "https://www.schreinerei-muster.de/whatsapp/"
 MM = 72 / 25.4
@@ -63,20 +63,23 @@ def test_posters_are_print_ready(built_example):
                 assert "/FontFile2" in descriptor.get_object(), f"font not embedded in poster-{fmt}-{lang}"
 
 
+def print_plan(site):
+    """The print stage of the site in `site` (its units and problems), as a build plans it."""
+    return printing.plan(load_site(site / "site.toml")[0])
+
+
 def digests(site) -> dict[str, str]:
-    settings, problems = load_settings(site / "site.toml")
-    assert settings is not None, problems
-    return {unit.name: unit.digest for unit in print_units(settings)}
+    return {unit.name: unit.key for unit in print_plan(site).units}
 
 
 def test_digests_follow_exactly_what_each_unit_reads(site):
     first = digests(site)
     assert set(first) == {"print/qr-invoice", "print/qr-poster", "print/invoice-block-de", "print/invoice-block-en",
                           "print/README", *(f"print/poster-{f}-{l}" for f in ("a4", "a5", "a6") for l in ("de", "en"))}
-    index = site / "content" / "de" / "index.md"
-    index.write_text(index.read_text(encoding="utf-8").replace("schnell", "rasch"), encoding="utf-8")
-    assert digests(site) == first, "a page text edit must not redraw the print files"
-    override = site / "themes" / "default" / "print" / "en" / "poster.toml"
+    privacy = site / "content" / "de" / "privacy.md"
+    privacy.write_text(privacy.read_text(encoding="utf-8") + "\nNoch ein Satz.\n", encoding="utf-8")
+    assert digests(site) == first, "a text the print files do not show must not redraw them"
+    override = site / "wording" / "print" / "en" / "poster.toml"
     override.parent.mkdir(parents=True)
     override.write_text('call_to_action = "Chat with us"\nconsent_note = "We ask first."\ninvoice_text = "Scan me"\n',
                         encoding="utf-8")
@@ -94,24 +97,25 @@ def test_digests_follow_exactly_what_each_unit_reads(site):
 
 
 def test_units_and_digests_load_no_drawing_library(site):
+    # qrcode (with Pillow, which it imports) chooses each code's version for the rules; nothing draws yet
     code = ("import json, pathlib, sys\n"
-            "from site_builder.config import load_settings\n"
-            "from site_builder.printing import print_problems, print_units\n"
-            f"settings, _ = load_settings(pathlib.Path({str(site / 'site.toml')!r}))\n"
-            "units = print_units(settings)\n"
-            "assert print_problems(settings) == []\n"
-            "heavy = ('reportlab', 'qrcode', 'PIL', 'svglib', 'zxingcpp', 'pypdfium2')\n"
+            "from site_builder.site import load_site\n"
+            "from site_builder.stages import printing\n"
+            f"site, _ = load_site(pathlib.Path({str(site / 'site.toml')!r}))\n"
+            "staged = printing.plan(site)\n"
+            "units = staged.units\n"
+            "assert staged.problems == ()\n"
+            "heavy = ('reportlab', 'svglib', 'zxingcpp', 'pypdfium2')\n"
             "print(json.dumps([len(units), sorted({m.split('.')[0] for m in sys.modules if m.split('.')[0] in heavy})]))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     count, loaded = json.loads(done.stdout)
     assert count == 11 and loaded == []
-    settings, _ = load_settings(site / "site.toml")
-    files = next(u for u in print_units(settings) if u.name == "print/qr-poster").render()
+    files = next(u for u in print_plan(site).units if u.name == "print/qr-poster").render()
     assert decode_all(Image.open(io.BytesIO(files["print/qr-poster-300dpi.png"]))) == [BASE + "?s=p"]
 
 
 def test_a_site_override_changes_the_poster_text(site):
-    override = site / "themes" / "default" / "print" / "de" / "poster.toml"
+    override = site / "wording" / "print" / "de" / "poster.toml"
     override.parent.mkdir(parents=True)
     override.write_text('call_to_action = "Fragen Sie {{ business.name }} per WhatsApp"\n'
                         'consent_note = "Erst fragen wir, dann chatten wir."\n'
@@ -128,7 +132,7 @@ def test_a_site_override_changes_the_poster_text(site):
 
 
 def test_unknown_placeholder_in_print_wording_names_file_and_line(site):
-    folder = site / "themes" / "default" / "print"
+    folder = site / "wording" / "print"
     (folder / "de").mkdir(parents=True)
     (folder / "de" / "poster.toml").write_text('call_to_action = "Hallo"\n\nconsent_note = "Ja {{ bussines.name }}"\n'
                                                'invoice_text = "Scannen"\n', encoding="utf-8")
@@ -136,10 +140,9 @@ def test_unknown_placeholder_in_print_wording_names_file_and_line(site):
     (folder / "en" / "README.txt").write_text("Print files\n\nfor {{ business_name }} {{ shop.name }}\n", encoding="utf-8")
     result = run_cli("check", cwd=site)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "themes/default/print/de/poster.toml: line 3: unknown placeholder: bussines" in result.stderr
-    settings, _ = load_settings(site / "site.toml")
+    assert "wording/print/de/poster.toml: line 3: unknown placeholder: bussines" in result.stderr
     (folder / "de" / "poster.toml").unlink()
-    problems = [str(p) for p in print_problems(settings)]
+    problems = [str(p) for p in print_plan(site).problems]
     assert len(problems) == 1 and problems[0].startswith(f"{folder / 'en' / 'README.txt'}: line 3: unknown placeholder")
 
 
@@ -214,17 +217,18 @@ def intros(site) -> dict[str, str]:
 
 
 def test_the_landing_pages_intro_is_the_posters_benefit_line(site):
-    settings, _ = load_settings(site / "site.toml")
     benefits = intros(site)
-    assert print_problems(settings, benefits) == []
-    units = {unit.name: unit for unit in print_units(settings, benefits)}
+    staged = print_plan(site)
+    assert staged.problems == ()
+    units = {unit.name: unit for unit in staged.units}
     for lang in ("de", "en"):
         files = units[f"print/poster-a6-{lang}"].render()
         text = page_text(files[f"print/poster-a6-{lang}.pdf"])
         assert benefits[lang] in text and SCAN[lang] in text
-    # the benefit line is part of the posters' digests (and the notes', which check their layouts), nothing else's
-    before = {name: unit.digest for name, unit in units.items()}
-    after = {unit.name: unit.digest for unit in print_units(settings, {**benefits, "de": "Schneller fragen."})}
+    # the benefit line is part of the posters' keys (and the notes', which check their layouts), nothing else's
+    before = {name: unit.key for name, unit in units.items()}
+    index = site / "content" / "de" / "index.md"
+    index.write_text(index.read_text(encoding="utf-8").replace(benefits["de"], "Schneller fragen."), encoding="utf-8")
+    after = digests(site)
     assert {name for name in before if before[name] != after[name]} == {
         "print/poster-a4-de", "print/poster-a5-de", "print/poster-a6-de", "print/README"}
-

@@ -15,9 +15,9 @@ from pypdf import PdfReader
 
 from site_builder.problems import InputError, Problem
 
-from site_builder.printing import symbol
-from site_builder.printing.layout import printable_modules
-from site_builder.printing.qr import (
+from site_builder.stages.printing import symbol
+from site_builder.stages.printing.layout import printable_modules
+from site_builder.stages.printing.qr import (
     MIN_MODULE_MM,
     module_size_mm,
     png_pixels_per_module,
@@ -106,7 +106,7 @@ TEXTS = ["https://www.tischlerei-mustermann-beispiel.de/whatsapp/?s=r", "https:/
 
 
 @pytest.mark.parametrize("level", ["L", "M", "Q", "H"])
-def test_pure_symbol_size_is_the_one_qrcode_draws(level):
+def test_the_size_the_rules_plan_is_the_size_drawn(level):
     for text in TEXTS:
         assert symbol.modules(symbol.version(text, level)) == len(qr_matrix(text, level)), text
 

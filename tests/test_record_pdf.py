@@ -11,13 +11,13 @@ import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
-from site_builder.records.model import Bullets, Facts, Heading, Para, Quote, Record, Section, Table, link, rich
-from site_builder.records.render_pdf import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, render_pdf
+from site_builder.stages.records.document import Bullets, Facts, Heading, Para, Quote, Record, RecordSection, Table, link, rich
+from site_builder.stages.records.render_pdf import BOTTOM, LEFT, PAGE_H, PAGE_W, RIGHT, TOP, render_pdf
 
 LONG_URL = "https://www.example.de/" + "/".join(f"verzeichnis-{i}" for i in range(30)) + "/ende.html"
 
 
-def record(*sections: Section, intro=()) -> Record:
+def record(*sections: RecordSection, intro=()) -> Record:
     return Record(slug="test", lang="de", title="Prüfdokument", business="Betrieb Test",
                   facts=(("Stand", rich("1. November 2026")), ("Fassung", rich("c0ffee00"))), intro=tuple(intro),
                   sections=sections, footer="Betrieb Test – Stand: 1. November 2026", internal="Intern.",
@@ -51,7 +51,7 @@ def assert_inside_margins(pdf: bytes) -> None:
 
 def test_long_paragraphs_run_over_pages_inside_the_margins_in_order():
     sentences = [f"Satz {i} mit einigen Wörtern, die den Absatz füllen, bis er umbricht." for i in range(120)]
-    pdf = render_pdf(record(Section("s", "Abschnitt", (Para(rich(" ".join(sentences))),))))
+    pdf = render_pdf(record(RecordSection("s", "Abschnitt", (Para(rich(" ".join(sentences))),))))
     pages = pages_text(pdf)
     assert len(pages) >= 2
     assert_inside_margins(pdf)
@@ -60,7 +60,7 @@ def test_long_paragraphs_run_over_pages_inside_the_margins_in_order():
 
 
 def test_a_word_longer_than_the_line_breaks_after_a_slash():
-    pdf = render_pdf(record(Section("s", "Adresse", (Para((link(LONG_URL),)),))))
+    pdf = render_pdf(record(RecordSection("s", "Adresse", (Para((link(LONG_URL),)),))))
     assert_inside_margins(pdf)
     text = "".join(pages_text(pdf)[0][0].split())
     assert LONG_URL in text
@@ -74,7 +74,7 @@ def test_a_word_longer_than_the_line_breaks_after_a_slash():
 def test_a_table_over_two_pages_repeats_its_header_and_a_giant_row_splits():
     rows = tuple((rich(f"Zeile {i}"), rich("Inhalt " * 12)) for i in range(60))
     giant = ((rich("Riesig"), rich(" ".join(f"Wort{i}" for i in range(1500)))),)
-    pdf = render_pdf(record(Section("t", "Tabelle", (Table(("Spalte A", "Spalte B"), rows + giant, (0.3, 0.7)),))))
+    pdf = render_pdf(record(RecordSection("t", "Tabelle", (Table(("Spalte A", "Spalte B"), rows + giant, (0.3, 0.7)),))))
     pages = pages_text(pdf)
     assert len(pages) >= 3
     assert_inside_margins(pdf)
@@ -90,7 +90,7 @@ def test_blocks_of_every_kind_and_a_heading_never_ends_a_page():
         blocks += [Heading(f"Zwischenüberschrift {i}"), Para(rich(f"Text {i} " + "unter der Überschrift " * (5 + i % 7)))]
     blocks += [Bullets((rich("eins"), rich("zwei")), ordered=True), Quote("Zeile 1\nZeile 2"),
                Facts((("Schlüssel", rich("Wert")),))]
-    pdf = render_pdf(record(Section("b", "Alles", tuple(blocks))))
+    pdf = render_pdf(record(RecordSection("b", "Alles", tuple(blocks))))
     assert_inside_margins(pdf)
     pages = pages_text(pdf)
     assert len(pages) >= 3
@@ -105,7 +105,7 @@ def test_blocks_of_every_kind_and_a_heading_never_ends_a_page():
 
 @pytest.mark.parametrize("lang, word", [("de", "Seite"), ("en", "Page")])
 def test_every_page_has_the_footer_with_its_number(lang, word):
-    rec = record(Section("s", "Abschnitt", (Para(rich("Wort " * 1500)),)))
+    rec = record(RecordSection("s", "Abschnitt", (Para(rich("Wort " * 1500)),)))
     rec = Record(**{**rec.__dict__, "lang": lang, "page_label": word})
     pages = pages_text(render_pdf(rec))
     assert len(pages) >= 2
@@ -114,7 +114,7 @@ def test_every_page_has_the_footer_with_its_number(lang, word):
 
 
 def test_the_pdf_is_deterministic_and_dated_by_its_stand(monkeypatch):
-    rec = record(Section("s", "Abschnitt", (Para(rich("Text")),)))
+    rec = record(RecordSection("s", "Abschnitt", (Para(rich("Text")),)))
     first = render_pdf(rec)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert render_pdf(rec) == first
@@ -124,7 +124,7 @@ def test_the_pdf_is_deterministic_and_dated_by_its_stand(monkeypatch):
 
 def test_a_quote_longer_than_a_page_continues_on_the_next_inside_the_margins():
     text = "\n".join(f"Zeile {i} des Wortlauts" for i in range(120))
-    pdf = render_pdf(record(Section("q", "Wortlaut", (Para(rich("Davor. " * 200)), Quote(text)))))
+    pdf = render_pdf(record(RecordSection("q", "Wortlaut", (Para(rich("Davor. " * 200)), Quote(text)))))
     pages = pages_text(pdf)
     assert len(pages) >= 3
     assert_inside_margins(pdf)
@@ -133,7 +133,7 @@ def test_a_quote_longer_than_a_page_continues_on_the_next_inside_the_margins():
 
 
 def test_a_table_with_fewer_headings_than_columns_draws_every_cell():
-    pdf = render_pdf(record(Section("t", "Tabelle", (Table(("Nur eine",), ((rich("a"), rich("b"), rich("c")),)),))))
+    pdf = render_pdf(record(RecordSection("t", "Tabelle", (Table(("Nur eine",), ((rich("a"), rich("b"), rich("c")),)),))))
     text = pages_text(pdf)[0][0]
     assert "Nur eine" in text and all(f" {c}" in " " + text.replace("\r\n", " ") for c in "abc")
 
@@ -142,7 +142,7 @@ def test_a_table_with_fewer_headings_than_columns_draws_every_cell():
 
 from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from site_builder.records.model import Checklist, FillIn, Run  # noqa: E402
+from site_builder.stages.records.document import Checklist, FillIn, Run  # noqa: E402
 
 WORDS = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyzäöüßÄÖÜ–„“€§/.-_ ")), min_size=0, max_size=60)
 LONG_WORD = st.text(alphabet=st.sampled_from(list("abcdefghij/.-")), min_size=80, max_size=200)
@@ -165,7 +165,7 @@ BLOCKS = st.one_of(
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(WORDS, st.lists(BLOCKS, max_size=8), st.booleans()), min_size=1, max_size=4))
 def test_any_record_lays_out_inside_the_margins(sections):
-    rec = record(*(Section(f"s{i}", heading or "Abschnitt", tuple(blocks), new_page=new_page)
+    rec = record(*(RecordSection(f"s{i}", heading or "Abschnitt", tuple(blocks), new_page=new_page)
                    for i, (heading, blocks, new_page) in enumerate(sections)))
     pdf = render_pdf(rec)
     assert_inside_margins(pdf)

@@ -1,5 +1,5 @@
-"""The records' wording is content: files under themes/default/records/ and app/ that a site overrides by
-copying one into its own themes/default/; placeholders are checked strictly; a language without wording
+"""The records' wording is content: files under site_builder/wording/records/ and app/ that a site overrides
+by copying one into its own wording/ folder; placeholders are checked strictly; a language without wording
 is refused by name, never given another language's words."""
 
 from __future__ import annotations
@@ -14,18 +14,19 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from conftest import run_cli
-from site_builder.records.words import key_lines, wording_paths
-from site_builder.wording import BUILTIN_THEMES
+from site_builder.stages.records.record_wording import wording_paths
+from site_builder.wording.wordfiles import key_lines
+from site_builder.wording import SHIPPED
 
 RECORD_OF_PROCESSING = "records/de/record-of-processing.toml"
 BUILTIN_INTRO = "Eintrag im Verzeichnis nach Art. 30 Abs. 1 DSGVO"
 
 
 def override(site: Path, rel: str) -> Path:
-    """Copy a built-in wording file to the same place in the site's own theme folder, as an owner would."""
-    target = site / "themes" / "default" / rel
+    """Copy a shipped wording file to the same place in the site's own wording/ folder, as an owner would."""
+    target = site / "wording" / rel
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(BUILTIN_THEMES / "default" / rel, target)
+    shutil.copy(SHIPPED / rel, target)
     return target
 
 
@@ -54,6 +55,30 @@ def test_a_sentence_changed_in_the_sites_copy_appears_in_html_and_pdf(site):
     # only this record and language changed
     english = (site / "output" / "records" / "en" / "record-of-processing.html").read_text(encoding="utf-8")
     assert "von der Kanzlei" not in english
+
+
+def test_a_copy_kept_in_the_older_place_still_works_and_says_where_to_move(site):
+    """Sites made before wording/ kept their copies below themes/default/: read, with a warning naming the move;
+    once a copy in wording/ exists, the old one is ignored and the warning says so."""
+    old = site / "themes" / "default" / RECORD_OF_PROCESSING
+    old.parent.mkdir(parents=True)
+    shutil.copy(SHIPPED / RECORD_OF_PROCESSING, old)
+    replace(old, "Kommunikation mit Kundinnen und Kunden über WhatsApp Business, Einwilligungsseite",
+            "Kundenkontakt über WhatsApp (alter Ort)")
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "output" / "records" / "de" / "record-of-processing.html").read_text(encoding="utf-8")
+    assert "Kundenkontakt über WhatsApp (alter Ort)" in html
+    assert (f"warning: themes/default/{RECORD_OF_PROCESSING}: file: a wording file in the old place: texts now have "
+            "their own folder, wording/ next to site.toml (this copy is still read) (move it to "
+            f"wording/{RECORD_OF_PROCESSING})") in result.stderr
+    override(site, RECORD_OF_PROCESSING)  # the owner makes a copy in the new place and forgets the old one
+    result = run_cli("build", cwd=site)
+    assert result.returncode == 0, result.stderr
+    html = (site / "output" / "records" / "de" / "record-of-processing.html").read_text(encoding="utf-8")
+    assert "alter Ort" not in html
+    assert (f"warning: themes/default/{RECORD_OF_PROCESSING}: file: a wording file in the old place that is not "
+            f"read: wording/{RECORD_OF_PROCESSING} is read instead") in result.stderr
 
 
 def test_an_unknown_placeholder_names_the_file_and_its_line(site):
@@ -137,14 +162,14 @@ def test_a_language_without_wording_is_refused_naming_every_missing_file(site):
 def test_a_language_gets_records_once_its_wording_files_are_there(site):
     _add_french(site)
     for rel in wording_paths("en"):
-        target = site / "themes" / "default" / rel.replace("/en/", "/fr/")
+        target = site / "wording" / rel.replace("/en/", "/fr/")
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(BUILTIN_THEMES / "default" / rel, target)
+        shutil.copy(SHIPPED / rel, target)
     for theirs in ("print/en/poster.toml", "print/en/README.txt"):  # the posters need their own wording too
-        target = site / "themes" / "default" / theirs.replace("/en/", "/fr/")
+        target = site / "wording" / theirs.replace("/en/", "/fr/")
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(BUILTIN_THEMES / "default" / theirs, target)
-    replace(site / "themes" / "default" / "records" / "fr" / "common.toml", 'stand = "As of"', 'stand = "État"')
+        shutil.copy(SHIPPED / theirs, target)
+    replace(site / "wording" / "records" / "fr" / "common.toml", 'stand = "As of"', 'stand = "État"')
     result = run_cli("build", cwd=site)
     assert result.returncode == 0, result.stderr
     html = (site / "output" / "records" / "fr" / "index.html").read_text(encoding="utf-8")
@@ -164,8 +189,8 @@ def test_every_shipped_language_has_every_wording_file_with_the_same_keys():
         return {path}
 
     for rel in wording_paths("de"):
-        de = tomllib.loads((BUILTIN_THEMES / "default" / rel).read_text(encoding="utf-8"))
-        en = tomllib.loads((BUILTIN_THEMES / "default" / rel.replace("/de/", "/en/")).read_text(encoding="utf-8"))
+        de = tomllib.loads((SHIPPED / rel).read_text(encoding="utf-8"))
+        en = tomllib.loads((SHIPPED / rel.replace("/de/", "/en/")).read_text(encoding="utf-8"))
         assert shape(de) == shape(en), rel
 
 
@@ -177,12 +202,12 @@ def test_key_lines_follow_tables_and_lists():
 
 
 def test_making_the_records_imports_no_reportlab():
-    code = ("import sys; from site_builder.reading import read_site as plan_build; from pathlib import Path\n"
-            "from site_builder.records.stage import records_input, records_units, records_problems\n"
-            "plan = plan_build(Path(sys.argv[1]))\n"
-            "rinput = records_input(plan.settings, plan.languages)\n"
-            "units, problems = records_units(plan.settings, rinput)\n"
-            "assert units and not records_problems(plan.settings, rinput)\n"
+    code = ("import sys; from site_builder.site import load_site; from pathlib import Path\n"
+            "from site_builder.stages import records\n"
+            "plan, _ = load_site(Path(sys.argv[1]))\n"
+            "staged = records.plan(plan)\n"
+            "units, problems = staged.units, staged.problems\n"
+            "assert units and not [p for p in problems if p.severity == 'error']\n"
             "assert not any(m.startswith('reportlab') for m in sys.modules), 'reportlab imported'\n"
             "units[0].render(); assert 'reportlab' in sys.modules\n")
     example = Path(__file__).resolve().parents[1] / "site_builder" / "example" / "site.toml"

@@ -11,12 +11,12 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_example, run_cli
-from site_builder.reading import read_site as plan_build
+from site_builder.site import load_site
 from site_builder.config import load_settings
-from site_builder.pages import format_date
-from site_builder.records.checks import REQUIRED_ITEMS
-from site_builder.records.overview import ORDER
-from site_builder.records.stage import records_input, records_units
+from site_builder.formatting import format_date
+from site_builder.stages.records.open_items import REQUIRED_ITEMS
+from site_builder.stages.records.overview import ORDER
+from site_builder.stages.records.record_units import records_units
 
 LANGS = ("de", "en")
 A4 = (595.28, 841.89)
@@ -100,12 +100,12 @@ def example(built_example: Path):
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", "1790000000")  # as the build ran (a new consent version takes its date)
         settings, _ = load_settings(config)
-        return built_example, settings, plan_build(config)
+        return built_example, settings, load_site(config)[0]
 
 
-def records_files(settings, plan) -> tuple[dict[str, bytes], list]:
+def records_files(site) -> tuple[dict[str, bytes], list]:
     """Every records file as the build writes it (all units rendered), and the problems."""
-    units, problems = records_units(settings, records_input(settings, plan.languages))
+    units, problems = records_units(site)
     files: dict[str, bytes] = {}
     for unit in units:
         files.update(unit.render())
@@ -197,7 +197,7 @@ def test_consent_record_lists_every_version_with_its_url(example, lang):
         assert cells[2] == f"{folder}consent-{version.id}.html"
     wording = section_content(root, "wording")
     assert language.consent_id in wording
-    for link in plan.sites[lang].chat_links:
+    for link in plan.languages[lang].chat_links:
         assert link.message in wording
     channels = section_content(root, "channels")
     for code in settings.channels.values():
@@ -294,33 +294,33 @@ def test_pdfs_are_a4_with_embedded_fonts_and_extractable_text(example):
 
 def test_records_are_deterministic_and_units_are_digested_by_their_data(example, tmp_path):
     out, settings, plan = example
-    first, problems = records_files(settings, plan)
-    again, _ = records_files(settings, plan)
+    first, problems = records_files(plan)
+    again, _ = records_files(plan)
     assert not problems and first == again
     for path, data in first.items():  # what the build wrote is what the units make
         assert (out / path).read_bytes() == data, path
     assert not (out / "records" / ".inputs.json").exists()  # no cache file of its own any more
-    units, _ = records_units(settings, records_input(settings, plan.languages))
+    units, _ = records_units(plan)
     assert len(units) == 2 * (len(ORDER) + 1) + 2 and len({u.name for u in units}) == len(units)
-    digests = {u.name: u.digest for u in units}
+    digests = {u.name: u.key for u in units}
     # a DPO appointed: the record of processing changes, records that do not show the DPO keep their digest
     site = copy_example(tmp_path / "site")
     with open(site / "site.toml", "a", encoding="utf-8") as fh:
         fh.write('\n[dpo]\nname = "Dr. Daten Schutz"\nemail = "dsb@example.de"\n')
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SOURCE_DATE_EPOCH", "1790000000")
-        plan2 = plan_build(site / "site.toml")
-    units2, _ = records_units(plan2.settings, records_input(plan2.settings, plan2.languages))
-    changed = {u.name for u in units2 if digests[u.name] != u.digest}
+        plan2, _ = load_site(site / "site.toml")
+    units2, _ = records_units(plan2)
+    changed = {u.name for u in units2 if digests[u.name] != u.key}
     assert "records/de/record-of-processing" in changed and "records/en/record-of-processing" in changed
     assert "records/de/consent" not in changed and "records/whatsapp-app" not in changed
 
 
 def test_records_stage_time(example, capsys):
     _, settings, plan = example
-    records_files(settings, plan)  # warm the imports
+    records_files(plan)  # warm the imports
     started = time.perf_counter()
-    files, _ = records_files(settings, plan)
+    files, _ = records_files(plan)
     seconds = time.perf_counter() - started
     with capsys.disabled():
         print(f"\nrecords stage (example, {sum(p.endswith('.pdf') for p in files)} PDFs, no cache): "
@@ -350,7 +350,7 @@ def test_nothing_from_records_is_in_the_site(example):
 
 def test_records_paths_are_outside_site(example):
     out, settings, plan = example
-    files, _ = records_files(settings, plan)
+    files, _ = records_files(plan)
     assert files and all(p.startswith("records/") for p in files)
     assert not any(p.startswith("site/") for p in files)
 
@@ -404,18 +404,17 @@ def test_own_app_text_over_its_limit_names_its_key(site):
 def test_dpo_when_appointed_appears_in_the_record(tmp_path):
     site = copy_example(tmp_path / "site")
     _append(site, '[dpo]\nname = "Dr. Daten Schutz"\nemail = "dsb@example.de"\n')
-    plan = plan_build(site / "site.toml")
-    assert not [p for p in plan.problems if p.severity == "error"], plan.problems
-    files, _ = records_files(plan.settings, plan)
+    plan, _ = load_site(site / "site.toml")
+    files, _ = records_files(plan)
     html = files["records/de/record-of-processing.html"].decode()
     assert "dsb@example.de" in html and "Dr. Daten Schutz" in html
 
 
 def test_check_draws_no_record(site, monkeypatch):
     """`check` asks the records for their problems only: drawing a PDF there would be work thrown away."""
-    import site_builder.records.render_html as render_html
-    import site_builder.records.render_pdf as render_pdf
-    from site_builder.pipeline import build
+    import site_builder.stages.records.render_html as render_html
+    import site_builder.stages.records.render_pdf as render_pdf
+    from site_builder.outcome import build
     from site_builder.problems import errors
 
     def refuse(record):

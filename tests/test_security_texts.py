@@ -11,7 +11,7 @@ import pytest
 
 from conftest import copy_example, run_cli
 from site_builder import placeholders
-from site_builder.hosting import STATIC_CSP, caddyfile, htaccess, netlify_headers, nginx_conf
+from site_builder.stages.hosting import STATIC_CSP, caddyfile, htaccess, netlify_headers, nginx_conf
 from site_builder.problems import InputError
 
 MARKER = "/tmp/site-builder-pwned-{}"
@@ -289,7 +289,7 @@ def test_static_files_get_a_policy_without_script_in_every_config():
 
 from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
 
-from site_builder.content import GENERATED, SLUG, Source, check_slugs  # noqa: E402
+from site_builder.content import GENERATED, PAGE_SLUG, Source, check_slugs  # noqa: E402
 
 TOKENS = ["{{", "}}", "{%", "%}", "{#", "#}", " ", "business", ".", "name", "city", "__class__", "__globals__",
           "cycler", "lipsum", "range", "(", ")", "[", "]", "'", '"', "|", "attr", "for", "in", "endfor", "if",
@@ -330,7 +330,7 @@ def test_any_slug_gives_a_plain_free_distinct_page_name(values):
             assert slug != value and slug.rstrip("~") == name  # a stand-in; the build stops
         else:
             assert slug == value or ("slug" not in sources[name].meta and slug == name)
-            assert SLUG.fullmatch(slug) and slug.lower() not in GENERATED and not slug.lower().startswith("consent-")
+            assert PAGE_SLUG.fullmatch(slug) and slug.lower() not in GENERATED and not slug.lower().startswith("consent-")
 
 
 def test_a_base_url_that_would_inject_a_server_block_stops_the_build(site):

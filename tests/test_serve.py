@@ -20,8 +20,8 @@ import pytest
 
 from conftest import copy_example, tree_digest
 from live import chromium, csp_violations, new_page, stop
-from site_builder.hosting import parse_csp
-from site_builder.serve import EVENTS, inject
+from site_builder.stages.hosting import parse_csp
+from site_builder.live_preview import EVENTS, inject
 
 WAIT = 20.0  # seconds: generous for a loaded CI machine; a rebuild takes well under one
 

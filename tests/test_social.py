@@ -12,7 +12,7 @@ import sys
 from PIL import Image, ImageChops
 
 from conftest import EXAMPLE, ROOT
-from site_builder.social import CARD_SIZE, _icon_png, _png, card_png, icon_pngs, media_files
+from site_builder.stages.link_previews.cards import CARD_SIZE, _icon_png, _png, card_png, icon_pngs, media_files
 
 LOGO = EXAMPLE / "logo.svg"
 BROWN = (0x8A, 0x4B, 0x0F)  # the example's theme.primary
@@ -84,34 +84,15 @@ def test_drawing_the_media_imports_only_the_image_plugins_it_needs():
     found = _fresh_python(f"""
 import json, sys
 from pathlib import Path
-from site_builder.social import media_files
+from site_builder.stages.link_previews.cards import media_files
 files = media_files("Muster", {{"de": "Fragen per WhatsApp"}}, Path({str(LOGO)!r}), "#8a4b0f", {{"de": ""}})
 print(json.dumps({{"files": sorted(files),
-                  "plugins": sorted(m for m in sys.modules if m.startswith("PIL.") and m.endswith("ImagePlugin")),
-                  "paragraph": "reportlab.platypus.paragraph" in sys.modules}}))
+                  "plugins": sorted(m for m in sys.modules if m.startswith("PIL.") and m.endswith("ImagePlugin"))}}))
 """)
     assert found["files"] == ["site/apple-touch-icon.png", "site/card-de.png", "site/favicon.ico", "site/favicon.png"]
     # Image.init() would have imported all ~50 (PDF, DDS, AVIF, ...); save() only needs PNG and ICO
     assert "PIL.DdsImagePlugin" not in found["plugins"] and "PIL.PdfImagePlugin" not in found["plugins"]
     assert {"PIL.PngImagePlugin", "PIL.IcoImagePlugin"} <= set(found["plugins"])
-    assert found["paragraph"] is False  # the SVG logo needs no paragraph layout (svgload)
-
-
-def test_svg_logos_load_without_platypus_or_svglibs_cli_yet_both_still_import_whole():
-    found = _fresh_python(f"""
-import json, sys
-from site_builder.printing.svgload import svg2rlg
-drawing = svg2rlg({str(LOGO)!r})
-before = {{"width": drawing.width, "paragraph": "reportlab.platypus.paragraph" in sys.modules}}
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
-from reportlab.graphics.shapes import Drawing
-import svglib
-print(json.dumps({{**before, "paragraph_after": Paragraph.__module__, "drawing_is_flowable": issubclass(Drawing, Flowable),
-                  "version": svglib.__version__, "doc": SimpleDocTemplate.__name__}}))
-""")
-    assert found["width"] == 48 and found["paragraph"] is False
-    assert found["paragraph_after"] == "reportlab.platypus.paragraph" and found["drawing_is_flowable"] is True
-    assert found["version"] and found["version"] != "unknown" and found["doc"] == "SimpleDocTemplate"
 
 
 def test_media_files_put_each_card_in_its_language_folder():
@@ -127,7 +108,7 @@ def test_raster_logos_in_every_accepted_format_open_without_loading_every_plugin
     found = _fresh_python(f"""
 import json, sys
 from pathlib import Path
-from site_builder.printing.qr import load_logo_image
+from site_builder.graphics.logo import load_logo_image
 sizes = {{ext: list(load_logo_image(Path({str(tmp_path)!r}) / f"logo.{{ext}}").size) for ext in ("png", "jpg", "gif", "webp")}}
 print(json.dumps({{"sizes": sizes, "all_plugins": "PIL.DdsImagePlugin" in sys.modules}}))
 """)

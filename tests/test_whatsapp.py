@@ -48,16 +48,17 @@ def test_fill_normalises_whitespace_and_keeps_unknown_fields():
 def test_each_language_computes_its_chat_links_once_and_the_page_shows_exactly_those(site):
     """One home for the chat links (consent.language_chat_links): the pipeline keeps them on the language,
     the length check and the page use that list."""
-    from site_builder.reading import read_site as plan_build
     from site_builder.consent import language_chat_links
+    from site_builder.site import load_site
+    from site_builder.stages import pages
 
-    plan = plan_build(site / "site.toml")
-    assert not [p for p in plan.problems if p.severity == "error"], plan.problems
+    plan, _ = load_site(site / "site.toml")
+    files, _ = pages.serve_files(plan)
     for lang, language in plan.languages.items():
         again = language_chat_links(plan.settings, lang, language.texts["consent"].meta["message"],
                                     language.consent_id)
-        assert language.chat_links == again == plan.sites[lang].chat_links
-        page = plan.files["site/" + ("" if lang == plan.settings.default_lang else f"{lang}/") + "index.html"]
+        assert list(language.chat_links) == again
+        page = files["site/" + language.folder + "index.html"]
         for link in language.chat_links:
             assert link.url.replace("&", "&amp;").encode() in page
         assert all(language.consent_id in message_of(link.url) for link in language.chat_links)

@@ -36,7 +36,7 @@ class BotSite:
 
 def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer | None) -> BotSite:
     """The bot's view of a read site (reading.Site's settings and languages)."""
-    from ..pages import display_phone, lang_dir
+    from ..formatting import display_phone, lang_dir
 
     langs: dict[str, LanguageFacts] = {}
     for lang, language in languages.items():

@@ -7,13 +7,14 @@ import sys
 import time
 from pathlib import Path
 
+from . import positive
 from ..messages import t
+from ..build_result import BuildResult
+from ..outcome import build
 from ..problems import errors
 
 
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
-    from ..cli import positive
-
     parser = verbs.add_parser("build", help=t("cli.build_help"), description=t("cli.build_description"))
     common(parser)
     lang(parser)
@@ -25,13 +26,11 @@ def add(verbs: argparse._SubParsersAction, common, lang) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.sites or args.jobs:
         return _many(args)
-    from ..pipeline import build
-
     out = args.out if args.out is not None else args.config.parent / "output"
     started = time.perf_counter()
     if args.preview:
         print(t("cli.preview_progress"), file=sys.stderr, flush=True)
-    result = build(args.config, out, strict=args.strict, preview=args.preview, two_cores=True)
+    result = build(args.config, out, strict=args.strict, preview=args.preview, parallel=True)
     for line in result.recovered:
         print(line, file=sys.stderr)
     for problem in result.problems:
@@ -51,12 +50,12 @@ def _many(args: argparse.Namespace) -> int:
     if args.config != Path("site.toml"):
         print(t("cli.config_with_sites"), file=sys.stderr)
         return 2
-    from ..multi import build_many_cli
+    from ..multi import build_many_cli  # a process pool and the whole pipeline: only for several sites
 
     return build_many_cli(args.sites, out=args.out, jobs=args.jobs, strict=args.strict, preview=args.preview)
 
 
-def report(result, out: Path, seconds: float) -> None:
+def report(result: BuildResult, out: Path, seconds: float) -> None:
     files = result.files
     if result.unchanged:
         print(t("cli.unchanged", out=out, n=len(files), ms=f"{seconds * 1000:.0f}"))

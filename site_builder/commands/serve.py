@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from . import port
 from ..messages import t
 
 
 def add(verbs: argparse._SubParsersAction, common, lang) -> None:
-    from ..cli import port
-
     parser = verbs.add_parser("serve", help=t("cli.serve_help"), description=t("cli.serve_description"))
     common(parser)
     lang(parser)
@@ -18,7 +17,7 @@ def add(verbs: argparse._SubParsersAction, common, lang) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..serve import serve
+    from ..live_preview import serve
 
     out = args.out if args.out is not None else args.config.parent / "output"
     return serve(args.config, out, host=args.host, port=args.port, strict=args.strict)

@@ -1,7 +1,7 @@
 """Every text that reaches a PDF or a link-preview card must be printable with the shipped fonts.
 
 Checked during `check` and `build`, before any stage runs, against the characters the fonts draw
-(site_builder.glyphs, read from fonts/widths.json: no ReportLab here):
+(site_builder.graphics.glyphs, read from fonts/widths.json: no ReportLab here):
   - the settings' strings, named by key (web-only keys excepted: the browser brings its own fonts there);
   - the site's own wording files of the print, records and app texts of the built languages, by file and line
     (the shipped ones are checked by tests/test_fonts.py);
@@ -21,10 +21,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..frontmatter import split_front_matter
-from ..glyphs import printable as printable_codes, show
+from ..graphics.glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
 from ..tomlparse import tomllib
+from ..wording import Wording
 from .checker import Checker, key_name
 from .settings import Localized
 
@@ -93,8 +94,8 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 
 def _printed_files(root: Path, theme: str, languages: list[str]) -> Iterator[tuple[Path, tuple[str, ...] | None]]:
-    """The site's own files whose text goes into a PDF: wording overrides that win, and content texts."""
-    folders = [root / "themes" / theme] + ([root / "themes" / "default"] if theme != "default" else [])
+    """The site's own files whose text goes into a PDF: its wording copies that win, and content texts."""
+    folders = Wording(root, theme).site_folders
     seen: set[str] = set()
     for lang in languages:
         for folder in folders:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from ..facts import transfer  # the shipped facts: the project re-checks them, the owner sees when they aged
 from ..problems import Problem, report
+from ..wording import Wording  # the records' wording, overridable per site
 from .settings import Settings
 
 LITERAE = "abcdefgh"  # Art. 28(3)(a)-(h) GDPR
@@ -46,8 +48,6 @@ def todos(settings: Settings) -> list[Problem]:
         out.append(report(file, "records.host_dpa_filed", "config.todo_host_dpa", warning=True))
     if records.get("contacts_access") == "all":
         out.append(report(file, "records.contacts_access", "config.todo_contacts_all", warning=True))
-    from ..facts import transfer  # the shipped facts: the project re-checks them, the owner sees when they aged
-
     checked = transfer().checked
     if add_months(checked, 12) < now:
         out.append(report(file, "transfer", "config.todo_facts_old", warning=True, date=checked.isoformat()))
@@ -57,16 +57,13 @@ def todos(settings: Settings) -> list[Problem]:
 def _dsk_open(settings: Settings) -> list[Problem]:
     """The items of the DSK's DPIA list that the risk assessment leaves open (the shipped wording marks those
     whose wording could not be confirmed): the owner compares them in a copy of the wording file."""
-    from ..wording import Wording  # the records' wording, overridable per site
-
     rel = f"records/{settings.default_lang}/risk-assessment.toml"
-    wording = Wording(settings.root, settings.theme.name)
+    wording = Wording(settings.root, settings.data.theme.name)
     entries = (wording.toml(rel, []) or {}).get("dsk_list")
     items = [str(e.get("id")) for e in entries if isinstance(e, dict) and e.get("answer", "open") == "open"] \
         if isinstance(entries, list) else []
     if not items:
         return []
     # named as the site's own copy: the file the owner creates (or has) to close this
-    own = settings.root / "themes" / settings.theme.name / rel
-    return [report(str(own), "dsk_list", "config.todo_dsk_open", warning=True, items=", ".join(items),
-                   builtin=f"site_builder/themes/default/{rel}")]
+    return [report(str(wording.own_path(rel)), "dsk_list", "config.todo_dsk_open", warning=True,
+                   items=", ".join(items), builtin=f"site_builder/wording/{rel}")]

@@ -166,7 +166,7 @@ class CourtCase:
 
 
 @dataclass(frozen=True)
-class Wording:
+class SourcedSentence:
     """One sentence in German and English, with the sources (URLs) of the facts it states."""
 
     key: str
@@ -183,7 +183,7 @@ class TransferFacts:
     adequacy_decision: AdequacyDecision
     addendum: Addendum
     cases: tuple[CourtCase, ...]
-    wording: Mapping[str, Wording]
+    wording: Mapping[str, SourcedSentence]
 
     @property
     def recipients(self) -> tuple[str, ...]:
@@ -327,7 +327,7 @@ def transfer() -> TransferFacts:
     # A sentence's `sources` name the tables it rests on; resolve them to those tables' URLs.
     urls = {"adequacy_decision": (decision.source,), "addendum": (addendum.source,),
             "cases": tuple(dict.fromkeys(c.source for c in cases))}
-    wording: dict[str, Wording] = {}
+    wording: dict[str, SourcedSentence] = {}
     for key, table in (data.get("wording") or {}).items():
         at = f"{where}: [wording.{key}]"
         if not isinstance(table, dict) or set(table) != {"de", "en", "sources"}:
@@ -335,13 +335,13 @@ def transfer() -> TransferFacts:
         unknown = [s for s in table["sources"] if s not in urls]
         if unknown:
             raise FactsError(f"{at}.sources: unknown {', '.join(unknown)} (use {', '.join(urls)})")
-        wording[key] = Wording(key, table["de"], table["en"],
+        wording[key] = SourcedSentence(key, table["de"], table["en"],
                                tuple(dict.fromkeys(u for s in table["sources"] for u in urls[s])))
     return TransferFacts(decision, addendum, cases, MappingProxyType(wording))
 
 
 __all__ = [
     "Addendum", "AdequacyDecision", "Authority", "CourtCase", "Entity", "FactsError", "PrivacyContact",
-    "TransferFacts", "WhatsAppFacts", "Wording", "authorities", "authority_for", "states", "transfer",
+    "TransferFacts", "WhatsAppFacts", "SourcedSentence", "authorities", "authority_for", "states", "transfer",
     "whatsapp",
 ]

@@ -23,10 +23,10 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from site_builder.reading import Language, read_site
 from site_builder.config import Settings
-from site_builder.pages import lang_dir
-from site_builder.preview import BROWSER_ENV, chromium_path, launch_args
+from site_builder.site import LanguageModel, load_site
+from site_builder.formatting import lang_dir
+from site_builder.stages.phone_preview import BROWSER_ENV, chromium_path, launch_args
 
 from conftest import IN_CI
 from live import missing  # noqa: F401 (also used by the test modules of this package)
@@ -58,7 +58,7 @@ class Site:
     folder: Path  # output/site
     base: str  # http://127.0.0.1:PORT/
     settings: Settings
-    languages: dict[str, Language]
+    languages: dict[str, LanguageModel]
 
     def url(self, lang: str, page: str = "index.html") -> str:
         return self.base + lang_dir(self.settings, lang) + page
@@ -85,13 +85,12 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 def site(built_example: Path) -> Iterator[Site]:
     """The example, built once, served from its output folder on a free port of 127.0.0.1."""
     folder = built_example / "site"
-    plan = read_site(built_example.parent / "site.toml")
-    assert plan.settings is not None, [str(p) for p in plan.problems]
+    plan, _ = load_site(built_example.parent / "site.toml")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield Site(folder, f"http://127.0.0.1:{server.server_port}/", plan.settings, plan.languages)
+        yield Site(folder, f"http://127.0.0.1:{server.server_port}/", plan.settings, dict(plan.languages))
     finally:
         server.shutdown()
         server.server_close()

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import pytest
 from PIL import Image, ImageStat
 
-from site_builder.preview import BROWSER_ENV, LABELS, device_slug, phone
+from site_builder.stages.phone_preview import BROWSER_ENV, LABELS, device_slug, phone
 
 from conftest import copy_example, run_cli
 from .conftest import PHONES
@@ -165,14 +165,14 @@ def test_a_second_preview_takes_new_pictures(preview_build):
 
 def test_a_contact_sheet_wording_without_its_keys_names_them(tmp_path):
     folder = copy_example(tmp_path / "site")
-    override = folder / "themes" / "default" / "preview" / "de" / "sheet.toml"
+    override = folder / "wording" / "preview" / "de" / "sheet.toml"
     override.parent.mkdir(parents=True)
     override.write_text('title = "Vorschau"\n', encoding="utf-8")
     result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     # the site's own file, named relative to the site's folder
-    assert ("\nthemes/default/preview/de/sheet.toml: sheet: the contact sheet's texts are missing: intro, first_screens, posters, poster, "
-            "posters_missing, light, dark, full_page (copy themes/default/preview/de/sheet.toml") in result.stderr
+    assert ("\nwording/preview/de/sheet.toml: sheet: the contact sheet's texts are missing: intro, first_screens, posters, poster, "
+            "posters_missing, light, dark, full_page (copy site_builder/wording/preview/de/sheet.toml") in result.stderr
     assert not (folder / "output").exists()
 
 

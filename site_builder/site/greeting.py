@@ -1,0 +1,101 @@
+"""What answers a customer's first message, per language: the landing page's chat preview shows it.
+
+With a [bot] table the consent bot answers (wording/bot/<lang>/greeting.txt); without one the WhatsApp
+Business app's greeting message does (wording/app/<lang>/texts.toml, or the owner's own text in
+records.app_texts.greeting). It is read once, with the rest of the site; the records' app texts are made
+with the same functions (`app_values`, `app_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Mapping
+
+from markupsafe import Markup
+
+from ..config import Section
+from ..problems import Problem
+from ..register.model import MARKETING_PURPOSE
+from ..wording import Wording
+from ..wording.wordfiles import Words, read_file
+
+APP_TEXTS = "app/{lang}/texts.toml"
+# The placeholders of the app texts' wording file (every one of its texts may use each).
+APP_TEXT_FIELDS = ("business", "city", "landing_url", "privacy_url", "withdrawal_url", "phone", "email",
+                   "opening_hours", "stop_marketing", "when")
+# The owner's own texts (records.app_texts in site.toml) use {single} braces, as the settings' docs say.
+OWN_PLACEHOLDERS = ("business", "city", "landing_url", "privacy_url", "withdrawal_url", "phone", "email",
+                    "opening_hours")
+OWN_FIELD = re.compile(r"\{(\w+)\}")
+BOT_FALLBACK_LANG = "en"  # the bot's replies in a language without bot wording
+
+
+def keep_lines(text: str) -> str:
+    """Whitespace collapsed within each line; line breaks kept (WhatsApp shows them)."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+
+
+def app_words(wording: Wording, lang: str, problems: list[Problem]) -> Words | None:
+    """The app texts' wording file of `lang`, or None (with problems) when it cannot be read."""
+    file = read_file(wording, APP_TEXTS.format(lang=lang), problems)
+    return None if file is None else Words(file, {}, problems, frozenset(APP_TEXT_FIELDS))
+
+
+def app_values(values: Section, urls: Mapping[str, str], phone: str, words: Words) -> dict[str, Any]:
+    """The placeholder values of one language's app texts (values: the settings in that language)."""
+    b = values.business
+    out: dict[str, Any] = {
+        "business": b.short_name or b.name, "city": b.city, "landing_url": urls["landing"],
+        "privacy_url": urls["privacy"], "withdrawal_url": urls["withdrawal"], "phone": phone,
+        "email": b.email, "opening_hours": b.opening_hours or "",
+    }
+    marketing = any(not p.required for p in values.purposes)
+    out["stop_marketing"] = words("stop_marketing") if marketing else ""
+    out["when"] = keep_lines(words("away_hours", **out)) if b.opening_hours else words("away_soon")
+    return out
+
+
+def own_text(text: str, values: Mapping[str, Any]) -> str:
+    """The owner's own app text with its {placeholders} filled (an unknown one stays as written)."""
+    return keep_lines(OWN_FIELD.sub(lambda m: str(values.get(m.group(1), m.group(0))), text))
+
+
+def app_text(key: str, values: Mapping[str, Any], words: Words) -> str:
+    """One app text as the shipped (or the site's) wording words it."""
+    if key == "website":
+        return str(values["landing_url"])
+    text = words(key, **values)
+    if key == "greeting" and values["opening_hours"]:
+        text += words("greeting_hours", **values)
+    return keep_lines(text)
+
+
+def app_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str) -> str:
+    """The app's greeting message in `lang` ('' when its wording cannot be read: the records report why)."""
+    problems: list[Problem] = []
+    words = app_words(wording, lang, problems)
+    if words is None:
+        return ""
+    filled = app_values(values, urls, phone, words)
+    own = (values.records.app_texts or {}).get("greeting")
+    return own_text(own, filled) if own else app_text("greeting", filled, words)
+
+
+def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str,
+                 consent_id: str) -> str:
+    """The consent bot's first answer in `lang`, as its wording file says it (the bot's placeholders; the
+    owner's own [bot.answers] text is the bot's setting, not read here)."""
+    b = values.business
+    context = {
+        "business": b.short_name or b.name, "business_name": b.name, "street": b.street or "",
+        "postal_code": b.postal_code or "", "city": b.city or "", "email": b.email or "", "phone": phone,
+        "opening_hours": str(b.opening_hours or ""), "landing_url": urls.get("landing", ""),
+        "privacy_url": urls.get("privacy", ""), "withdrawal_url": urls.get("withdrawal", ""),
+        "consent_url": urls.get("consent", ""), "version": consent_id, "purposes": "",
+        "marketing": any(p.id == MARKETING_PURPOSE for p in values.purposes),
+    }
+    # plain text for WhatsApp: values marked safe, so that the sandbox does not escape "&"
+    safe = {key: Markup(value) if isinstance(value, str) else value for key, value in context.items()}
+    rel = f"bot/{lang}/greeting.txt"
+    text = wording.render(rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/greeting.txt", safe, [])
+    return keep_lines(text) if text else ""
