@@ -51,9 +51,9 @@ def test_bad_settings_are_listed_one_line_each(tmp_path: Path) -> None:
         "WhatsApp Manager, API setup; it is not the phone number)",
         f"{f}: bot.answers.hours.keywords: needs a list of words (write keywords = [\"Öffnungszeiten\", \"opening hours\"])",
         f"{f}: bot.answers.parking: the keyword answer 'parking' has no text for 'de' (add text = \"...\" to "
-        "[bot.answers.parking], or a file themes/default/bot/de/parking.txt)",
+        "[bot.answers.parking], or a file wording/bot/de/parking.txt)",
         f"{f}: bot.answers.parking: the keyword answer 'parking' has no text for 'en' (add text = \"...\" to "
-        "[bot.answers.parking], or a file themes/default/bot/en/parking.txt)",
+        "[bot.answers.parking], or a file wording/bot/en/parking.txt)",
         "9 problem(s) found; the bot did not start",
     ]
     german = _check(config, env, lang="de_DE.UTF-8").stderr

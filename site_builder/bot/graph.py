@@ -30,7 +30,7 @@ BLOCKED_CODES = frozenset({368, 131031})
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SendOutcome:
     result: str  # sent, retry, token, window, failed, unknown
     status: int = 0  # HTTP status, 0 without an answer
     code: int = 0  # Meta's error code
@@ -43,7 +43,7 @@ def within_window(customer_message_at: dt.datetime, now: dt.datetime) -> bool:
     return now - customer_message_at < WINDOW
 
 
-def judge(status: int, body: Any, retry_after: str = "") -> Outcome:
+def judge(status: int, body: Any, retry_after: str = "") -> SendOutcome:
     """The outcome of an answered request, by Meta's error code first, then by HTTP status."""
     error = body.get("error") if isinstance(body, dict) else None
     code = error.get("code") if isinstance(error, dict) else None
@@ -52,14 +52,14 @@ def judge(status: int, body: Any, retry_after: str = "") -> Outcome:
     if 200 <= status < 300 and not code:
         messages = body.get("messages") if isinstance(body, dict) else None
         first = messages[0] if isinstance(messages, list) and messages and isinstance(messages[0], dict) else {}
-        return Outcome("sent", status, 0, str(first.get("id", "")))
+        return SendOutcome("sent", status, 0, str(first.get("id", "")))
     if code in TOKEN_CODES:
-        return Outcome("token", status, code)
+        return SendOutcome("token", status, code)
     if code in WINDOW_CODES:
-        return Outcome("window", status, code)
+        return SendOutcome("window", status, code)
     if code in RETRY_CODES or (not code and (status == 429 or status >= 500)):
-        return Outcome("retry", status, code, retry_after=min(wait, 3600.0))
-    return Outcome("failed", status, code)
+        return SendOutcome("retry", status, code, retry_after=min(wait, 3600.0))
+    return SendOutcome("failed", status, code)
 
 
 class GraphClient:
@@ -71,13 +71,13 @@ class GraphClient:
         self.client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
                                         limits=httpx.Limits(max_connections=32))
 
-    async def send(self, url: str, token: str, payload: dict[str, Any]) -> Outcome:
+    async def send(self, url: str, token: str, payload: dict[str, Any]) -> SendOutcome:
         try:
             response = await self.client.post(url, json=payload, headers={"Authorization": f"Bearer {token}"})
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
-            return Outcome("retry")  # the request never left: safe to send again
+            return SendOutcome("retry")  # the request never left: safe to send again
         except httpx.TransportError:
-            return Outcome("unknown")  # sent, but no answer: Meta may have taken it
+            return SendOutcome("unknown")  # sent, but no answer: Meta may have taken it
         try:
             body = response.json()
         except ValueError:

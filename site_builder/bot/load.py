@@ -10,7 +10,7 @@ from .site import BotSite, bot_site
 
 def load_site(config: Path) -> tuple[BotSite | None, list[Problem]]:
     """Read the site in memory (nothing is written) and take the recogniser and the links from it."""
-    from ..register.site import site_recognizer
+    from ..register.site_recognizer import site_recognizer
     from ..reading import read_site
 
     site = read_site(config)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from . import outbox, store
 
 if TYPE_CHECKING:
-    from .graph import Outcome
+    from .graph import SendOutcome
     from .record import Effects
 
 log = logging.getLogger("site_builder.bot")
@@ -45,7 +45,7 @@ class Metrics:
         if effects.duplicates:
             self.duplicates.inc(effects.duplicates)
 
-    def sent(self, outcome: "Outcome") -> None:
+    def sent(self, outcome: "SendOutcome") -> None:
         self.sends.labels(outcome.result).inc()
         if outcome.result == "retry":
             self.retries.inc()

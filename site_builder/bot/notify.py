@@ -23,7 +23,7 @@ from ..placeholders import render_placeholders
 from ..problems import Problem
 from . import outbox, store
 from .export import chat_name
-from .outbox import Item
+from .outbox import OutboxItem
 from .record import NOTICE_DAYS
 from .settings import Smtp
 
@@ -129,7 +129,7 @@ class Notifier:
                                "email", rt.settings.phone_number_id, "digest", "digest", now, now + NOTICE_DAYS,
                                rt.site.default_lang, {"until": now.isoformat()})
 
-    async def _send(self, item: Item) -> None:
+    async def _send(self, item: OutboxItem) -> None:
         assert self.smtp is not None
         rt = self.runtime.sites.get(item.site)
         values = dict(item.payload)

@@ -24,7 +24,7 @@ from .store import outbox
 
 
 @dataclass(frozen=True)
-class Item:
+class OutboxItem:
     id: int
     claim: str
     channel: str
@@ -50,7 +50,7 @@ def enqueue(conn: Connection, claim: str, channel: str, site: str, target: str, 
 
 
 def take(engine: Engine, channel: str, now: dt.datetime, limit: int, lease: dt.timedelta,
-         unknown_wait: dt.timedelta) -> list[Item]:
+         unknown_wait: dt.timedelta) -> list[OutboxItem]:
     """Lease up to `limit` due items of a channel to this process (other processes skip them)."""
     with store.writing(engine) as conn:
         _settle_abandoned(conn, channel, now, unknown_wait)
@@ -66,7 +66,7 @@ def take(engine: Engine, channel: str, now: dt.datetime, limit: int, lease: dt.t
         ids = [row["id"] for row in rows]
         conn.execute(update(outbox).where(outbox.c.id.in_(ids)).values(
             state="sending", lease_until=now + lease, attempts=outbox.c.attempts + 1))
-    return [Item(row["id"], row["claim"], row["channel"], row["site"], row["target"], row["kind"], row["lang"],
+    return [OutboxItem(row["id"], row["claim"], row["channel"], row["site"], row["target"], row["kind"], row["lang"],
                  json.loads(row["payload"] or "{}"), int(row["attempts"]) + 1, int(row["unknowns"]),
                  store.utc(row["created_at"]),
                  store.utc(row["deadline"])) for row in rows]

@@ -47,7 +47,7 @@ class Prepared:
 
 
 @dataclass
-class Job:
+class DeliveryJob:
     """One delivery's work for the database, routed to its businesses."""
 
     messages: list[Prepared] = field(default_factory=list)
@@ -71,9 +71,9 @@ class Effects:
 
 
 def prepare(delivery: Delivery, route: dict[str, "SiteRuntime"], accounts: list[tuple[AccountUpdate, "SiteRuntime"]]
-            ) -> Job:
+            ) -> DeliveryJob:
     """Recognise every message (CPU only, outside the transaction) and pair each update with its business."""
-    job = Job(accounts=accounts)
+    job = DeliveryJob(accounts=accounts)
     for msg in delivery.messages:
         rt = route[msg.phone_number_id]
         found = rt.site.recognizer.recognize(msg.text) if msg.text else None
@@ -84,7 +84,7 @@ def prepare(delivery: Delivery, route: dict[str, "SiteRuntime"], accounts: list[
     return job
 
 
-def record(conn: Connection, job: Job, now: dt.datetime) -> Effects:
+def record(conn: Connection, job: DeliveryJob, now: dt.datetime) -> Effects:
     """Apply one delivery (all of it, or nothing: the caller's transaction)."""
     effects = Effects()
     for prepared in job.messages:

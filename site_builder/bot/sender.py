@@ -20,9 +20,9 @@ from sqlalchemy import update
 from sqlalchemy.engine import Engine
 
 from . import outbox, store
-from .graph import GraphClient, Outcome, message_payload
+from .graph import GraphClient, SendOutcome, message_payload
 from .metrics import Metrics
-from .outbox import Item
+from .outbox import OutboxItem
 from .record import NOTICE_DAYS, notify
 from .runtime import Runtime, SiteRuntime
 
@@ -88,7 +88,7 @@ class Sender:
         while not self.stopping:
             await self._recording_first()
             free = self.workers - len(self.inflight)
-            items: list[Item] = []
+            items: list[OutboxItem] = []
             if free <= 0:  # every worker busy: go on as soon as one is free
                 await asyncio.wait(list(self.inflight.values()), return_when=asyncio.FIRST_COMPLETED)
                 continue
@@ -124,7 +124,7 @@ class Sender:
                                             unknowns=store.outbox.c.unknowns + 1)
         await self.graph.close()
 
-    async def _send(self, item: Item) -> None:
+    async def _send(self, item: OutboxItem) -> None:
         try:
             await self._send_one(item)
         except asyncio.CancelledError:
@@ -132,7 +132,7 @@ class Sender:
         except Exception:  # noqa: BLE001 (one broken item must not stop the sender: it waits for its lease)
             log.exception("send_crashed", extra={"ref": item.payload.get("ref", "")})
 
-    async def _send_one(self, item: Item) -> None:
+    async def _send_one(self, item: OutboxItem) -> None:
         rt = self.runtime.sites.get(item.site)
         now = self.clock()
         if rt is None:
@@ -158,7 +158,7 @@ class Sender:
         self.metrics.sent(outcome)
         await self._judge(item, rt, outcome, as_template)
 
-    def _payload(self, item: Item, rt: SiteRuntime, as_template: bool) -> dict[str, Any] | None:
+    def _payload(self, item: OutboxItem, rt: SiteRuntime, as_template: bool) -> dict[str, Any] | None:
         extra = dict(item.payload)
         purposes = tuple(extra.get("purposes") or ())
         extra = {key: value for key, value in extra.items() if key in ("version", "marketing")}
@@ -173,7 +173,7 @@ class Sender:
         text = rt.replies.render(lang, item.kind, **extra)
         return None if text is None else message_payload(item.target, text, None, callback)
 
-    async def _judge(self, item: Item, rt: SiteRuntime, outcome: Outcome, as_template: bool) -> None:
+    async def _judge(self, item: OutboxItem, rt: SiteRuntime, outcome: SendOutcome, as_template: bool) -> None:
         now = self.clock()
         extra = {"ref": item.payload.get("ref", ""), "kind": item.kind, "status": outcome.status,
                  "code": outcome.code, "attempts": item.attempts}
@@ -209,7 +209,7 @@ class Sender:
             await self._give_up(item, rt, "failed", outcome.code)
             log.warning("reply_failed", extra=extra)
 
-    async def _window_closed(self, item: Item, rt: SiteRuntime, code: int) -> None:
+    async def _window_closed(self, item: OutboxItem, rt: SiteRuntime, code: int) -> None:
         """Past the 24-hour window: the template, if the site has one for this reply; else tell the owner."""
         if item.kind in rt.settings.templates:
             payload = json.dumps({**item.payload, "template": True}, sort_keys=True)
@@ -219,7 +219,7 @@ class Sender:
         else:
             await self._give_up(item, rt, "expired", code)
 
-    async def _give_up(self, item: Item, rt: SiteRuntime, state: str, code: int) -> None:
+    async def _give_up(self, item: OutboxItem, rt: SiteRuntime, state: str, code: int) -> None:
         def work() -> None:
             now = self.clock()
             with store.writing(self.engine) as conn:
@@ -239,5 +239,5 @@ class Sender:
         with store.writing(self.engine) as conn:
             store.set_site_state(conn, site, token_bad_at=None)
 
-    async def _finish(self, item: Item, state: str, **values: Any) -> None:
+    async def _finish(self, item: OutboxItem, state: str, **values: Any) -> None:
         await asyncio.to_thread(outbox.finish, self.engine, item.id, state, **values)

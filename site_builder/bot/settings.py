@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from ..problems import Problem, report
 from ..tomlparse import tomllib
-from .settings_checks import (DEPLOYMENT_KEYS, SITE_KEYS, Answer, Checker, Smtp, Template, answers, smtp,
+from .settings_checks import (DEPLOYMENT_KEYS, SITE_KEYS, Answer, SettingsReader, Smtp, Template, answers, smtp,
                               templates)
 
 __all__ = ["Answer", "BotSettings", "Deployment", "Smtp", "Template", "database_url", "load_bot_settings",
@@ -117,7 +117,7 @@ def read_bot_table(config: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
 def load_deployment(table: Mapping[str, Any], config: Path, env: Mapping[str, str], problems: list[Problem],
                     overrides: Mapping[str, Any] | None = None) -> Deployment:
     """The shared half of [bot]: database, address, timeouts, SMTP (problems appended)."""
-    c = Checker(table, str(config), env, problems)
+    c = SettingsReader(table, str(config), env, problems)
     values: dict[str, Any] = dict(
         config=config,
         database=database_url(c.text("database", DEFAULT_DB_FILE), config.parent),
@@ -147,7 +147,7 @@ def load_site_bot(table: Mapping[str, Any], config: Path, env: Mapping[str, str]
     """One business's half of [bot] (problems appended). `own_keys_only`: the site is one of several, so the
     shared keys belong in bot.toml."""
     file = str(config)
-    c = Checker(table, file, env, problems)
+    c = SettingsReader(table, file, env, problems)
     known = SITE_KEYS if own_keys_only else SITE_KEYS | DEPLOYMENT_KEYS
     for key in table:
         if key in known:

@@ -65,7 +65,7 @@ class Smtp:
     password: str = ""
 
 
-class Checker:
+class SettingsReader:
     """Reads one value of a table at a time; a bad value becomes a problem and its default is used."""
 
     def __init__(self, table: Mapping[str, Any], file: str, env: Mapping[str, str], problems: list[Problem],
@@ -147,13 +147,13 @@ class Checker:
             self.add(key, "bot.bad_email", value=value)
         return value
 
-    def sub(self, key: str) -> "Checker | None":
+    def sub(self, key: str) -> "SettingsReader | None":
         """A checker of the sub-table [bot.<key>], None (with a problem) if it is not a table."""
         value = self.table.get(key)
         if not isinstance(value, dict):
             self.add(key, "bot.not_table")
             return None
-        return Checker(value, self.file, self.env, self.problems, self.where(key))
+        return SettingsReader(value, self.file, self.env, self.problems, self.where(key))
 
     def unknown(self, known: set[str] | frozenset[str]) -> None:
         for key in self.table:
@@ -161,7 +161,7 @@ class Checker:
                 self.add(key, "bot.unknown_key", known=", ".join(sorted(known)))
 
 
-def answers(raw: Any, c: Checker) -> tuple[Answer, ...]:
+def answers(raw: Any, c: SettingsReader) -> tuple[Answer, ...]:
     """[bot.answers.<name>] tables: keywords = [...], optional text = "..." or { de = "...", en = "..." }."""
     if not isinstance(raw, dict):
         c.add("answers", "bot.not_table")
@@ -190,7 +190,7 @@ def answers(raw: Any, c: Checker) -> tuple[Answer, ...]:
     return tuple(found)
 
 
-def templates(raw: Any, c: Checker) -> dict[str, Template]:
+def templates(raw: Any, c: SettingsReader) -> dict[str, Template]:
     """[bot.templates.<reply>] tables: name, language ("de" or { de = "de", en = "en_US" }), parameters."""
     if not isinstance(raw, dict):
         c.add("templates", "bot.not_table")
@@ -204,7 +204,7 @@ def templates(raw: Any, c: Checker) -> dict[str, Template]:
         if not isinstance(entry, dict):
             c.add(where, "bot.not_table")
             continue
-        t = Checker(entry, c.file, c.env, c.problems, c.where(where))
+        t = SettingsReader(entry, c.file, c.env, c.problems, c.where(where))
         t.unknown({"name", "language", "parameters"})
         name = t.text("name")
         if name and not _TEMPLATE_NAME.match(name):
@@ -227,7 +227,7 @@ def templates(raw: Any, c: Checker) -> dict[str, Template]:
     return found
 
 
-def smtp(raw: Any, c: Checker) -> Smtp | None:
+def smtp(raw: Any, c: SettingsReader) -> Smtp | None:
     """[bot.smtp]: host, port (587), security ("starttls", "tls" or "none"), from, user_env, password_env."""
     if raw is None:
         return None

@@ -25,7 +25,7 @@ _WHERE = {
     "is_manual_file": "tables", "read_manual_rows": "tables", "read_rows": "tables",
     "Written": "target", "add_rows": "target", "read_existing": "target", "target_problem": "target",
     "write_target": "target",
-    "site_recognizer": "site",
+    "site_recognizer": "site_recognizer",
     "CSV_COLUMNS": "columns",
     **dict.fromkeys(("DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
                      "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "SOURCE_MANUAL", "ChatMessage", "KnownVersion",

@@ -36,7 +36,7 @@ def is_manual_file(path: Path) -> bool:
 
 
 @dataclass
-class Table:
+class RegisterTable:
     """A row file's column names (its first line) and its records: the line each ends on, its values by column,
     and the fields beyond the columns (a CSV line with more fields than its first line)."""
 
@@ -48,7 +48,7 @@ class Table:
         return set(CSV_COLUMNS) <= set(self.columns)
 
 
-def read_table(path: Path, problems: list[ReadProblem]) -> Table | None:
+def read_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
     """The columns and records of a .csv or .xlsx, or None with the problem that stops reading it."""
     name = path.name
     try:
@@ -67,7 +67,7 @@ def read_table(path: Path, problems: list[ReadProblem]) -> Table | None:
     return None
 
 
-def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> Table:
+def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterTable:
     """A CSV's records; `;` or `,` separated (the first line decides), each line decoded on its own."""
     decoding = Decoding()
     text = decode_text(data, decoding)
@@ -83,7 +83,7 @@ def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> Table:
             continue  # reported by the decoding: the row is left out
         extra = record[len(columns):] if any(v.strip() for v in record[len(columns):]) else []
         records.append((line, {c: v.strip() for c, v in zip(columns, record)}, extra))
-    return Table(columns, records)
+    return RegisterTable(columns, records)
 
 
 def _cell(value: object) -> str:
@@ -101,7 +101,7 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_table(path: Path, problems: list[ReadProblem]) -> Table | None:
+def _xlsx_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
     """The first sheet of a workbook, as `consents` writes it."""
     from openpyxl import load_workbook  # only for .xlsx: reading CSV needs no third-party code
 
@@ -119,7 +119,7 @@ def _xlsx_table(path: Path, problems: list[ReadProblem]) -> Table | None:
         return None
     finally:
         book.close()
-    return Table(columns, records)
+    return RegisterTable(columns, records)
 
 
 def kept_row(values: dict[str, str], name: str, line: int, problems: list[ReadProblem]) -> RegisterRow | None:
