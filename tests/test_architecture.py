@@ -98,18 +98,11 @@ def test_a_stage_imports_no_other_stage():
     assert {_stage(name) for name in _modules()} >= {"pages", "printing", "records", "link_previews", "hosting"}
 
 
-# Imports of commands/ from below it that are known and owned elsewhere: each says why it is still there.
-KNOWN_UPWARD = {
-    ("site_builder.bot.load", "site_builder.commands.consents"):
-        "bot/ is being rewritten (issue 25): its site recogniser leaves commands/consents.py with it",
-}
-
-
 def test_nothing_below_the_command_line_imports_it():
     upward = {(name, target) for name, targets in _graph().items() for target in targets
               if target.startswith("site_builder.commands") and not name.startswith("site_builder.commands")
               and name != "site_builder.cli"}
-    assert upward - set(KNOWN_UPWARD) == set()
+    assert upward == set()
 
 
 def test_the_cycle_and_stage_rules_see_imports_inside_functions(tmp_path):
