@@ -170,16 +170,24 @@ class TextLike(Protocol):
     @property
     def html(self) -> str: ...
 
+    @property
+    def parts(self) -> Mapping[str, str]: ...
+
 
 def consent_fragment(texts: Mapping[str, TextLike], purposes: Sequence[PurposeLike], ui: Mapping[str, Any]) -> str:
-    """The consent text a customer agrees to, as one HTML fragment: notice, purposes, wording.
+    """The consent text a customer agrees to, as one HTML fragment, in the order of the landing page: the short
+    notice above the boxes (first_layer), the purposes, the line under them (withdraw_note), the full first
+    layer (index.md's body) and the consent wording.
 
     Built here rather than in a template, so that a change of the theme's markup never changes the id."""
+    parts = texts["index"].parts
     items = "".join(
         f"<li><strong>{html.escape(p.label)}</strong> ({html.escape(ui['required_note'] if p.required else ui['optional_note'])})"
         f"<br>{html.escape(p.description)}<br><small>{html.escape(p.legal_basis)}</small></li>"
         for p in purposes)
-    return (f"<section>{texts['index'].html}</section>\n<ol>{items}</ol>\n"
+    first = f"<section>{parts['first_layer']}</section>\n" if parts.get("first_layer") else ""
+    after = f"<section>{parts['withdraw_note']}</section>\n" if parts.get("withdraw_note") else ""
+    return (f"{first}<ol>{items}</ol>\n{after}<section>{texts['index'].html}</section>\n"
             f"<section>{texts['consent'].html}</section>")
 
 

@@ -34,13 +34,16 @@ REQUIRED_META = {
     "index": ("title", "heading", "intro", "consent_legend", "required_note", "optional_note", "chat_button",
               "gate_hint", "after_chat", "alternatives_heading", "alternatives_text", "call_label", "email_label",
               "save_contact", "privacy_link", "withdrawal_link", "imprint_link", "consent_text_link",
-              "language_label", "skip_link"),
+              "language_label", "skip_link", "first_layer", "withdraw_note"),
     "consent": ("message", "version_title", "version_intro", "versions_heading", "purposes_heading",
                 "current_label"),
     "withdrawal": ("title", "message", "withdraw_button", "email_button", "call_button"),
     "privacy": ("title",),
     "imprint": ("title",),
 }
+# Front matter keys written in Markdown (with {{ placeholders }}), made safe HTML like a body: the landing
+# page's short notice above the boxes and the line under them (the first screen, before the decision).
+MARKDOWN_META = {"index": ("first_layer", "withdraw_note")}
 # Names of files the build writes into a language's folder itself (a slug must not take one; compared
 # in lower case, as on the case-insensitive disks of Windows and macOS).
 GENERATED = ("index", "contact", "logo", "robots", "404", "sitemap", "favicon", "_headers", "records", "print",
@@ -73,6 +76,7 @@ class Text:
     meta: Mapping[str, Any]
     html: str
     path: Path = field(compare=False)
+    parts: Mapping[str, str] = field(default_factory=dict)  # MARKDOWN_META keys as safe HTML
 
     @property
     def title(self) -> str:
@@ -173,7 +177,16 @@ def render_text(source: Source, lang: str, context: Mapping[str, Any], problems:
     file = str(source.path)
     before = len(problems)
     meta: dict[str, Any] = {}
+    parts: dict[str, str] = {}
+    markdown_keys = MARKDOWN_META.get(source.name, ())
     for key, value in source.meta.items():
+        if key in markdown_keys and isinstance(value, str):
+            line = source.key_lines.get(key, 2)
+            filled_part = render_placeholders(value, context, file, line, problems)
+            if filled_part is not None:
+                parts[key] = markdown_to_html(_http_links(filled_part, value, file, line, problems))
+            meta[key] = value  # as written; the page shows parts[key]
+            continue
         if isinstance(value, str) and ("{{" in value or "{%" in value):
             # plain text: the page template escapes it (escaping here too showed "&amp;" on the page)
             value = render_placeholders(value, context, file, source.key_lines.get(key, 2), problems,
@@ -183,7 +196,7 @@ def render_text(source: Source, lang: str, context: Mapping[str, Any], problems:
     if filled is None or len(problems) > before:
         return None
     filled = _http_links(filled, source.body, file, source.body_line, problems)
-    return Text(source.name, lang, meta, markdown_to_html(filled), source.path)
+    return Text(source.name, lang, meta, markdown_to_html(filled), source.path, parts)
 
 
 def _http_links(filled: str, source: str, file: str, first_line: int, problems: list[Problem]) -> str:
@@ -315,4 +328,9 @@ def _missing_meta(sources: Mapping[str, Source], problems: list[Problem]) -> Non
             continue
         for key in REQUIRED_META.get(name, ()):
             if not str(source.meta.get(key, "")).strip():
-                problems.append(report(file, f"front matter: {key}", "content.front_key_missing", key=key, name=name))
+                if key in MARKDOWN_META.get(name, ()):  # added for the first screen: say what it is for
+                    problems.append(report(file, f"front matter: {key}", f"content.{key}_missing",
+                                           lang=source.path.parent.name))
+                else:
+                    problems.append(report(file, f"front matter: {key}", "content.front_key_missing", key=key,
+                                           name=name))

@@ -2,8 +2,9 @@
 
 The schema's docs become the comments (in the language of the messages), every value the owner must
 give is a <<marker>> with a note on where to find it, and nothing of the example business is copied
-except texts that are not its own (the purposes' wording and channels). `--trade NAME` takes those, and the
-landing page's heading and intro, from a preset (site_builder/presets); site.toml records the preset as
+except texts that are not its own (the purposes' wording and channels). `--trade NAME` takes those, the
+landing page's heading, intro and first-screen texts, and the trade's look (colours, icon), from a preset
+(site_builder/presets); site.toml records the preset as
 `site.preset` so that `check` warns while its wording is unchanged. The data protection authority and the
 transfer basis are not asked for: they follow from the facts the project keeps (site_builder/facts).
 """
@@ -119,6 +120,7 @@ def _source(trade: str | None) -> dict[str, Any]:
         preset = presets()[trade]
         example["purposes"] = preset["purposes"]
         example["channels"] = preset["channels"]
+        example["theme"] = {**example.get("theme", {}), **preset.get("theme", {})}  # the trade's colours and icon
     return example
 
 
@@ -149,7 +151,8 @@ def _front_matter_line(text: str, key: str, value: str) -> str:
 
 
 def apply_preset(content: Path, trade: str) -> None:
-    """Give content/<lang>/index.md the preset's heading and intro, for each language the preset has."""
+    """Give content/<lang>/index.md the preset's heading, intro and first-screen texts (first_layer,
+    withdraw_note), for each language the preset has."""
     index = presets()[trade].get("index") or {}
     for lang_dir in sorted(p for p in content.iterdir() if p.is_dir()):
         page = lang_dir / "index.md"

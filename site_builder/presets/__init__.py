@@ -1,4 +1,5 @@
-"""Trade presets for `site-builder init --trade NAME`: purposes, the landing page's heading and intro, channels.
+"""Trade presets for `site-builder init --trade NAME`: purposes, the landing page's heading, intro and first-screen
+texts, channels, and the trade's look (colours and icon, [theme]).
 
 Each preset is a TOML file next to this module (`baeckerei.toml`, ...). Its texts are starting points, not
 the business's own words: `known_wordings()` collects them (and the example site's, which a plain `init`
@@ -22,7 +23,8 @@ EXAMPLE = HERE.parent / "example"
 GENERIC = "example"
 # other names an owner may type; the file names stay the canonical ones
 ALIASES = {
-    "handwerk": ("craft", "crafts", "trade", "trades", "handwerker"),
+    "handwerk": ("craft", "crafts", "trade", "trades", "handwerker", "maler", "painter", "schreiner", "schreinerei",
+                 "tischler", "tischlerei", "carpenter", "elektro", "elektriker", "electrician", "sanitär", "plumber"),
     "baeckerei": ("bakery", "bäckerei", "backerei", "food", "lebensmittel", "metzgerei", "butcher"),
     "einzelhandel": ("retail", "shop", "laden", "handel"),
     "dienstleistung": ("services", "service", "consulting", "beratung", "dienstleister"),
