@@ -29,8 +29,9 @@ from ..wording import Wording
 from .checker import Checker, key_name
 from .settings import Localized
 
-# Keys that reach no PDF: the page title, the language list, the theme (colours, logo file) and the bot.
-WEB_ONLY = ("site.title", "site.languages", "site.preset", "theme", "bot")
+# Keys that reach no PDF: the page title, the language list, the page header's trade line, the theme (colours,
+# logo file, photo) and the bot.
+WEB_ONLY = ("site.title", "site.languages", "site.preset", "business.trade", "business.credentials", "theme", "bot")
 RIGHT_TO_LEFT = frozenset(("R", "AL", "AN"))  # Unicode bidi classes of Hebrew, Arabic letters, Arabic digits
 _LAYOUT = frozenset("\n\r\t")  # line breaks and tabs: the layouts split lines, they are never drawn
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -118,6 +118,32 @@ def logo(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
         checker.warn("theme.logo", "config.logo_large", name=name, size=size // 1024)
 
 
+def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """The header's icon is a shipped one; the photo is an image this build can read safely, with its alt text."""
+    from ..graphics.icons import ICONS
+    from ..graphics.photo import MIN_WIDTH, PhotoError, read_header
+
+    theme = data.get("theme") or {}
+    icon = theme.get("icon")
+    if isinstance(icon, str) and icon and icon not in ICONS:
+        checker.error("theme.icon", "config.icon_unknown", value=icon, known=", ".join(ICONS))
+    name = theme.get("photo")
+    if not isinstance(name, str) or not name:
+        return
+    file = path.parent / name
+    if not file.is_file():
+        checker.error("theme.photo", "config.photo_not_found", name=name)
+        return
+    header = read_header(file)
+    if isinstance(header, PhotoError):
+        checker.error("theme.photo", header.message, name=name, **dict(header.fields))
+        return
+    if not theme.get("photo_alt"):
+        checker.error("theme.photo_alt", "config.photo_alt_missing", name=name)
+    if header.width < MIN_WIDTH:
+        checker.warn("theme.photo", "config.photo_small", name=name, width=header.width, wanted=MIN_WIDTH * 2)
+
+
 def _pixels(file: Path) -> int | None:
     """Width x height from the image header (Pillow reads only the header here); -1 if it cannot be read."""
     from PIL import Image  # imported only for a raster logo
@@ -219,7 +245,7 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             checker.error(where, "config.scan_distance", value=value)
 
 
-RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, authority, transfer,
+RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, look, authority, transfer,
                            preset_wording, scan_distances, printable)
 
 

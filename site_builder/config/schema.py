@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping
 
 from . import checks
 from .checks import PAPER_FORMATS
+from ..graphics.icons import ICONS
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,15 @@ BUSINESS = {
                                  "die Nummer, die Kunden statt WhatsApp anrufen können")),
     "opening_hours": S("text", "when the phone is answered", "wann das Telefon besetzt ist", required=False,
                        init="fill", max_len=200, find=("your opening hours", "Ihre Öffnungszeiten")),
+    # the landing page's header: what a customer trusts, under the name (not imprint data)
+    "trade": S("text", "what you are, in a word or two, as the header of the page shows it under your name, e.g. "
+               "Malermeister or Elektrotechnik & Smart Home", "was Sie sind, in ein, zwei Worten, wie es der Kopf der "
+               "Seite unter Ihrem Namen zeigt, z. B. Malermeister oder Elektrotechnik & Smart Home", required=False,
+               init="comment", sample='"..."', max_len=60),
+    "credentials": S("text", "what customers trust, shown after the trade, e.g. Meisterbetrieb · Mitglied der "
+                     "Maler- und Lackierer-Innung", "was Kunden Vertrauen gibt, hinter dem Beruf, z. B. "
+                     "Meisterbetrieb · Mitglied der Maler- und Lackierer-Innung", required=False, init="comment",
+                     sample='"..."', max_len=120),
     "register": S("str", "register court, e.g. Amtsgericht Köln", "Registergericht, z. B. Amtsgericht Köln", required=False, init="comment", sample='"..."', max_len=120),
     "register_number": S("str", "e.g. HRB 12345", "z. B. HRB 12345", required=False, init="comment",
                          sample='"..."', max_len=40),
@@ -287,15 +297,27 @@ SCHEMA: dict[str, Opt] = {
                                           "der Tag, an dem Sie geprüft haben, dass das EU-US Data Privacy Framework "
                                           "noch gilt (dataprivacyframework.gov führt Meta Platforms, Inc.)")),
                   }),
-    "theme": S("table", "colours and logo of the page", "Farben und Logo der Seite", required=False, default={},
+    "theme": S("table", "the look of the page: colours, logo or icon, photo", "das Aussehen der Seite: Farben, "
+               "Logo oder Symbol, Foto", required=False, default={},
                children={
         "name": S("str", "theme folder", "Ordner des Designs", default="default", init=""),
         "primary": S("str", "button colour, light mode (#rrggbb)", "Farbe der Schaltfläche, helles Design (#rrggbb)",
-                     default="#8a4b0f", check=checks.colour),
+                     default="#8a4b0f", check=checks.colour, init="example"),
         "primary_dark": S("str", "button colour, dark mode (#rrggbb)", "Farbe der Schaltfläche, dunkles Design "
-                          "(#rrggbb)", default="#f4b26b", check=checks.colour),
+                          "(#rrggbb)", default="#f4b26b", check=checks.colour, init="example"),
         "logo": S("str", "logo file next to site.toml (SVG, PNG, JPEG or WebP)", "Logo-Datei neben site.toml (SVG, "
                   "PNG, JPEG oder WebP)", required=False, init="comment", sample='"logo.svg"'),
+        "icon": S("str", "the picture in the page's header while there is no logo: " + ", ".join(ICONS) +
+                  " (leave it out for none)", "das Bild im Kopf der Seite, solange es kein Logo gibt: " +
+                  ", ".join(ICONS) + " (weglassen für keines)", required=False, init="example", max_len=40),
+        "photo": S("str", "your own photo next to site.toml (JPEG, PNG or WebP: you, your team, your work), shown "
+                   "below the chat button; resized and cleaned of camera data when the page is built",
+                   "Ihr eigenes Foto neben site.toml (JPEG, PNG oder WebP: Sie, Ihr Team, Ihre Arbeit), unter dem "
+                   "Chat-Knopf; beim Erstellen verkleinert und von Kameradaten befreit", required=False,
+                   init="comment", sample='"foto.jpg"'),
+        "photo_alt": S("text", "what the photo shows, in one sentence, for customers who cannot see it",
+                       "was das Foto zeigt, in einem Satz, für Kunden, die es nicht sehen können", required=False,
+                       init="comment", sample='"..."', max_len=200),
     }),
     "print": S("table", "posters and QR codes for the print shop", "Plakate und QR-Codes für die Druckerei",
                required=False, default={}, children={
