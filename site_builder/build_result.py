@@ -20,6 +20,7 @@ class BuildResult:
     files: dict[str, int] = field(default_factory=dict)  # path below output/ -> size
     consent_ids: dict[str, str] = field(default_factory=dict)  # lang -> consent version id
     page_weight: tuple[int, int] = (0, 0)  # landing page with what it loads: raw and gzip bytes
+    photo_weight: dict[str, int] = field(default_factory=dict)  # the photo's files below output/ -> bytes
     written: bool = False
     unchanged: bool = False  # nothing changed since the previous build: nothing was written
     archived: list[Path] = field(default_factory=list)
@@ -37,6 +38,7 @@ class BuildResult:
                 return file
 
         return {"consent_ids": self.consent_ids, "page_weight": list(self.page_weight),
+                "photo_weight": self.photo_weight,
                 "warnings": [[rel(p.file), p.where, p.what, p.fix] for p in self.problems if p.severity != "error"],
                 "default_lang": self.default_lang}
 

@@ -31,6 +31,7 @@ def previous_outcome(digest: str, out: Path, *, strict: bool = False) -> BuildRe
         return result
     result.consent_ids = dict(summary.get("consent_ids", {}))
     result.page_weight = tuple(summary.get("page_weight", (0, 0)))  # type: ignore[assignment]
+    result.photo_weight = dict(summary.get("photo_weight", {}))
     result.default_lang = summary.get("default_lang", "")
     result.files = {rel: size for unit in previous.units.values() for rel, size in unit["files"].items()}
     return result

@@ -27,6 +27,8 @@ from .stages import hosting, link_previews, pages, printing, records
 from .stages.phone_preview import preview_unit
 from .units import Unit
 
+# The owner's photo in site/ (pages stage): loaded lazily below the decision, reported apart from the 14 KB.
+PHOTO_PREFIX = "site/photo-"
 # The stages in the order of output/: each takes the SiteModel and nothing else.
 STAGES = (pages, printing, records, link_previews, hosting)
 
@@ -109,7 +111,9 @@ def _write(result: BuildResult, out: Path, site: SiteModel, units: list[Unit], p
             elif files is not None:
                 new.add_unit(unit, files)
         site_files = {path: data for unit in units if unit.name == "site/pages" for path, data in unit.render().items()}
-        if preview and not problems:  # last: its contact sheet links the poster previews written above
+        photo = {path: size for path, size in new.written.items() if path.startswith(PHOTO_PREFIX)}
+        if preview and not problems:
+            site_files.update({path: (new.tmp / path).read_bytes() for path in photo})  # last: its contact sheet links the poster previews written above
             problems += _add_preview(new, site, site_files)
         if problems:
             raise InputError(problems)
@@ -117,6 +121,7 @@ def _write(result: BuildResult, out: Path, site: SiteModel, units: list[Unit], p
                             for rel in strangers(out, previous)]
         result.files = dict(new.written)
         result.page_weight = page_weight(site_files)
+        result.photo_weight = photo
         new.commit(digest, result.summary(site.root))
         result.written = True
     finally:

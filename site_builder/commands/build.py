@@ -55,6 +55,15 @@ def _many(args: argparse.Namespace) -> int:
     return build_many_cli(args.sites, out=args.out, jobs=args.jobs, strict=args.strict, preview=args.preview)
 
 
+def photo_line(sizes: dict[str, int]) -> str:
+    """The photo's bytes: each size in the modern format (a phone loads one), the JPEG fallbacks together."""
+    by_width = sorted(sizes.items(), key=lambda item: int(item[0].rsplit("-", 1)[-1].split(".")[0]))
+    modern = ", ".join(f"{path.rsplit('/', 1)[-1]} {size / 1024:.1f} KB" for path, size in by_width
+                       if not path.endswith(".jpg"))
+    jpeg = [size for path, size in by_width if path.endswith(".jpg")]
+    return t("cli.photo_weight", modern=modern, jpeg=f"{min(jpeg) / 1024:.1f}–{max(jpeg) / 1024:.1f} KB")
+
+
 def report(result: BuildResult, out: Path, seconds: float) -> None:
     files = result.files
     if result.unchanged:
@@ -66,6 +75,8 @@ def report(result: BuildResult, out: Path, seconds: float) -> None:
         print(t("cli.consent_version", lang=lang, id=consent_id))
     raw, gz = result.page_weight
     print(t("cli.page_weight", raw=f"{raw / 1024:.1f}", gz=f"{gz / 1024:.1f}"))
+    if result.photo_weight:
+        print(photo_line(result.photo_weight))
     if records := [p for p in files if p.startswith("records/")]:
         print(t("cli.records", n=len(records), folder=out / "records", lang=result.default_lang))
     if previews := [p for p in files if p.startswith("preview/") and p.endswith(".png")]:

@@ -2,7 +2,7 @@
 
     SiteModel      the validated settings, the theme (the look), the wording lookup, and per language:
     LanguageModel  its settings values, texts, page links, consent id and fragment, consent versions,
-                   chat links and the greeting the chat preview shows.
+                   chat links and what answers each of them (the chat preview shows it).
 
 Stages take a SiteModel and nothing else of the loading: no stage reads site.toml, content/ or a
 theme folder by a path of its own.
@@ -31,6 +31,8 @@ class Theme:
     primary_dark: str
     logo: Path | None  # the logo file the settings name
     logo_digest: str  # sha256 of the logo's bytes ('' without a logo): what drawn units of it are keyed by
+    icon: str = ""  # the shipped trade icon the header shows while there is no logo ('' for none)
+    photo: Path | None = None  # the owner's photo the settings name (theme.photo)
 
     def template_folders(self) -> tuple[Path, ...]:
         return tuple(folder / "templates" for folder in self.folders if (folder / "templates").is_dir())
@@ -58,7 +60,7 @@ class LanguageModel:
     versions: tuple[Version, ...]  # every published consent version, oldest first, the current one included
     new_version: Version | None  # the current one, when no earlier build published it
     chat_links: tuple[ChatLink, ...]  # one per combination of optional purposes
-    greeting: str  # what answers a customer's first message: the chat preview shows it
+    answers: tuple[str, ...]  # what answers each chat link's message once sent (site.greeting): the chat preview
 
     @property
     def urls(self) -> dict[str, str]:
@@ -118,10 +120,20 @@ class SiteModel:
         return "logo" + self.theme.logo.suffix.lower() if self.theme.logo else None
 
     def page_paths(self) -> list[str]:
-        """Every file the pages stage publishes, below site/: each language's pages and contact card, the logo."""
+        """Every file the pages stage publishes, below site/: each language's pages and contact card, the logo,
+        the photo."""
         paths = []
         for language in self.languages.values():
             names = [language.links[key] for key in ("index", "privacy", "imprint", "withdrawal")]
             names += [f"consent-{version.id}.html" for version in language.versions] + ["contact.vcf"]
             paths += [language.folder + name for name in names]
-        return paths + ([self.logo_name] if self.logo_name else [])
+        return paths + ([self.logo_name] if self.logo_name else []) + self.photo_names()
+
+    def photo_names(self) -> list[str]:
+        """The files of the owner's photo in site/ (one per size and format), from its header alone."""
+        if self.theme.photo is None:
+            return []
+        from ..graphics.photo import PhotoHeader, file_names, modern_format, read_header  # only with a photo
+
+        header = read_header(self.theme.photo)
+        return list(file_names(header, modern_format())) if isinstance(header, PhotoHeader) else []

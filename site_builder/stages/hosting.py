@@ -36,7 +36,7 @@ PAGE_PINNED = ("script-src", "style-src")
 CACHE_HTML = "no-cache"  # may be stored, but revalidated (ETag / Last-Modified) on every visit
 CACHE_ASSET = "public, max-age=86400"  # logo, contact card: names that do not change with the content
 CACHE_IMMUTABLE = f"public, max-age={ONE_YEAR}, immutable"  # name.<hash>.ext: a new content is a new name
-ASSET_EXTENSIONS = ("svg", "png", "jpg", "jpeg", "webp", "ico", "vcf")
+ASSET_EXTENSIONS = ("svg", "png", "jpg", "jpeg", "webp", "avif", "ico", "vcf")
 FINGERPRINTED = r"\.[0-9a-f]{8,}\.(css|js|svg|png|jpe?g|webp|woff2)$"
 COMPRESSED_TYPES = ("text/html", "text/css", "text/javascript", "application/javascript", "image/svg+xml",
                     "text/vcard", "text/plain")
@@ -167,6 +167,7 @@ def htaccess(settings: Settings) -> str:
         "Every block is wrapped in <IfModule>, so a host without a module still serves the site.",
     ]), "\n"]
     lines.append(f"AddType {VCARD_TYPE} .vcf\n")
+    lines.append("AddType image/avif .avif\n")  # the owner's photo; older Apache versions do not know the type
     lines.append("AddCharset utf-8 .html .css .js .svg .vcf\n\n")
     lines.append("<IfModule mod_headers.c>\n")
     lines += [f"  Header always set {name} \"{value}\"\n" for name, value in headers.items()]
