@@ -69,7 +69,7 @@ def test_gate_without_javascript_is_pure_css(built_example):
     """Before ticking, the only "Chat starten" that is shown is a submit button blocked by `required`."""
     page = parse(built_example / "site" / "index.html")
     css = page.inline["style"][0]
-    assert re.search(r"\.go(,\.msg)?\{display:none\}", css)
+    assert re.search(r"\.go(,\.msg)?(,\.ans)?\{display:none\}", css)
     # the gate hides only when the required box is ticked
     assert "#c-service:checked ~ .actions .gate" in css
     # each chat link is shown only for its exact combination of boxes

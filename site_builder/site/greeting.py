@@ -1,6 +1,7 @@
 """What answers a customer's first message, per language: the landing page's chat preview shows it.
 
-With a [bot] table the consent bot answers (wording/bot/<lang>/greeting.txt); without one the WhatsApp
+With a [bot] table the consent bot answers a consent message with its confirmation
+(wording/bot/<lang>/consent_confirmed.txt) and anyone else with its greeting; without one the WhatsApp
 Business app's greeting message does (wording/app/<lang>/texts.toml, or the owner's own text in
 records.app_texts.greeting). It is read once, with the rest of the site; the records' app texts are made
 with the same functions (`app_values`, `app_text`).
@@ -9,11 +10,13 @@ with the same functions (`app_values`, `app_text`).
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
 
 from ..config import Section
+from ..consent import ChatLink
+from ..placeholders import render_placeholders
 from ..problems import Problem
 from ..register.model import MARKETING_PURPOSE
 from ..wording import Wording
@@ -81,10 +84,8 @@ def app_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str
     return own_text(own, filled) if own else app_text("greeting", filled, words)
 
 
-def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str,
-                 consent_id: str) -> str:
-    """The consent bot's first answer in `lang`, as its wording file says it (the bot's placeholders; the
-    owner's own [bot.answers] text is the bot's setting, not read here)."""
+def bot_context(values: Section, urls: Mapping[str, str], phone: str, consent_id: str) -> dict[str, Any]:
+    """The consent bot's placeholders in one language (as bot.replies.reply_context has them)."""
     b = values.business
     context = {
         "business": b.short_name or b.name, "business_name": b.name, "street": b.street or "",
@@ -94,8 +95,40 @@ def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str
         "consent_url": urls.get("consent", ""), "version": consent_id, "purposes": "",
         "marketing": any(p.id == MARKETING_PURPOSE for p in values.purposes),
     }
+    return context
+
+
+def bot_reply(wording: Wording, lang: str, kind: str, context: Mapping[str, Any], own: Any = None) -> str:
+    """One reply of the consent bot as it words it: the owner's own [bot.answers.<kind>] text, else
+    wording/bot/<lang>/<kind>.txt ('' when it cannot be filled: the bot's own check names why)."""
     # plain text for WhatsApp: values marked safe, so that the sandbox does not escape "&"
     safe = {key: Markup(value) if isinstance(value, str) else value for key, value in context.items()}
-    rel = f"bot/{lang}/greeting.txt"
-    text = wording.render(rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/greeting.txt", safe, [])
+    problems: list[Problem] = []
+    if isinstance(own, Mapping) and own:
+        source = own.get(lang) or own.get("*") or next(iter(own.values()))
+        text = render_placeholders(str(source), safe, "site.toml", 1, problems)
+    else:
+        rel = f"bot/{lang}/{kind}.txt"
+        text = wording.render(rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/{kind}.txt", safe, problems)
     return keep_lines(text) if text else ""
+
+
+def first_answers(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str,
+                  consent_id: str, links: Sequence[ChatLink], bot: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """What answers the prepared message of each chat link, the moment the customer sends it: the chat
+    preview on the landing page shows exactly this. With the consent bot it is the bot's confirmation
+    (consent_confirmed) for that link's purposes; without it, the WhatsApp Business app's greeting message,
+    the same for every link. Empty when it cannot be worded (the records or the bot's check say why)."""
+    if bot is None:
+        greeting = app_greeting(wording, lang, values, urls, phone)
+        return tuple(greeting for _ in links) if greeting else ()
+    own = ((bot.get("answers") or {}).get("consent_confirmed") or {}).get("text")
+    own = {"*": own} if isinstance(own, str) else own
+    short = {p.id: p.short for p in values.purposes}
+    answers = []
+    for link in links:
+        context = {**bot_context(values, urls, phone, consent_id),
+                   "purposes": ", ".join(short.get(pid, pid) for pid in link.purposes),
+                   "marketing": MARKETING_PURPOSE in link.purposes}
+        answers.append(bot_reply(wording, lang, "consent_confirmed", context, own))
+    return tuple(answers) if all(answers) else ()

@@ -22,7 +22,7 @@ from ..content import read_language_texts
 from ..formatting import display_phone, format_date, lang_dir
 from ..problems import InputError, Problem, errors
 from ..wording import Wording
-from .greeting import app_greeting, bot_greeting
+from .greeting import first_answers
 from .site_model import LanguageModel, SiteModel, Theme
 
 SHIPPED_THEMES = Path(__file__).resolve().parents[1] / "themes"
@@ -62,7 +62,9 @@ def load_theme(settings: Settings) -> Theme:
         logo_digest = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
     except OSError:
         logo_digest = ""  # the settings' checks name an unreadable logo
-    return Theme(name, folders, str(table.primary), str(table.primary_dark), logo, logo_digest)
+    photo = settings.root / table.photo if table.get("photo") else None
+    return Theme(name, folders, str(table.primary), str(table.primary_dark), logo, logo_digest,
+                 str(table.get("icon") or ""), photo)
 
 
 def text_values(settings: Settings, values: Section, lang: str, links: Mapping[str, str],
@@ -101,7 +103,7 @@ def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool
     url = settings.base_url + folder
     urls = {"landing": url, **{key: url + name for key, name in read.links.items() if key != "index"}}
     phone = display_phone(settings.phone_e164)
-    greeting = (bot_greeting(wording, lang, values, urls, phone, consent_id) if has_bot
-                else app_greeting(wording, lang, values, urls, phone))
+    bot = settings.data.get("bot") if has_bot else None
+    answers = first_answers(wording, lang, values, urls, phone, consent_id, chat, bot)
     return LanguageModel(lang, folder, url, values, read.texts, read.links, consent_id, fragment, tuple(versions),
-                         new, tuple(chat), greeting)
+                         new, tuple(chat), answers)

@@ -1,5 +1,6 @@
-"""The customer's first screen: on each phone, with and without JavaScript, light and dark, the first purpose
-box and the chat button lie inside the first viewport; the button looks unavailable until the required box
+"""The customer's first screen: on each phone, with and without JavaScript, light and dark, the business, the
+short notice (WhatsApp/Meta, the USA, the link to the full notice), the consent sentences, the boxes and the
+chat button lie inside the first viewport in that order; the button looks unavailable until the required box
 is ticked; the preview shows exactly the message each combination of boxes sends; the head has the tags and
 files a link preview and a home-screen icon need."""
 
@@ -25,31 +26,86 @@ def _phone(devices, name):
     return {**devices[base], **extra}
 
 
-def _inside(page, selector: str) -> bool:
+# Where a phrase of a text lies on the page: the box of its first occurrence in the element (a Range's box).
+PHRASE_BOX = """([selector, needle]) => {
+  const walker = document.createTreeWalker(document.querySelector(selector), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.nodeValue.indexOf(needle);
+    if (at < 0) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + needle.length);
+    const r = range.getBoundingClientRect();
+    return {x: r.left, y: r.top, width: r.width, height: r.height};
+  }
+  return null;
+}"""
+
+
+def _box(page, selector: str) -> dict:
     box = page.locator(selector).first.bounding_box()
-    width, height = page.evaluate("[innerWidth, innerHeight]")
-    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height and box["x"] + box["width"] <= width
+    assert box is not None, f"{selector} is not shown"
+    return box
+
+
+def _phrase(page, selector: str, needle: str) -> dict:
+    box = page.evaluate(PHRASE_BOX, [selector, needle])
+    assert box is not None, f"{needle!r} is not in {selector}"
+    return box
+
+
+def first_screen(page, s) -> list[tuple[str, dict]]:
+    """The first screen's parts top to bottom, as the issue orders them, each with its box (CSS px): who, the
+    short notice with WhatsApp/Meta and the USA and its link to the full notice, then per purpose the consent
+    sentence (the box's label) and the box, the withdrawal line, the button."""
+    parts = [("business", _box(page, ".brand")), ("trade line", _box(page, ".trade")),
+             ("address and hours", _box(page, ".place")), ("short notice", _box(page, "#first-layer")),
+             ("Meta", _phrase(page, "#first-layer", "Meta")), ("USA", _phrase(page, "#first-layer", "USA")),
+             ("link to the full notice", _box(page, "#first-layer a"))]
+    for p in s.purposes:
+        parts += [(f"consent sentence {p.id}", _box(page, f"label[for=c-{p.id}]")), (f"box {p.id}", _box(page, f"#c-{p.id}"))]
+    return parts + [("withdrawal line", _box(page, ".withdraw")), ("button", _box(page, "button.chat.gate"))]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("phone", list(PHONES))
 @pytest.mark.parametrize("lang", ["de", "en"])
-def test_the_decision_is_on_the_first_screen(lang, phone, javascript, scheme, site, new_context, devices):
+def test_informed_then_asked_on_the_first_screen(lang, phone, javascript, scheme, site, new_context, devices):
+    """Issue 24: who, the Meta/USA line, the consent sentences, the boxes and the button lie within the first
+    screen, in that order: the customer is informed before being asked."""
     context, watch = new_context(**_phone(devices, phone), java_script_enabled=javascript, color_scheme=scheme)
     page = context.new_page()
     page.goto(site.url(lang))
-    first = site.settings.for_lang(lang).purposes[0].id
-    assert _inside(page, f"#c-{first}"), f"{phone}: the first purpose box is below the first screen"
-    assert _inside(page, "button.chat.gate"), f"{phone}: the chat button is below the first screen"
-    # the business, the benefit and the start of the first-layer notice's neighbourhood show too
-    assert _inside(page, ".brand") and _inside(page, ".intro")
+    s = site.settings.for_lang(lang)
+    width, height = page.evaluate("[innerWidth, innerHeight]")
+    parts = first_screen(page, s)
+    for name, box in parts:
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"{phone}: {name} is not on the first screen"
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, f"{phone}: {name} is cut off"
+    where = dict(parts)
+    notice_end = where["short notice"]["y"] + where["short notice"]["height"]
+    for p in s.purposes:  # informed, then asked: the notice ends above every consent sentence and box
+        assert where[f"consent sentence {p.id}"]["y"] >= notice_end and where[f"box {p.id}"]["y"] >= notice_end
+    tops = [box["y"] for name, box in parts if not name.startswith(("Meta", "USA", "link"))]
+    assert all(b >= a - 1 for a, b in zip(tops, tops[1:])), f"{phone}: the first screen is out of order: {parts}"
+    last = max(box["y"] + box["height"] for name, box in parts if name.startswith(("box", "consent", "withdrawal")))
+    assert where["button"]["y"] >= last
+    # what the notice says: who (business, town), and a link to the full privacy notice
+    text = page.locator("#first-layer").inner_text()
+    assert s.business.name in text and s.business.city in text
+    privacy = site.languages[lang].links["privacy"]
+    assert page.locator("#first-layer a").first.get_attribute("href").endswith(privacy)
+    for p in s.purposes:  # the consent sentence itself is the box's label
+        assert page.locator(f"label[for=c-{p.id}]").inner_text().startswith(p.label)
     # until the required box is ticked the button looks unavailable: not the accent colour, dashed outline
     gate = page.locator("button.chat.gate")
     off = gate.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle]")
-    page.locator(f"#c-{first}").check()
+    page.locator(f"#c-{s.purposes[0].id}").check()
     go = page.locator("a.chat.go:visible")
-    assert go.count() == 1 and _inside(page, "a.chat.go:visible")
+    assert go.count() == 1
+    box = go.bounding_box()
+    assert box["y"] + box["height"] <= height, f"{phone}: the chat link is below the first screen"
     on = go.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).borderStyle]")
     assert off[0] != on[0] and off[1] == "dashed" and on[1] != "dashed"
     watch.assert_private()

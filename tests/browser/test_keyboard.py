@@ -60,6 +60,9 @@ def test_keyboard_only(javascript, lang, site, new_context, devices):
     assert page.locator("#c-service").is_checked()
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED)["id"] == "c-marketing"
+    # the line under the boxes links the withdrawal page (issue 24: it stands between boxes and button)
+    focused = tab(page)
+    assert focused["tag"] == "a" and page.evaluate("document.activeElement.closest('.withdraw') !== null"), focused
     focused = tab(page)
     assert focused["tag"] == "a" and "go" in focused["cls"].split(), focused
     with page.expect_navigation(url="https://wa.me/**"):

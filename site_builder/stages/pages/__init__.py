@@ -1,8 +1,10 @@
 """The pages stage: output/site/'s pages in every language, the contact cards and the logo.
 
-    plan(site)  -> StagePlan    the pages rendered (they are cheap, and `serve` shows them): one unit
+    plan(site)  -> StagePlan    the pages rendered (they are cheap, and `serve` shows them): one unit; the
+                                owner's photo in the sizes a phone needs: a unit drawn only when it changes
 
-Modules: page_render (the templates, Jinja's sandbox), logo_clean (the logo without anything that could run),
+Modules: page_render (the templates, Jinja's sandbox), look (the header's trade and place lines, the trade
+icon), photo (the photo's files and <picture>), logo_clean (the logo without anything that could run),
 vcard (contact.vcf). The pages' labels are wording (wording/pages/<lang>.toml).
 """
 
@@ -16,6 +18,7 @@ from ...units import StagePlan, made_unit
 from ...wording import parse_toml
 from .logo_clean import published_logo
 from .page_render import environment, render_language
+from .photo import Picture, photo_plan
 from .vcard import vcard
 
 
@@ -26,16 +29,19 @@ def plan(site: SiteModel) -> StagePlan:
     logo = published_logo(site.theme.logo, site.settings.path, problems)
     if errors(problems):
         return StagePlan((), tuple(problems))
-    return StagePlan((made_unit("site/pages", site_files(site, labels, logo)),), tuple(problems))
+    photo = photo_plan(site)
+    pages = made_unit("site/pages", site_files(site, labels, logo, photo[1] if photo else None))
+    return StagePlan((pages, photo[0]) if photo else (pages,), tuple(problems))
 
 
-def site_files(site: SiteModel, labels: dict[str, dict[str, Any]], logo: tuple[str, bytes] | None) -> dict[str, bytes]:
-    """Every file of the pages stage, by path below output/."""
+def site_files(site: SiteModel, labels: dict[str, dict[str, Any]], logo: tuple[str, bytes] | None,
+               picture: Picture | None = None) -> dict[str, bytes]:
+    """Every file of the pages unit, by path below output/ (the photo's files are a unit of their own)."""
     env = environment(site.theme)
     js = site.theme.static("app.js")
     files: dict[str, bytes] = {}
     for lang, language in site.languages.items():
-        pages = render_language(site, language, labels[lang], env, js)
+        pages = render_language(site, language, labels[lang], env, js, picture)
         files.update({f"site/{path}": data for path, data in pages.items()})
     card = vcard(site.settings)
     for language in site.languages.values():

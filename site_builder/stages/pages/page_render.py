@@ -21,6 +21,8 @@ from ...placeholders import bytecode_cache
 from ...site import LanguageModel, SiteModel, Theme
 from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
+from .look import header_look
+from .photo import Picture
 
 RTL = {"ar", "he", "fa", "ur"}
 OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
@@ -58,17 +60,24 @@ def gate_css(purposes: Sequence[Any], links: Sequence[ChatLink]) -> str:
         chain = " ~ ".join(f"#c-{p.id}:checked" if p.required or p.id in link.optional else f"#c-{p.id}:not(:checked)"
                            for p in purposes)
         rules.append(f"{chain} ~ .actions .go-{index}{{display:flex}}")
-        # the preview shows the message the optional boxes choose, even before the required one is ticked
+        # the preview shows the message the optional boxes choose (and its answer), even before the required
+        # one is ticked
         shown = " ~ ".join(f"#c-{p.id}:checked" if p.id in link.optional else f"#c-{p.id}:not(:checked)"
                            for p in optional)
-        rules.append(f"{shown + ' ~ ' if shown else ''}.phone .msg-{index}{{display:block}}")
+        rules.append(f"{shown + ' ~ ' if shown else ''}.preview .msg-{index},"
+                     f"{shown + ' ~ ' if shown else ''}.preview .ans-{index}{{display:block}}")
     return "\n".join(rules)
 
 
+def _shown_answers(answers: Sequence[str]) -> list[str]:
+    """The preview's answer bubbles: one when every chat link gets the same answer, else one per link."""
+    return list(answers[:1]) if len(set(answers)) == 1 else list(answers)
+
+
 def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[str, Any],
-                    env: jinja2.Environment, js: str) -> dict[str, bytes]:
+                    env: jinja2.Environment, js: str, picture: Picture | None = None) -> dict[str, bytes]:
     """Every page of one language, by path below site/. labels: the pages' labels of this language
-    (wording/pages/<lang>.toml); the landing page's front matter overrides each."""
+    (wording/pages/<lang>.toml); the landing page's front matter overrides each. picture: the owner's photo."""
     settings, lang, s, texts = site.settings, language.lang, language.values, language.texts
     ui = {**labels, **texts["index"].meta}
     ui_consent = dict(texts["consent"].meta)
@@ -96,6 +105,8 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     icons = {name: relative(name) for name in site.icons}
     card = language.url + site.card(lang)
     logo = relative(site.logo_name) if site.logo_name else None
+    look = header_look(site.theme, s)
+    photo = picture.markup(relative(".") + "/" if base else "", str(s.theme.get("photo_alt") or "")) if picture else None
 
     def page(template: str, out: str, page_key: str, title: str, *, script: bool = False, **extra: Any) -> None:
         alts, switch = alternates(page_key)
@@ -106,14 +117,14 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
                        js=js if script else None,
                        title=title, ui=ui, ui_consent=ui_consent, s=s, links=language.links, alternates=alts,
                        switch=switch, robots="index,follow" if page_key == "index" else "noindex,follow",
-                       logo=logo, phone_e164=settings.phone_e164, phone_display=display_phone(settings.phone_e164),
+                       logo=logo, look=look, phone_e164=settings.phone_e164, phone_display=display_phone(settings.phone_e164),
                        consent_id=language.consent_id, **extra)
         files[base + out] = env.get_template(template).render(context).encode("utf-8")
 
     site_title = s.site.title or s.business.name
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
          purposes=s.purposes, chat_links=list(links), sources=" ".join(sorted(s.channels.values())),
-         greeting=language.greeting or None)
+         answers=_shown_answers(language.answers), photo=photo)
     for key in ("privacy", "imprint"):
         body, toc = with_contents(texts[key].html) if key == "privacy" else (texts[key].html, [])
         page("page.html", language.links[key], key, f"{texts[key].title} – {site_title}", text=texts[key],
