@@ -203,3 +203,56 @@ def test_legal_citations_do_not_break(site):
     html = (site.folder / site.page_of("de", 'class="toc"')).read_text(encoding="utf-8")
     assert re.search(r"Art\.\u00a0\d", html) and not re.search(r"Art\. \d", html)
     assert not re.search(r"§ \d", html)
+
+
+# Every line of text on the page whose box leaves the screen sideways (the hidden legend and the skip link,
+# which are outside on purpose, left out): text that a customer could not read without scrolling sideways.
+TEXT_OFF_SCREEN = """() => {
+  const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.nodeValue.trim() || node.parentElement.closest(".vh, .skip")) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const r of range.getClientRects()) {
+      if (r.width && (r.left < -0.5 || r.right > innerWidth + 0.5)) out.push(node.nodeValue.trim().slice(0, 40));
+    }
+  }
+  return out;
+}"""
+# Whether the middle of an element (of its first line, for a link that wraps) is the element itself (or inside
+# it): nothing lies on top of it.
+ON_TOP = """(el) => { el.scrollIntoView({block: "center"}); const r = el.getClientRects()[0];
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return hit !== null && (hit === el || el.contains(hit) || hit.closest("label") === el.labels?.[0]); }"""
+
+
+@pytest.mark.parametrize("phone", list(PHONES))
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_at_200_percent_text_nothing_is_cut_off_and_the_order_stays(lang, phone, site, new_context, devices):
+    """The customer's text size doubled (the browser's default font size, which every rem on the page
+    follows): the page still fits the screen's width, no line of text leaves it, nothing covers a control,
+    and the first screen's parts keep their order, one below the other."""
+    options = _phone(devices, phone)
+    context, watch = new_context(**options)
+    page = context.new_page()
+    page.goto(site.url(lang))
+    page.evaluate("document.documentElement.style.fontSize = '200%'")  # CSSOM: allowed by the page's CSP
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 32
+    width = options["viewport"]["width"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{phone}: wider than the screen"
+    assert page.evaluate(TEXT_OFF_SCREEN) == []
+    s = site.settings.for_lang(lang)
+    parts = first_screen(page, s)
+    blocks = [(name, box) for name, box in parts if not name.startswith(("Meta", "USA", "link", "box", "business"))]
+    for (upper, a), (lower, b) in zip(blocks, blocks[1:]):
+        assert b["y"] >= a["y"] + a["height"] - 1, f"{phone}: {lower} overlaps {upper}"
+    for p in s.purposes:
+        label, box = dict(parts)[f"consent sentence {p.id}"], dict(parts)[f"box {p.id}"]
+        assert box["x"] + box["width"] <= label["x"] and abs(box["y"] - label["y"]) < 2  # side by side, same row
+    for selector in [*(f"#c-{p.id}" for p in s.purposes), "button.chat.gate", "#first-layer a", ".withdraw a",
+                     ".alt a[href^='tel:']", ".alt a[href^='mailto:']", ".foot a"]:
+        for element in page.locator(selector).element_handles():
+            assert page.evaluate(ON_TOP, element), f"{phone}: {selector} is covered"
+    below = [page.locator(selector).bounding_box() for selector in (".actions", ".preview", ".alt", ".notice", ".foot")]
+    assert all(b["y"] >= a["y"] + a["height"] - 1 for a, b in zip(below, below[1:]))
+    watch.assert_private()
