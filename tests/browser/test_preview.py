@@ -145,8 +145,54 @@ def test_the_contact_sheet_opens_in_a_browser_without_scripts_or_other_origins(p
     sizes = [page.locator("img").nth(i).evaluate("img => [img.complete, img.naturalWidth]")
              for i in range(page.locator("img").count())]
     context.close()
-    assert len(sizes) == 12 + 6 and all(done and width > 0 for done, width in sizes), sizes
+    # 12 first screens, each with the start of its whole page below the fold, and 6 posters
+    assert len(sizes) == 12 + 12 + 6 and all(done and width > 0 for done, width in sizes), sizes
     assert requests and all(url.startswith("file://") for url in requests), requests
+
+
+def test_the_contact_sheet_marks_the_fold_and_the_page_length(preview_build, browser):
+    """Issue 24: under each first screen a dashed line says where the first screen ends (at its phone's
+    height, scaled as the picture is), followed by the start of the rest of the page; the caption gives
+    the page's length. The example's decision lies above every fold: no warning, on the sheet or the terminal."""
+    folder, result = preview_build
+    preview = folder / "output" / "preview"
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.goto((preview / "index.html").resolve().as_uri(), wait_until="load")
+    figures = page.locator("figure:has(.fold)")
+    assert figures.count() == 12
+    for i in range(12):
+        figure = figures.nth(i)
+        first = figure.locator("img").first.bounding_box()
+        fold = figure.locator(".fold").bounding_box()
+        assert abs(fold["y"] - (first["y"] + first["height"])) <= 2  # the line sits where the first screen ends
+        caption = figure.locator("figcaption").inner_text()
+        whole = figure.locator("figcaption a").get_attribute("href")
+        with Image.open(preview / whole) as image:
+            assert f"Seite {image.height} px" in caption, caption
+        height = int(figure.locator(".fold").inner_text().split("·")[1].split()[0])
+        assert height in (667, 664, 839) and "Ende des ersten Bildschirms" in figure.locator(".fold").inner_text()
+    assert page.locator(".warn").count() == 0
+    context.close()
+    assert "unter dem ersten Bildschirm" not in result.stderr
+
+
+def test_the_preview_warns_when_the_decision_falls_below_the_fold(tmp_path):
+    """A first layer too long for the small phone: the terminal and the sheet name what lies below its fold."""
+    folder = copy_example(tmp_path / "site")
+    index = folder / "content" / "de" / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace('first_layer = "', 'first_layer = "' + "Ein sehr langer Hinweis. " * 30, 1),
+                     encoding="utf-8")
+    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
+    assert result.returncode == 0, result.stderr
+    assert "  preview: iPhone SE (2nd gen.), de: below the first screen: " in result.stderr
+    line = next(line for line in result.stderr.splitlines() if "iPhone SE (2nd gen.), de: below" in line)
+    assert "Chat starten" in line and "content/de/index.md" in line
+    assert ", en: below" not in result.stderr  # the English page is as it was
+    sheet = (folder / "output" / "preview" / "index.html").read_text(encoding="utf-8")
+    warned = [line for line in result.stderr.splitlines() if ", de: below the first screen" in line]
+    assert sheet.count('class="warn">Achtung: unter dem ersten Bildschirm: ') == 2 * len(warned)  # light and dark
 
 
 def test_a_second_preview_takes_new_pictures(preview_build):

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 from ...problems import InputError, Problem, report
 from ...site import SiteModel
 from ...units import Unit, drawn_unit
-from ...wording import Wording
+from ...wording import SHIPPED as SHIPPED_WORDING, Wording, parse_toml
 
 # Playwright's device descriptors: a small, a common and a large phone.
 PHONES = ("iPhone SE", "iPhone 13", "Pixel 7")
@@ -35,6 +35,8 @@ LABELS = {"iPhone SE": "iPhone SE (2nd gen.)"}
 FIRST_SCREEN = "-first-screen.png"
 POSTER_PREVIEW = re.compile(r"\Aprint/poster-[^/]+\.png\Z")
 SHEET_KEYS = ("title", "intro", "first_screens", "posters", "poster", "posters_missing", "light", "dark", "full_page")
+# Added later (issue 24, the fold): a site's older copy of sheet.toml without them gets the shipped words.
+SHEET_KEYS_LATER = ("fold", "page_length", "below_fold")
 SCHEMES = ("light", "dark")
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 BROWSER_ENV = "SITE_BUILDER_CHROMIUM"
@@ -107,4 +109,11 @@ def sheet_wording(wording: Wording, lang: str) -> dict[str, str]:
     if missing:
         raise InputError([report(str(wording.locate(rel) or rel), "sheet", "preview.sheet_wording",
                                  keys=", ".join(missing), lang=lang)])
-    return {key: str(data[key]) for key in SHEET_KEYS}  # type: ignore[index]
+    words = {key: str(data[key]) for key in SHEET_KEYS}  # type: ignore[index]
+    shipped: dict[str, object] = {}
+    if any(not isinstance(data.get(key), str) for key in SHEET_KEYS_LATER):  # type: ignore[union-attr]
+        shipped = parse_toml(SHIPPED_WORDING / rel, problems) or {}
+    for key in SHEET_KEYS_LATER:
+        value = data.get(key) if isinstance(data.get(key), str) else shipped.get(key)  # type: ignore[union-attr]
+        words[key] = str(value or "")
+    return words

@@ -7,6 +7,7 @@ phone a Playwright browser context, and the contact sheet that shows them.
 from __future__ import annotations
 
 import html
+import struct
 import sys
 from typing import Any, Iterable, Mapping
 
@@ -15,6 +16,18 @@ from ...messages import t
 from ...problems import InputError, report
 from . import (BROWSER_ENV, LABELS, PHONES, POSTER_PREVIEW, SCHEMES, PhonePreview, launch_args, chromium_path, phone,
                shot_name)
+
+
+# The parts of the decision (issue 24) that end below the first screen, by their own text: the short notice,
+# each consent sentence, the withdrawal line, the button. The owner is told, on the terminal and on the sheet.
+BELOW_FOLD = """() => [...document.querySelectorAll("#first-layer, label[for^='c-'], .withdraw, button.chat.gate")]
+  .filter(e => e.getBoundingClientRect().bottom > innerHeight)
+  .map(e => { const text = e.textContent.trim().replace(/\\s+/g, " "); return text.length > 40 ? text.slice(0, 39) + "…" : text; })"""
+
+
+def _png_height(data: bytes) -> int:
+    """The height of a PNG from its header (IHDR)."""
+    return struct.unpack(">I", data[20:24])[0] if data[12:16] == b"IHDR" else 0
 
 
 def launch(playwright: Any) -> Any:
@@ -45,6 +58,7 @@ def render(model: PhonePreview) -> dict[str, bytes]:
     languages = [lang for lang, _ in model.languages]
     shots: dict[str, bytes] = {}
     viewports: dict[str, dict[str, int]] = {}
+    folds: dict[tuple[str, str], list[str]] = {}  # (phone, language) -> the decision's parts below the fold
     with serving(site) as base, sync_playwright() as playwright:
         try:
             browser = launch(playwright)
@@ -63,6 +77,11 @@ def render(model: PhonePreview) -> dict[str, bytes]:
                 page = context.new_page()
                 for lang, folder in model.languages:
                     page.goto(base + folder + "index.html", wait_until="load")
+                    below = page.evaluate(BELOW_FOLD)
+                    folds[(device, lang)] = below
+                    if below:
+                        print(t("preview.below_fold", phone=LABELS.get(device, device), lang=lang,
+                                parts=", ".join(below)), file=sys.stderr, flush=True)
                     for scheme in SCHEMES:
                         page.emulate_media(color_scheme=scheme)
                         # The first screen at the phone's pixel density, as sharp as the customer sees it.
@@ -74,7 +93,9 @@ def render(model: PhonePreview) -> dict[str, bytes]:
         finally:
             browser.close()
     posters = sorted(path for path in model.output if POSTER_PREVIEW.match(path))
-    shots["preview/index.html"] = contact_sheet(model.default_lang, languages, wording, viewports, posters)
+    lengths = {name: _png_height(data) for name, data in shots.items()}
+    shots["preview/index.html"] = contact_sheet(model.default_lang, languages, wording, viewports, posters, lengths,
+                                                folds)
     print(t("preview.sheet", shots=len(shots) // 2, posters=len(posters)), file=sys.stderr, flush=True)
     return shots
 
@@ -85,16 +106,27 @@ STYLE = """body{font:16px/1.4 system-ui,sans-serif;margin:1.5rem;background:#8a8
 h1,h2,h3{margin:1.2rem 0 .5rem}.row{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-start}
 figure{margin:0;background:#fff;padding:.6rem;border-radius:.5rem;box-shadow:0 1px 4px #0004}
 figure img{display:block;max-width:100%;height:auto;border:1px solid #0003}
+.more{display:block;position:relative;overflow:hidden;border:1px solid #0003;border-top:0}
+.more img{max-width:none;border:0;opacity:.55}
+.fold{position:absolute;top:0;left:0;right:0;border-top:3px dashed #c00;font-size:.75rem;font-weight:700;color:#c00;
+background:#fffd;padding:0 .3rem;z-index:1}
+.warn{color:#a00;font-weight:700}
 figcaption{font-size:.85rem;margin-top:.4rem}"""
 # The phones at 80 % of their CSS size: the three of a row fit side by side in a 1280-pixel laptop window.
 SHEET_SCALE = 0.8
+BELOW_SHOWN = 0.4  # how much of the page below the fold each figure shows, in screens
 
 
 def contact_sheet(default_lang: str, languages: Iterable[str], wording: Mapping[str, str],
-                  viewports: Mapping[str, Mapping[str, int]], posters: list[str]) -> bytes:
-    """preview/index.html: per language and scheme the first screens of the phones side by side, then the
-    poster previews. Pictures are shown at 80 % of the phone's CSS size; each links to its whole page."""
+                  viewports: Mapping[str, Mapping[str, int]], posters: list[str],
+                  lengths: Mapping[str, int] | None = None,
+                  folds: Mapping[tuple[str, str], list[str]] | None = None) -> bytes:
+    """preview/index.html: per language and scheme the first screens of the phones side by side, each with a
+    dashed line at the fold and the start of what follows below it, then the poster previews. Pictures are
+    shown at 80 % of the phone's CSS size; each links to its whole page. lengths: each whole page's height in
+    CSS px (by shot name); folds: the decision's parts that a phone shows only below its first screen."""
     esc = html.escape
+    lengths, folds = lengths or {}, folds or {}
     parts = [f'<!doctype html>\n<html lang="{esc(default_lang)}">\n<head>\n<meta charset="utf-8">\n'
              '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
              f'<title>{esc(wording["title"])}</title>\n<style>\n{STYLE}\n</style>\n</head>\n<body>\n'
@@ -110,10 +142,20 @@ def contact_sheet(default_lang: str, languages: Iterable[str], wording: Mapping[
                 label = LABELS.get(device, device)
                 caption = f'{label}, {size["width"]}×{size["height"]}, {lang}, {wording[scheme]}'
                 shown = {side: round(value * SHEET_SCALE) for side, value in size.items()}
+                length = lengths.get(shot_name(device, lang, scheme), 0)
                 parts.append(f'<figure style="width:{shown["width"]}px"><a href="{esc(whole)}"><img src="{esc(first)}" width="{shown["width"]}" '
-                             f'height="{shown["height"]}" alt="{esc(caption)}"></a>\n'
-                             f'<figcaption>{esc(caption)} · <a href="{esc(whole)}">{esc(wording["full_page"])}'
-                             '</a></figcaption></figure>\n')
+                             f'height="{shown["height"]}" alt="{esc(caption)}"></a>\n')
+                if length > size["height"]:  # the page goes on: the fold, and the start of what follows
+                    below = round(min(length - size["height"], size["height"] * BELOW_SHOWN) * SHEET_SCALE)
+                    parts.append(f'<a class="more" href="{esc(whole)}" style="height:{below}px"><span class="fold">'
+                                 f'{esc(wording["fold"])} · {size["height"]} px</span><img src="{esc(whole)}" '
+                                 f'width="{shown["width"]}" height="{round(length * SHEET_SCALE)}" '
+                                 f'style="margin-top:-{shown["height"]}px" alt=""></a>\n')
+                warning = folds.get((device, lang)) or []
+                parts.append(f'<figcaption>{esc(caption)} · {esc(wording["page_length"])} {length} px · '
+                             f'<a href="{esc(whole)}">{esc(wording["full_page"])}</a>'
+                             + (f'<br><span class="warn">{esc(wording["below_fold"])}: {esc(", ".join(warning))}</span>'
+                                if warning else "") + '</figcaption></figure>\n')
             parts.append("</div>\n")
     parts.append(f'<h2>{esc(wording["posters"])}</h2>\n')
     if not posters:
