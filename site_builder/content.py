@@ -44,6 +44,7 @@ REQUIRED_META = {
 # Front matter keys written in Markdown (with {{ placeholders }}), made safe HTML like a body: the landing
 # page's short notice above the boxes and the line under them (the first screen, before the decision).
 MARKDOWN_META = {"index": ("first_layer", "withdraw_note")}
+FIRST_SCREEN_MISSING = {"first_layer": "content.first_layer_missing", "withdraw_note": "content.withdraw_note_missing"}
 # Names of files the build writes into a language's folder itself (a slug must not take one; compared
 # in lower case, as on the case-insensitive disks of Windows and macOS).
 GENERATED = ("index", "contact", "logo", "robots", "404", "sitemap", "favicon", "_headers", "records", "print",
@@ -328,8 +329,8 @@ def _missing_meta(sources: Mapping[str, Source], problems: list[Problem]) -> Non
             continue
         for key in REQUIRED_META.get(name, ()):
             if not str(source.meta.get(key, "")).strip():
-                if key in MARKDOWN_META.get(name, ()):  # added for the first screen: say what it is for
-                    problems.append(report(file, f"front matter: {key}", f"content.{key}_missing",
+                if key in FIRST_SCREEN_MISSING:  # added for the first screen: say what it is for
+                    problems.append(report(file, f"front matter: {key}", FIRST_SCREEN_MISSING[key],
                                            lang=source.path.parent.name))
                 else:
                     problems.append(report(file, f"front matter: {key}", "content.front_key_missing", key=key,

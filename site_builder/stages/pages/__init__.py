@@ -4,7 +4,7 @@
                                 owner's photo in the sizes a phone needs: a unit drawn only when it changes
 
 Modules: page_render (the templates, Jinja's sandbox), look (the header's trade and place lines, the trade
-icon), photo (the photo's files and <picture>), logo_clean (the logo without anything that could run),
+icon), page_photo (the photo's files and <picture>), logo_clean (the logo without anything that could run),
 vcard (contact.vcf). The pages' labels are wording (wording/pages/<lang>.toml).
 """
 
@@ -18,7 +18,7 @@ from ...units import StagePlan, made_unit
 from ...wording import parse_toml
 from .logo_clean import published_logo
 from .page_render import environment, render_language
-from .photo import Picture, photo_plan
+from .page_photo import Picture, photo_plan
 from .vcard import vcard
 
 

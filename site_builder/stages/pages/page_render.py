@@ -22,7 +22,7 @@ from ...site import LanguageModel, SiteModel, Theme
 from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
 from .look import header_look
-from .photo import Picture
+from .page_photo import Picture
 
 RTL = {"ar", "he", "fa", "ur"}
 OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
