@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import gate
 from ...problems import Problem, errors
 from ...site import SiteModel
 from ...units import StagePlan, made_unit
 from ...wording import parse_toml
 from .logo_clean import published_logo
-from .page_render import environment, render_language
+from .page_render import environment, render_language, script_safe
 from .vcard import vcard
 
 
@@ -23,19 +24,23 @@ def plan(site: SiteModel) -> StagePlan:
     """The pages as one unit, and the problems of the labels and the logo."""
     problems: list[Problem] = []
     labels = {lang: page_labels(site, lang, problems) for lang in site.languages}
-    logo = published_logo(site.theme.logo, site.settings.path, problems)
+    logo = published_logo(site.theme.logo, site.settings.path, site.root, problems)
     if errors(problems):
         return StagePlan((), tuple(problems))
-    return StagePlan((made_unit("site/pages", site_files(site, labels, logo)),), tuple(problems))
+    files = site_files(site, labels, logo, problems)
+    if errors(problems):
+        return StagePlan((), tuple(problems))
+    return StagePlan((made_unit("site/pages", files),), tuple(problems))
 
 
-def site_files(site: SiteModel, labels: dict[str, dict[str, Any]], logo: tuple[str, bytes] | None) -> dict[str, bytes]:
-    """Every file of the pages stage, by path below output/."""
-    env = environment(site.theme)
-    js = site.theme.static("app.js")
+def site_files(site: SiteModel, labels: dict[str, dict[str, Any]], logo: tuple[str, bytes] | None,
+               problems: list[Problem]) -> dict[str, bytes]:
+    """Every file of the pages stage, by path below output/; what cannot be rendered is a problem."""
+    env = environment(site.theme, site.root)
+    js = script_safe(site.theme.static("app.js", site.root, problems) or "")
     files: dict[str, bytes] = {}
     for lang, language in site.languages.items():
-        pages = render_language(site, language, labels[lang], env, js)
+        pages = render_language(site, language, labels[lang], env, js, problems)
         files.update({f"site/{path}": data for path, data in pages.items()})
     card = vcard(site.settings)
     for language in site.languages.values():
@@ -52,8 +57,8 @@ def page_labels(site: SiteModel, lang: str, problems: list[Problem]) -> dict[str
     labels: dict[str, Any] = {}
     for rel in ("pages/en.toml", f"pages/{lang}.toml"):
         for folder in reversed(site.wording.folders):
-            if (folder / rel).is_file():
-                labels.update(parse_toml(folder / rel, problems) or {})
+            if gate.present(folder / rel):
+                labels.update(parse_toml(folder / rel, problems, site.root) or {})
     return labels
 
 
