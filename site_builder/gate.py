@@ -61,6 +61,7 @@ def present(path: Path) -> bool:
 
 
 def _kind(mode: int) -> str:
+    # catalogue family: input.kind_*
     if stat.S_ISDIR(mode):
         return "folder"
     if stat.S_ISFIFO(mode):

@@ -10,7 +10,7 @@ from .recognise import Recognizer, build_recognizer
 
 
 def site_recognizer(site: Any) -> Recognizer:
-    """A recogniser for a read site's (reading.Site's) own prefilled messages, purposes and consent versions."""
+    """A recogniser for a read site's (site.SiteModel's) own prefilled messages, purposes and consent versions."""
     settings = site.settings
     templates, known, current = [], [], {}
     for lang, language in site.languages.items():

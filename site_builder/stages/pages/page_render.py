@@ -108,7 +108,7 @@ def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
 
 
 def script_safe(js: str) -> str:
-    """A script as it may stand inside <script>: `</script` and `<!--` cannot end or change the element (the
+    r"""A script as it may stand inside <script>: `</script` and `<!--` cannot end or change the element (the
     same code in JavaScript: `<\/` is `</` in a string, a regular expression and a comment)."""
     return re.sub(r"<(/script|!--)", lambda m: "<\\" + m.group(1), js, flags=re.I)
 
