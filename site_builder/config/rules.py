@@ -18,8 +18,12 @@ from .. import gate
 from ..problems import report
 from .settings import LANGUAGE_NAMES, Localized
 
-SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-SOURCE_CODE = re.compile(r"^[a-z0-9]{1,8}$")
+SLUG = re.compile(r"[a-z][a-z0-9_-]{0,31}")  # with fullmatch
+# Purpose ids go into the register's cells: a spreadsheet reads these as a truth value (Excel and LibreOffice
+# in English and German) or as a date ("mar-3", "jan26": a month and a number), not as the text written.
+_SPREADSHEET_WORDS = re.compile(r"true|false|wahr|falsch|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                                r"mär|mai|okt|dez)[a-z]*[-_ ]?\d+")
+SOURCE_CODE = re.compile(r"[a-z0-9]{1,8}")  # used with fullmatch: "p\n" is no code
 MAX_OPTIONAL_PURPOSES = 4
 LOGO_WARN_BYTES = 20_000  # one round trip of a phone's first page load
 LOGO_MAX_BYTES = gate.MAX_LOGO_BYTES
@@ -59,8 +63,10 @@ def purposes(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
         return
     ids = [p.get("id") for p in items]
     for i, pid in enumerate(ids):
-        if isinstance(pid, str) and not SLUG.match(pid):
+        if isinstance(pid, str) and not SLUG.fullmatch(pid):
             checker.error(f"purposes[{i}].id", "config.purpose_id", value=pid)
+        elif isinstance(pid, str) and _SPREADSHEET_WORDS.fullmatch(pid):
+            checker.error(f"purposes[{i}].id", "config.purpose_id_spreadsheet", value=pid)
         if pid is not None and ids.count(pid) > 1:
             checker.error(f"purposes[{i}].id", "config.purpose_twice", value=pid)
     if not any(p.get("required") for p in items):
@@ -78,9 +84,9 @@ def channels(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
     if not isinstance(table, dict):
         return
     for name, code in table.items():
-        if not SLUG.match(str(name)):
+        if not SLUG.fullmatch(str(name)):
             checker.error(f"channels.{key_name(name)}", "config.channel_name")
-        if not isinstance(code, str) or not SOURCE_CODE.match(code):
+        if not isinstance(code, str) or not SOURCE_CODE.fullmatch(code):
             checker.error(f"channels.{key_name(name)}", "config.channel_code", value=code)
     codes = [c for c in table.values() if isinstance(c, str)]
     if len(set(codes)) != len(codes):
@@ -92,7 +98,7 @@ def colours(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) ->
     for key, text, rule in (("primary", "#ffffff", "config.contrast_light"), ("primary_dark", "#111111",
                                                                              "config.contrast_dark")):
         value = theme.get(key)
-        if isinstance(value, str) and HEX_COLOUR.match(value) and (ratio := contrast(value, text)) < 4.5:
+        if isinstance(value, str) and HEX_COLOUR.fullmatch(value) and (ratio := contrast(value, text)) < 4.5:
             checker.error(f"theme.{key}", rule, colour=value, ratio=f"{ratio:.1f}")
 
 
