@@ -90,7 +90,7 @@ def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool
     if read.consent is None:
         return None
     consent_id, fragment = read.consent
-    versions = read_archive(settings.root, lang, problems, settings.today)
+    versions = read_archive(settings.root, lang, problems)
     new = None
     if consent_id not in {v.id for v in versions}:
         new = Version(consent_id, lang, settings.today.isoformat(), fragment)
