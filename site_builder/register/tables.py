@@ -101,7 +101,7 @@ def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterT
             break
         except csv.Error:  # a field longer than csv's limit (131,072 characters): no register cell is
             # no line of its own: the whole file is unreadable, and nothing is written (collect.unreadable_files)
-            problems.append(read_problem(name, None, "register.field_too_long", line=reader.line_num,
+            problems.append(read_problem(name, None, "register.field_too_long", row=reader.line_num,
                                          limit=csv.field_size_limit()))
             return None
         line, start, first = reader.line_num, first, reader.line_num + 1

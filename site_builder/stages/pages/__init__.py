@@ -28,6 +28,7 @@ def plan(site: SiteModel) -> StagePlan:
     if errors(problems):
         return StagePlan((), tuple(problems))
     files = site_files(site, labels, logo, problems)
+    problems = list(dict.fromkeys(problems))  # a template fails alike for every page and language: once
     if errors(problems):
         return StagePlan((), tuple(problems))
     return StagePlan((made_unit("site/pages", files),), tuple(problems))
