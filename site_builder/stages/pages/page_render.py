@@ -107,6 +107,18 @@ def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
     return found
 
 
+_ID = re.compile(r"""\sid=["']?([^"'\s>]+)""")
+
+
+def duplicate_ids(page: str, texts: Any) -> list[Problem]:
+    """A problem for each id a text gives (`{: #c-service }`) that the page has twice: a label or a link of the
+    form would then point at the text instead."""
+    found = _ID.findall(page)
+    twice = {i for i in found if found.count(i) > 1}
+    return [report(str(text.path), f"id {name}", "input.duplicate_id", id=name)
+            for text in texts for name in sorted(set(_ID.findall(text.html)) & twice)]
+
+
 def script_safe(js: str) -> str:
     r"""A script as it may stand inside <script>: `</script` and `<!--` cannot end or change the element (the
     same code in JavaScript: `<\/` is `</` in a string, a regular expression and a comment)."""
@@ -187,6 +199,7 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
                        consent_id=language.consent_id, **extra)
         rendered = render_template(env, template, context, problems)
         if rendered is not None:
+            problems.extend(duplicate_ids(rendered, texts.values()))
             files[base + out] = rendered.encode("utf-8")
 
     site_title = s.site.title or s.business.name
