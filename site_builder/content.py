@@ -129,12 +129,12 @@ MAX_TEXT_BYTES = gate.MAX_TEXT_BYTES
 # '[' in one paragraph: the link patterns (8,000 nested: 30 s).
 MAX_BRACKETS = 200
 # '*' and '_' in one paragraph: the emphasis patterns ('*_' * 250,000: 96 s).
-MAX_EMPHASIS = 400
+MAX_EMPHASIS = 200
 # '<' before a letter, '/', '!' or '?' in the whole text: the raw-HTML scan reads to the text's end from each
 # one that does not close ('<a' * 30,000: 1.7 s, in 8 KB paragraphs over 512 KB: 300 s).
 MAX_TAGS = 400
 # '>' quoting and list indentation: each level is a nested block (a RecursionError past about 300).
-MAX_NESTING = 32
+MAX_NESTING = 12
 HIDDEN = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TAG = re.compile(r"<[A-Za-z/!?]")
 _NESTED = re.compile(r"^((?:[ \t]*>)+|[ \t]+)", re.M)
