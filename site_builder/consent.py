@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Mapping, Protocol, Sequence
+from urllib.parse import urlsplit
 
+from . import gate
 from .problems import Problem, report
 from .whatsapp import MAX_MESSAGE_CHARS, fill, wa_link
 
@@ -108,15 +112,29 @@ def check_message_length(links: Sequence[ChatLink], file: str) -> list[Problem]:
 
 @dataclass(frozen=True)
 class Version:
-    """A published consent text version."""
+    """A published consent text version: one per text, whatever the shape of the id its archive file has."""
 
     id: str
     lang: str
     date: str  # ISO date it was first published
     html: str
+    also: str = ""  # the id of the shape before issue 20 ("c19690d8") when the text is archived under it: the
+    #                 text is then published at both addresses, consent-<id>.html and consent-<also>.html
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """Every id this text is published under."""
+        return (self.id, self.also) if self.also else (self.id,)
 
 
 ARCHIVE_HEAD = re.compile(r"\A<!-- consent-version id=([0-9a-z]+) lang=([a-z]{2}) date=(\d{4}-\d{2}-\d{2}) -->\n")
+# What a consent text is made of (consent_fragment, content.py's Markdown filter): an archive file holding
+# anything else was not written by a build (a <script>, an onerror, a style), and is refused.
+ARCHIVE_TAGS = frozenset({"a", "abbr", "b", "blockquote", "br", "code", "dd", "div", "dl", "dt", "em", "h2", "h3",
+                          "h4", "hr", "i", "li", "ol", "p", "small", "span", "strong", "sub", "sup", "table",
+                          "tbody", "td", "th", "thead", "tr", "ul", "address", "section"})
+ARCHIVE_ATTRIBUTES = {"a": {"href", "title", "rel"}, "abbr": {"title"}, "th": {"scope"}, "td": {"colspan"}}
+_SAFE_SCHEMES = ("https", "mailto", "tel")
 
 
 def archive_entry(version: Version) -> str:
@@ -124,35 +142,94 @@ def archive_entry(version: Version) -> str:
     return f"<!-- consent-version id={version.id} lang={version.lang} date={version.date} -->\n{version.html}\n"
 
 
-def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version]:
-    """Every archived consent version of one language; a tampered file is a problem.
+class _Markup(HTMLParser):
+    """What in an archived text no build writes: tags, attributes and link targets outside the allowlists."""
 
-    A file of an earlier version named by its id without the letter ("c19690d8.html") stays valid and published
-    at its address; the same text is also given under today's id ("vc19690d8", same date), so that a build of
-    an unchanged text finds it archived and its page keeps the date the text was first published."""
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in ARCHIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            if name != "id" and name not in ARCHIVE_ATTRIBUTES.get(tag, ()):
+                self.found.append(name)
+            elif name == "href" and not _safe_href((value or "").strip()):
+                self.found.append(f"href={(value or '')[:40]}")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        self.found.append("<!--")
+
+    def handle_pi(self, data: str) -> None:
+        self.found.append("<?")
+
+    def unknown_decl(self, data: str) -> None:
+        self.found.append("<!")
+
+
+def _safe_href(href: str) -> bool:
+    parts = urlsplit(href)
+    return parts.scheme.lower() in _SAFE_SCHEMES or (not parts.scheme and not parts.netloc and ":" not in href)
+
+
+def unsafe_markup(html: str) -> list[str]:
+    """The tags and attributes of an archived text that no build writes (empty: the text is as built)."""
+    parser = _Markup()
+    parser.feed(html)
+    parser.close()
+    return sorted(set(parser.found))
+
+
+def read_archive(root: Path, lang: str, problems: list[Problem]) -> list[Version]:
+    """Every archived consent version of one language, one per text; a tampered file is a problem.
+
+    Each file is read through the gate, its id checked against its text, its date against the calendar, its markup against what a build writes. A file of an earlier version named by its id without the
+    letter ("c19690d8.html") stays valid: its text is given under today's id ("vc19690d8", same date) with the
+    old id as `also`, so that it is published at both addresses and listed once."""
     folder = root / ARCHIVE_DIR / lang
-    versions = []
+    by_text: dict[str, Version] = {}
     for path in sorted(folder.glob("*.html")) if folder.is_dir() else []:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # a folder named x.html, a file that is not UTF-8
-            text = ""
-        match = ARCHIVE_HEAD.match(text)
-        if not match:
-            problems.append(report(str(path), "line 1", "content.archive_not_version", archive=ARCHIVE_DIR, lang=lang))
+        text = gate.read_text(path, problems, root=root)
+        if text is None:
             continue
-        vid, vlang, date = match.groups()
-        html = text[match.end():].rstrip("\n")
-        expected = version_id(html) if vid.startswith(ID_LETTER) else legacy_id(html)
-        if expected != vid or path.stem != vid or vlang != lang:
-            problems.append(report(str(path), "text", "content.archive_changed", id=vid))
+        version = _archived(path, text, lang, problems)
+        if version is None:
             continue
-        versions.append(Version(vid, lang, date, html))
-    ids = {v.id for v in versions}
-    # An earlier version's text under today's id too, unless a file of that id exists (it has its own date).
-    versions += [Version(version_id(v.html), lang, v.date, v.html) for v in list(versions)
-                 if not v.id.startswith(ID_LETTER) and version_id(v.html) not in ids]
-    return sorted(versions, key=lambda v: (v.date, v.id))
+        key = version_id(version.html)
+        earlier = by_text.get(key)
+        legacy = version.id if not version.id.startswith(ID_LETTER) else (earlier.also if earlier else "")
+        date = min(version.date, earlier.date) if earlier else version.date
+        by_text[key] = Version(key, lang, date, version.html, legacy)
+    return sorted(by_text.values(), key=lambda v: (v.date, v.id))
+
+
+def _archived(path: Path, text: str, lang: str, problems: list[Problem]) -> Version | None:
+    file = str(path)
+    match = ARCHIVE_HEAD.match(text)
+    if not match:
+        problems.append(report(file, "line 1", "content.archive_not_version", archive=ARCHIVE_DIR, lang=lang))
+        return None
+    vid, vlang, date = match.groups()
+    html = text[match.end():].rstrip("\n")
+    expected = version_id(html) if vid.startswith(ID_LETTER) else legacy_id(html)
+    if expected != vid or path.stem != vid or vlang != lang:
+        problems.append(report(file, "text", "content.archive_changed", id=vid))
+        return None
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        day = None
+    if day is None:  # the day itself cannot be checked: a build's clock may come from SOURCE_DATE_EPOCH
+        problems.append(report(file, "line 1", "content.archive_date", date=date))
+        return None
+    if found := unsafe_markup(html):
+        problems.append(report(file, "text", "content.archive_markup", found=", ".join(found[:8])))
+        return None
+    return Version(vid, lang, date, html)
 
 
 # --- the consent text's identity: the fragment a customer agrees to, and its version id ------------------

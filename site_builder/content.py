@@ -20,6 +20,7 @@ from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.tables import TableExtension
 import nh3
 
+from . import gate, tomlparse
 from .frontmatter import FRONT, split_front_matter
 from .placeholders import render_placeholders
 from .problems import Problem, errors, report
@@ -116,42 +117,72 @@ def markdown_to_html(body: str) -> str:
                      url_schemes={"https", "mailto", "tel"}, link_rel="noopener noreferrer")
 
 
+def filter_archived(html: str) -> str:
+    """An archived consent text as published: through the same filter as every text (its markup was checked
+    against the same lists when it was read: consent.unsafe_markup), plus the fragment's own tags."""
+    return nh3.clean(html, tags=ALLOWED_TAGS | {"section"}, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"https", "mailto", "tel"}, link_rel="noopener noreferrer")
+
+
 # --- reading: one file, front matter parsed once ----------------------------------------------
 
 
 # A privacy notice is about 15 KB; past this a file is not a text of this site (and Markdown would take long).
-MAX_TEXT_BYTES = 512 * 1024
-# Python-Markdown's link patterns take time that grows faster than the square of the number of '[' in one
-# paragraph (8,000 nested: 30 s); a real text has a few links per paragraph.
+MAX_TEXT_BYTES = gate.MAX_TEXT_BYTES
+# What Python-Markdown takes time for that grows faster than the square of its count (benchmarks/markdown_
+# budget.py prints the figures). Nothing of it reaches Markdown: a real text has a few of each per paragraph.
+# '[' in one paragraph: the link patterns (8,000 nested: 30 s).
 MAX_BRACKETS = 200
+# '*' and '_' in one paragraph: the emphasis patterns ('*_' * 250,000: 96 s).
+MAX_EMPHASIS = 200
+# '<' before a letter, '/', '!' or '?' in the whole text: the raw-HTML scan reads to the text's end from each
+# one that does not close ('<a' * 30,000: 1.7 s, in 8 KB paragraphs over 512 KB: 300 s).
+MAX_TAGS = 400
+# '>' quoting and list indentation: each level is a nested block (a RecursionError past about 300).
+MAX_NESTING = 12
+HIDDEN = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TAG = re.compile(r"<[A-Za-z/!?]")
+_NESTED = re.compile(r"^((?:[ \t]*>)+|[ \t]+)", re.M)
 
 
-def _bracket_flood(source: str) -> int | None:
-    """The first line of a paragraph with more than MAX_BRACKETS '[' in it, or None."""
+def markdown_flood(source: str) -> tuple[int, str, int] | None:
+    """(line, catalogue key, limit) of the first thing Python-Markdown would take too long on, or None."""
+    tags = 0
     line = 1
     for block in re.split(r"(\n[ \t]*\n)", source):
         if block.count("[") > MAX_BRACKETS:
-            return line
+            return line, "content.too_many_brackets", MAX_BRACKETS
+        if block.count("*") + block.count("_") > MAX_EMPHASIS:
+            return line, "input.too_much_emphasis", MAX_EMPHASIS
+        tags += len(_TAG.findall(block))
+        if tags > MAX_TAGS:
+            return line, "input.too_many_tags", MAX_TAGS
+        for match in _NESTED.finditer(block):
+            prefix = match.group(1)
+            if prefix.count(">") > MAX_NESTING or len(prefix.expandtabs(4)) > 4 * MAX_NESTING:
+                return line + block.count("\n", 0, match.start()), "input.too_deep", MAX_NESTING
         line += block.count("\n")
     return None
 
 
-def read_source(path: Path, problems: list[Problem]) -> Source | None:
-    """Read one content file and parse its front matter; append problems rather than raising."""
+def _hidden(source: str) -> tuple[int, str] | None:
+    """The line and code of the first text-direction or control character (not tab or line break), or None."""
+    match = HIDDEN.search(source)
+    return (source.count("\n", 0, match.start()) + 1, f"U+{ord(match.group()):04X}") if match else None
+
+
+def read_source(path: Path, problems: list[Problem], root: Path) -> Source | None:
+    """Read one content file through the gate (`root`: the site's folder) and parse its front matter; append
+    problems rather than raising."""
     file = str(path)
-    try:
-        if path.stat().st_size > MAX_TEXT_BYTES:
-            problems.append(report(file, "file", "content.too_large", size=path.stat().st_size // 1024,
-                                   limit=MAX_TEXT_BYTES // 1024))
-            return None
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(report(file, "file", "content.unreadable", error=exc.__class__.__name__))
+    source = gate.read_text(path, problems, root=root, limit=MAX_TEXT_BYTES)
+    if source is None:
         return None
-    if source.startswith("\ufeff"):  # editors on Windows save UTF-8 with a byte order mark
-        source = source[1:]
-    if (line := _bracket_flood(source)) is not None:
-        problems.append(report(file, f"line {line}", "content.too_many_brackets", limit=MAX_BRACKETS))
+    if (hidden := _hidden(source)) is not None:  # as in site.toml: Trojan Source (CVE-2021-42574)
+        problems.append(report(file, f"line {hidden[0]}", "input.hidden_character", code=hidden[1]))
+        return None
+    if (flood := markdown_flood(source)) is not None:
+        problems.append(report(file, f"line {flood[0]}", flood[1], limit=flood[2]))
         return None
     front, body, body_line = split_front_matter(source)
     if not front and re.match(r"\A\+\+\+[ \t]*\r?$", source, re.M) and not FRONT.match(source):
@@ -160,7 +191,10 @@ def read_source(path: Path, problems: list[Problem]) -> Source | None:
     meta: dict[str, Any] = {}
     if front:
         try:
-            meta = tomllib.loads(front)
+            meta = tomlparse.loads(front)
+        except tomlparse.TooDeep as exc:
+            problems.append(report(file, f"line {exc.line + 1}", "input.too_deep", limit=tomlparse.MAX_DEPTH))
+            return None
         except tomllib.TOMLDecodeError as exc:
             match = re.search(r"line (\d+), column (\d+)", str(exc))
             where = f"line {int(match.group(1)) + 1}, column {match.group(2)}" if match else "front matter"
@@ -288,7 +322,7 @@ class LanguageTexts:
 Context = Callable[[Mapping[str, str], "str | None"], Mapping[str, Any]]
 
 
-def read_language_texts(folder: Path, lang: str, context: Context,
+def read_language_texts(root: Path, folder: Path, lang: str, context: Context,
                         consent_of: Callable[[Mapping[str, Text]], tuple[str, str]]
                         ) -> tuple[LanguageTexts, list[Problem]]:
     """Read every text of one language and report every problem of every text.
@@ -300,9 +334,9 @@ def read_language_texts(folder: Path, lang: str, context: Context,
     sources: dict[str, Source] = {}
     for name in REQUIRED_TEXTS:
         path = folder / f"{name}.md"
-        if not path.is_file():
+        if not gate.present(path):
             problems.append(report(str(path), "file", "content.missing_text", name=name))
-        elif (source := read_source(path, problems)) is not None:
+        elif (source := read_source(path, problems, root)) is not None:
             sources[name] = source
     metas = check_slugs(sources, problems)
     texts: dict[str, Text] = {}

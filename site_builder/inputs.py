@@ -14,16 +14,18 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import gate, tomlparse
 from .messages import current_language
-from .tomlparse import tomllib
 
 PACKAGE = Path(__file__).parent
 SOURCE_FOLDERS = ("content", "wording", "themes", "consent-versions")
 MAX_INPUT_BYTES = 64 * 1024 * 1024  # past this, no fast path: the build reads (and limits) the files itself
+MAX_SETTINGS_BYTES = 1_000_000  # as config/load.py
 
 
 def _files(folder: Path) -> Iterator[Path]:
-    """Regular files below `folder`, in a stable order, not following links out of it."""
+    """Every entry below `folder` but folders, in a stable order, not descending into linked folders (a link
+    to a file is listed: the gate decides whether it may be read)."""
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:
@@ -32,7 +34,7 @@ def _files(folder: Path) -> Iterator[Path]:
         if entry.is_dir(follow_symlinks=False):
             if entry.name not in ("__pycache__", "node_modules") and not entry.name.startswith("."):
                 yield from _files(Path(entry.path))
-        elif entry.is_file(follow_symlinks=False):
+        elif not entry.is_dir():
             yield Path(entry.path)
 
 
@@ -55,32 +57,29 @@ def _package_stamp(h: Any) -> None:
 
 
 def input_digest(config: Path) -> str:
-    """The digest of every input of a build of `config`; '' when it cannot be made (the build then
-    reads everything and reports what is wrong)."""
+    """The digest of every input of a build of `config`; '' when it cannot be made (the build then reads
+    everything and reports what is wrong). Every file passes the gate (gate.py) and is streamed into the
+    digest, never read whole: a file the gate refuses, or more than MAX_INPUT_BYTES in all, gives ''."""
     h = hashlib.sha256()
-    total = 0
     try:
-        raw = config.read_bytes() if config.is_file() else None
-        if raw is None or len(raw) > MAX_INPUT_BYTES:
-            return ""
+        raw = gate.read_or_refuse(config, root=None, limit=MAX_SETTINGS_BYTES)
         h.update(raw)
         root = config.resolve().parent
         try:
-            settings = tomllib.loads(raw.decode("utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+            settings = tomlparse.loads(raw.decode("utf-8-sig"))
+        except (ValueError, UnicodeDecodeError):  # TOMLDecodeError, TooDeep
             return ""
-        named = {root / s for s in strings(settings) if 0 < len(s) < 300 and "\n" not in s and "\0" not in s}
-        paths = [p for p in sorted(named) if p.is_file()]
+        # every settings value that names a file inside the site (the logo); others are no input
+        named = {root / s for s in strings(settings) if 0 < len(s) < 300 and "\n" not in s and "\0" not in s
+                 and not os.path.isabs(s) and ".." not in Path(s).parts}
+        paths = [p for p in sorted(named) if gate.present(p)]
         for folder in SOURCE_FOLDERS:
             paths += list(_files(root / folder))
+        total = 0
         for path in paths:
-            data = path.read_bytes()
-            total += len(data)
-            if total > MAX_INPUT_BYTES:
-                return ""
-            h.update(f"\0{path.relative_to(root) if root in path.parents else path}\0{len(data)}\0".encode())
-            h.update(data)
-    except (OSError, ValueError):
+            h.update(f"\0{path.relative_to(root) if root in path.parents else path}\0".encode())
+            total += gate.digest_into(h, path, root=root, limit=MAX_INPUT_BYTES - total)
+    except (gate.Refused, OSError, ValueError):
         return ""
     _package_stamp(h)
     h.update(f"\0{dt.date.today()}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}\0{current_language()}".encode())

@@ -13,6 +13,7 @@ this module is imported (outcome.py): a rebuild with nothing changed never gets 
 from __future__ import annotations
 
 import gzip
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,6 @@ from . import consent, inputs
 from .drawing import draw, draw_one
 from .build_result import BuildResult, write_problem
 from .output import Manifest, NewOutput, check_output_dir, strangers
-from .placeholders import use_bytecode_cache
 from .problems import InputError, Problem, errors, report
 from .site import SiteModel, load_site
 from .stages import hosting, link_previews, pages, printing, records
@@ -60,7 +60,6 @@ def build_site(config: Path, out: Path, digest: str, result: BuildResult, *, str
                write: bool = True, preview: bool = False, parallel: bool = False) -> BuildResult:
     """Check, then (unless write=False, for `check`) draw and swap the new output into `out`. digest: the
     whole-input digest to store (outcome.py computed it); parallel: draw on several cores where that pays."""
-    use_bytecode_cache(write)  # compiled templates kept in ~/.cache; `check` writes nothing anywhere
     checked = check(config)
     result.problems += checked.problems
     site = checked.site
@@ -85,13 +84,6 @@ def build_site(config: Path, out: Path, digest: str, result: BuildResult, *, str
     except OSError as exc:  # a full disk, a folder that cannot be written: `out` is as it was
         result.problems.append(write_problem(out, exc))
         return result
-    try:
-        result.archived = archive_versions(site)
-        if result.archived and digest:  # the archive is an input too: the next build must find it unchanged
-            Manifest.read(out).rewrite(out, inputs=inputs.input_digest(config))
-    except OSError as exc:
-        result.problems.append(report(str(exc.filename or site.root), "consent-versions", "output.archive_failed",
-                                      reason=exc.strerror or exc.__class__.__name__))
     return result
 
 
@@ -122,6 +114,11 @@ def _write(result: BuildResult, out: Path, site: SiteModel, units: list[Unit], p
         result.files = dict(new.written)
         result.page_weight = page_weight(site_files)
         result.photo_weight = photo
+        # archived before the swap: a published page never cites a version the archive lacks, and when the
+        # archive cannot be written, nothing is (and the message says so)
+        result.archived = archive_versions(site)
+        if result.archived and digest:  # the archive is an input too: the next build must find it unchanged
+            digest = inputs.input_digest(site.config)
         new.commit(digest, result.summary(site.root))
         result.written = True
     finally:
@@ -143,13 +140,20 @@ def _add_preview(new: NewOutput, site: SiteModel, site_files: dict[str, bytes]) 
 
 def archive_versions(site: SiteModel) -> list[Path]:
     """Keep each new consent text in consent-versions/<lang>/<id>.html, next to site.toml."""
-    written = []
-    for version in site.new_versions:
-        path = site.root / consent.ARCHIVE_DIR / version.lang / f"{version.id}.html"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            path.write_text(consent.archive_entry(version), encoding="utf-8")
-            written.append(path)
+    written: list[Path] = []
+    try:
+        for version in site.new_versions:
+            path = site.root / consent.ARCHIVE_DIR / version.lang / f"{version.id}.html"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not os.path.lexists(path):
+                with open(path, "x", encoding="utf-8") as f:  # "x": never through a link planted meanwhile
+                    written.append(path)
+                    f.write(consent.archive_entry(version))
+    except OSError as exc:
+        for path in written:  # all or nothing, like the output
+            path.unlink(missing_ok=True)
+        raise InputError([report(str(exc.filename or site.root / consent.ARCHIVE_DIR), "consent-versions",
+                                 "output.archive_failed", reason=exc.strerror or exc.__class__.__name__)]) from None
     return written
 
 

@@ -6,70 +6,29 @@ reach Python internals (`cycler.__init__.__globals__`, `''.__class__.__mro__`, .
 also carries none of Jinja's global helpers but `range`: a text has no use for `cycler` or `lipsum`.
 
 Every unknown or forbidden placeholder of a text is reported, each with its own line: the text is
-rendered with an Undefined that notes each use and carries on, instead of stopping at the first.
+rendered with an Undefined that notes each use and carries on, instead of stopping at the first. A text
+renders within the budget of render.py (steps, seconds, size), and cannot include, import or extend a file.
+
+Compiled texts are kept in memory only (by the digest of their source): no bytecode cache on disk, so a
+build writes nothing outside output/ and consent-versions/, and no file outside the site is ever loaded
+and run as compiled code.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import os
 import sys
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 import jinja2
+from jinja2 import nodes
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 
 from .problems import Problem, report
-
-# --- the bytecode cache: opt-in, so that `check` writes nothing anywhere ----------------------
-
-_CACHE_WANTED = False
-
-
-class _ReadOnlyCache(jinja2.FileSystemBytecodeCache):
-    """Uses what earlier builds compiled, never writes: what `check` (which writes nothing) gets."""
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        pass
-
-
-def use_bytecode_cache(on: bool = True) -> None:
-    """Keep compiled templates in ~/.cache between runs (the build asks for it; `check` only reads it)."""
-    global _CACHE_WANTED
-    _CACHE_WANTED = on
-    for env in (_ENV, _PLAIN):
-        env.bytecode_cache = bytecode_cache()
-
-
-# Jinja keys cached bytecode by template name and source only, not by the options it was compiled with:
-# a new tag whenever those change (sandbox, finalize, no constant folding), or old code would be loaded.
-COMPILE_TAG = "sandbox-1"
-
-
-def _cache_folder() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "site-builder" / f"jinja-{jinja2.__version__}-{COMPILE_TAG}"
-
-
-def bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept between runs (compiling is most of a small rebuild's time).
-
-    Written only after `use_bytecode_cache(True)`; otherwise read if an earlier build left one. None when
-    there is none, or when the cache folder cannot be made."""
-    folder = _cache_folder()
-    if not _CACHE_WANTED:
-        return _ReadOnlyCache(str(folder)) if folder.is_dir() else None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
+from .render import BudgetedSandbox, Exceeded, budget
 
 # --- sources by digest, bounded -----------------------------------------------------------------
 
@@ -173,11 +132,28 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _environment(autoescape: bool) -> SandboxedEnvironment:
+class _TextSandbox(BudgetedSandbox):
+    """The sandbox of texts and wording files: no file tags (a text is the one file it is)."""
+
+    def check_tree(self, tree: nodes.Template) -> None:
+        for node in tree.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends)):
+            tag = {"Include": "include", "Import": "import", "FromImport": "from ... import",
+                   "Extends": "extends"}[type(node).__name__]
+            raise FileTag(f"{{% {tag} %}}", node.lineno)
+
+
+class FileTag(jinja2.TemplateSyntaxError):
+    """{% include %}, {% import %} or {% extends %} in a text."""
+
+    def __init__(self, tag: str, lineno: int):
+        super().__init__(tag, lineno)
+        self.tag = tag
+
+
+def _environment(autoescape: bool) -> BudgetedSandbox:
     # optimized=False: folding constants at compile time would hide `{{ "".__class__ }}` from the checks
-    env = SandboxedEnvironment(loader=jinja2.FunctionLoader(_by_digest), undefined=_Noted,
-                               autoescape=autoescape, keep_trailing_newline=True, bytecode_cache=bytecode_cache(),
-                               finalize=_finalize, optimized=False)
+    env = _TextSandbox(loader=jinja2.FunctionLoader(_by_digest), undefined=_Noted, autoescape=autoescape,
+                       keep_trailing_newline=True, finalize=_finalize, optimized=False)
     env.globals = {"range": env.globals["range"]}  # no cycler, lipsum, joiner, namespace, dict
     return env
 
@@ -270,6 +246,13 @@ def render_placeholders(source: str, context: Mapping[str, Any], file: str, firs
     _remember(name, source)
     try:
         template = env.get_template(name)
+    except FileTag as exc:
+        problems.append(report(file, f"line {first_line + (exc.lineno or 1) - 1}", "input.render_include",
+                               tag=exc.tag))
+        return None
+    except RecursionError:  # a text nested deeper than the parser's own recursion goes
+        problems.append(report(file, f"line {first_line}", "input.render_deep"))
+        return None
     except jinja2.TemplateSyntaxError as exc:
         problems.append(report(file, f"line {first_line + (exc.lineno or 1) - 1}", "content.placeholder_syntax",
                                error=exc.message or ""))
@@ -277,8 +260,18 @@ def render_placeholders(source: str, context: Mapping[str, Any], file: str, firs
     _STATE.template, _STATE.found = template, []
     stopped: BaseException | None = None
     try:
-        text = template.render(context)
-    except (_Stop, jinja2.UndefinedError, SecurityError, TypeError, ValueError, ArithmeticError) as exc:
+        with budget():
+            text = template.render(context)
+    except Exceeded as exc:
+        text, stopped = None, exc
+    except RecursionError as exc:
+        text, stopped = None, Exceeded("input.render_deep")
+        stopped.__traceback__ = exc.__traceback__
+    except MemoryError as exc:
+        text, stopped = None, Exceeded("input.render_size", limit="memory")
+        stopped.__traceback__ = exc.__traceback__
+    except (_Stop, jinja2.UndefinedError, jinja2.TemplateError, SecurityError, TypeError, ValueError,
+            ArithmeticError, LookupError, AttributeError) as exc:
         text, stopped = None, exc
     finally:
         found, _STATE.template, _STATE.found = _STATE.found, None, None
@@ -298,9 +291,12 @@ def render_placeholders(source: str, context: Mapping[str, Any], file: str, firs
     if stopped is not None and len(problems) == before:
         line = _traceback_line(stopped)
         where = f"line {first_line + line - 1}" if line else f"line {first_line}"
-        detail = str(stopped) if not isinstance(stopped, _Stop) else ""
-        key = "content.placeholder_forbidden" if isinstance(stopped, SecurityError) else "content.placeholder_failed"
-        problems.append(report(file, where, key, name=detail, error=detail))
+        if isinstance(stopped, Exceeded):
+            problems.append(report(file, where, stopped.key, **stopped.fields))
+        else:
+            detail = str(stopped) if not isinstance(stopped, _Stop) else ""
+            key = "content.placeholder_forbidden" if isinstance(stopped, SecurityError) else "content.placeholder_failed"
+            problems.append(report(file, where, key, name=detail, error=detail))
     return None if len(problems) > before else text
 
 

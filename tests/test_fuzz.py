@@ -150,3 +150,82 @@ def test_chat_export_lines(built, lines):
     def change(site: Path) -> None:
         (site / "chat.txt").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     _case(built, change, ["consents", "chat.txt", "-o", "register.csv"])
+
+
+# --- issue 22: paths, links and nesting -------------------------------------------------------------------------
+
+# Path-like values a settings file may hold: climbing out, absolute, Windows-shaped, home, control characters.
+PATH_PARTS = st.sampled_from(["..", ".", "", "/", "\\", "~", "C:", "logo.svg", "content", "de", "imprint.md",
+                              "/etc/passwd", "/dev/zero", "%2e%2e", "\x00", "\n", "x" * 300, "ü", "*", "..."])
+PATHS = st.lists(PATH_PARTS, min_size=1, max_size=5).map("/".join)
+
+
+@FUZZ
+@given(key=st.sampled_from(["logo", "name"]), value=PATHS)
+def test_path_values(built, key, value):
+    """theme.logo and theme.name: a file or folder inside the site, or one clear message."""
+    _case(built, lambda site: _set_setting(site, key, value))
+
+
+# Where a site keeps a file that the build reads, and what a link there may point to.
+READ_PLACES = ["logo.svg", "content/de/imprint.md", "content/en/privacy.md", "themes/default/templates/page.html",
+               "themes/default/static/app.js", "wording/pages/de.toml", "wording/records/de/consent.toml",
+               "consent-versions/de/00000000.html"]
+TARGETS = st.sampled_from(["/etc/passwd", "/dev/zero", "/dev/null", "/", "/nonexistent", "../../outside.md",
+                           "../site", "imprint.md", "FIFO", "FOLDER", "SELF"])
+
+
+@FUZZ
+@given(place=st.sampled_from(READ_PLACES), target=TARGETS)
+def test_links_and_odd_files(built, place, target):
+    """A link out of the site, a pipe, a device, a folder or a loop where the build reads a file: one clear
+    message (or, for a link inside the site, a build), never a hang, a traceback or a write outside."""
+    def change(site: Path) -> None:
+        path = site / place
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() or path.is_symlink():
+            path.unlink()
+        if target == "FIFO":
+            os.mkfifo(path)
+        elif target == "FOLDER":
+            path.mkdir()
+        elif target == "SELF":
+            path.symlink_to(path.name)  # a link to itself: a loop
+        else:
+            path.symlink_to(target)
+    _case(built, change)
+
+
+NESTING = st.integers(1, 400)
+
+
+@FUZZ
+@given(kind=st.sampled_from(["toml", "front", "svg", "quote", "list", "loops", "macro", "emphasis"]), n=NESTING)
+def test_nesting(built, kind, n):
+    """Nesting of every kind a site's files can hold, at any depth: a result or one clear message."""
+    def append_text(site: Path, text: str, name: str = "imprint.md") -> None:
+        path = site / "content" / "de" / name
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n" + text + "\n", encoding="utf-8")
+
+    def change(site: Path) -> None:
+        if kind == "toml":
+            with open(site / "site.toml", "a", encoding="utf-8") as f:
+                f.write("\n[extra]\ndeep = " + "[" * n + "]" * n + "\n")
+        elif kind == "front":
+            path = site / "content" / "de" / "imprint.md"
+            path.write_text(path.read_text(encoding="utf-8").replace("+++\n", "+++\ndeep = " + "{a = " * n + "1"
+                                                                      + "}" * n + "\n", 1), encoding="utf-8")
+        elif kind == "svg":
+            (site / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9">'
+                                           + "<g>" * n + "</g>" * n + "</svg>", encoding="utf-8")
+        elif kind == "quote":
+            append_text(site, ">" * n + " Zitat")
+        elif kind == "list":
+            append_text(site, "\n".join("  " * i + "- Punkt" for i in range(n)))
+        elif kind == "loops":
+            append_text(site, "{% for a in range(" + str(n * 300) + ") %}" * 3 + "x" + "{% endfor %}" * 3)
+        elif kind == "macro":
+            append_text(site, "{% macro m(i) %}{{ m(i) }}{{ m(i) }}{% endmacro %}{{ m(" + str(n) + ") }}")
+        else:
+            append_text(site, "*_" * n * 10)
+    _case(built, change)

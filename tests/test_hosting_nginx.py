@@ -147,6 +147,28 @@ def test_every_header_has_its_intended_value(served):
         assert "server" not in headers or "/" not in headers["server"]  # no version number
 
 
+def test_every_published_file_has_its_headers_and_nothing_outside_the_site_is_reachable(served):
+    """Issue 22: a base_url with %-escapes made nginx's location miss every page. Now every file of output/site/
+    is served with the policy, and no path written to climb out of the folder reaches anything."""
+    site = served["out"] / "site"
+    published = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()
+                       and not p.name.startswith(".") and p.name != "_headers")
+    assert len(published) > 20
+    for rel in published:
+        status, headers, body = fetch(served["url"] + rel)
+        assert status == 200, rel
+        assert body == (site / rel).read_bytes(), rel
+        assert "content-security-policy" in headers and headers.get("x-content-type-options") == "nosniff", rel
+    # a file beside the server's root folder (where the site's sources and output/ lie) stays out of reach,
+    # however the path climbs; the host files are never served
+    (served["www"].parent / "secret.txt").write_text("SECRET\n", encoding="utf-8")
+    for path in ("../../secret.txt", "%2e%2e/%2e%2e/secret.txt", "..%2f..%2fsecret.txt", "%2e%2e%2f%2e%2e%2fsecret.txt",
+                 "./../../secret.txt", "en/../../../secret.txt", "..\\..\\secret.txt", ".htaccess", "_headers",
+                 "%2ehtaccess", "%5fheaders"):
+        status, _, body = fetch(served["url"] + path)
+        assert b"SECRET" not in body and not (status == 200 and path.endswith(("htaccess", "_headers"))), path
+
+
 def test_gzip_when_asked_and_only_then(served):
     for page in ("", "datenschutz.html", "logo.svg", "contact.vcf"):
         status, headers, body = fetch(served["url"] + page, gzip_ok=True)

@@ -5,6 +5,9 @@ A case folder holds:
   content/           optional; without it the example's texts are used
   any other file     e.g. a logo the settings name
   args.txt           optional: the command line (default `check`), e.g. `check -c /dev/zero`
+  fifos.txt          optional: paths (one a line) made named pipes before the run (git keeps no pipes)
+  sparse.txt         optional: lines `PATH SIZE`, files of SIZE bytes made sparse before the run (3 GB in no
+                     time and no disk space: a file must be refused by its size, never read)
   expected.txt       the exact stderr of `python -m site_builder <args>` run in the folder, LANG=C
   expected_exit.txt  optional: the exit code (default 1)
 Every folder is a case, whatever its name (other areas add theirs with a prefix: `text-`, `print-`).
@@ -34,10 +37,22 @@ ENV = {**os.environ, "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "
 TIME_LIMIT_S = 20
 
 
+def _lines(file: Path) -> list[str]:
+    return [line for line in file.read_text(encoding="utf-8").splitlines() if line.strip()] if file.exists() else []
+
+
 def run_case(case: Path, site: Path) -> tuple[subprocess.CompletedProcess, float]:
     shutil.copytree(case, site, symlinks=True)
     if not (site / "content").exists():
         shutil.copytree(EXAMPLE / "content", site / "content")
+    for line in _lines(case / "fifos.txt"):
+        (site / line).parent.mkdir(parents=True, exist_ok=True)
+        os.mkfifo(site / line)
+    for line in _lines(case / "sparse.txt"):
+        name, size = line.rsplit(" ", 1)
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        with open(site / name, "wb") as f:
+            f.truncate(int(size))
     args_file = case / "args.txt"
     args = shlex.split(args_file.read_text(encoding="utf-8")) if args_file.exists() else ["check"]
     started = time.monotonic()

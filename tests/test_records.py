@@ -190,11 +190,12 @@ def test_consent_record_lists_every_version_with_its_url(example, lang):
     language = plan.languages[lang]
     folder = settings.base_url + ("" if lang == settings.default_lang else f"{lang}/")
     assert language.versions
-    for version in language.versions:
+    for version in language.versions:  # one row per text; a text archived under its old id: both addresses
         cells = row_cells(root, f"version-{version.id}")
         assert cells[0] == version.id
         assert cells[1] == format_date(__import__("datetime").date.fromisoformat(version.date), lang)
-        assert cells[2] == f"{folder}consent-{version.id}.html"
+        assert cells[2] == " , ".join(f"{folder}consent-{vid}.html" for vid in version.ids)
+    assert any(version.also for version in language.versions)  # the example has texts of both id shapes
     wording = section_content(root, "wording")
     assert language.consent_id in wording
     for link in plan.languages[lang].chat_links:

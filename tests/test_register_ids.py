@@ -50,8 +50,9 @@ def test_an_archive_file_of_the_old_shape_stays_valid_and_gives_the_text_under_b
     problems: list = []
     versions = read_archive(tmp_path, "de", problems)
     assert problems == []
-    # its own id and address, and today's id for the same text, first published on the same date
-    assert [(v.id, v.date) for v in versions] == [(old, "2026-01-05"), ("v" + old, "2026-01-05")]
+    # one version per text (issue 22: listed twice before): today's id, with the old id as its second address
+    assert [(v.id, v.date, v.also) for v in versions] == [("v" + old, "2026-01-05", old)]
+    assert versions[0].ids == ("v" + old, old)
     # a changed text no longer matches its old id: the build stops, as for a new-shape file
     (folder / f"{old}.html").write_text(archive_entry(Version(old, "de", "2026-01-05", html + "!")), encoding="utf-8")
     assert read_archive(tmp_path, "de", problems) == [] and "no longer matches its id" in problems[0].what
@@ -85,7 +86,9 @@ def test_the_page_uses_the_new_id_and_earlier_addresses_stay_published(tmp_path)
     # the build archived nothing new: the unchanged text was found under its old id, with its date
     assert tree_digest(site / ARCHIVE_DIR) == archived
     versions = (out / f"consent-{current}.html").read_text(encoding="utf-8")
-    assert re.search(rf">{current}</a> \(2026-12-02\)", versions)
+    # each text once in the list of versions, with both of its addresses (issue 22)
+    assert re.search(rf">{current}</a> = <a href=\"consent-{old}.html\">{old}</a> \(2026-12-02\)", versions)
+    assert versions.count('href="consent-vc19690d8.html"') == 1 and versions.count(f">{old}</a>") == 1
 
 
 def _export(site: Path, current: str) -> str:
@@ -143,10 +146,10 @@ def test_libreoffice_with_number_detection_keeps_every_id_as_text(bakery, tmp_pa
 
 
 def read_current_id(site: Path) -> str:
-    from site_builder.reading import read_site
+    from site_builder.site import load_site
 
-    plan = read_site(site / "site.toml")
-    return plan.languages["de"].consent_id
+    model, _ = load_site(site / "site.toml")
+    return model.languages["de"].consent_id
 
 
 def test_a_manual_row_and_an_earlier_register_may_give_either_shape(bakery):  # noqa: F811

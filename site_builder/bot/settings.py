@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..problems import Problem, report
-from ..tomlparse import tomllib
+from .. import gate, tomlparse
+from ..config.load import MAX_SETTINGS_BYTES
 from .settings_checks import (DEPLOYMENT_KEYS, SITE_KEYS, Answer, SettingsReader, Smtp, Template, answers, smtp,
                               templates)
 
@@ -100,11 +101,14 @@ def database_url(value: str, root: Path) -> str:
 
 def read_bot_table(config: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """The raw [bot] table of a settings file (None if it has none)."""
-    try:
-        raw = tomllib.loads(config.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not os.path.lexists(config):
         return None, [report(str(config), "file", "bot.no_config")]
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    try:  # through the gate: a regular file of at most the settings' size, nesting checked before parsing
+        raw = tomlparse.loads(gate.decode(gate.read_or_refuse(config, root=None, limit=MAX_SETTINGS_BYTES),
+                                          str(config)))
+    except gate.Refused as refused:
+        return None, [refused.problem]
+    except (ValueError, UnicodeDecodeError) as exc:  # TOMLDecodeError, TooDeep
         return None, [report(str(config), "file", "bot.unreadable", error=str(exc))]
     table = raw.get("bot")
     if table is None:

@@ -35,7 +35,7 @@ class BotSite:
 
 
 def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer | None) -> BotSite:
-    """The bot's view of a read site (reading.Site's settings and languages)."""
+    """The bot's view of a read site (site.SiteModel's settings and languages)."""
     from ..formatting import display_phone, lang_dir
 
     langs: dict[str, LanguageFacts] = {}

@@ -46,12 +46,14 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO, db
     Problems are the site's own (settings, texts), those of the inputs (files and lines, each named) and
     those of the target. Readable lines are written even when some are not; an input that cannot be read
     at all writes nothing, since the register would then silently lack its rows."""
-    from ..reading import read_site
+    from ..problems import InputError
     from ..register import collect, site_recognizer, target_problem, unreadable_files, write_csv, write_target
+    from ..site import load_site  # every file of the site through the gate, as for `build`
 
-    site = read_site(config)
-    if site.settings is None or errors(site.problems):
-        return Outcome(problems=site.problems)
+    try:
+        site, site_problems = load_site(config)
+    except InputError as exc:
+        return Outcome(problems=list(exc.problems))
     if isinstance(out, Path) and (problem := target_problem(out)) is not None:
         return Outcome(problems=[problem])
     recognizer = site_recognizer(site)
@@ -63,7 +65,7 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO, db
         from ..register import merge_registers
 
         rows, _ = merge_registers(from_db, rows)  # a message the bot saw live and an export both hold: once
-    found_problems: list[Problem] = [p for p in site.problems if p.severity != "error"] + problems
+    found_problems: list[Problem] = [p for p in site_problems if p.severity != "error"] + problems
     if unreadable_files(problems):
         return Outcome(rows, found_problems)
     if not isinstance(out, Path):

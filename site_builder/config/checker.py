@@ -33,7 +33,7 @@ _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 def key_name(key: object) -> str:
     """A key as it may appear in a message's <where>: odd characters escaped, so no ':' or newline slips in."""
     text = str(key)
-    if _PLAIN_KEY.match(text):
+    if _PLAIN_KEY.fullmatch(text):
         return text
     return '"' + "".join(c if c.isalnum() or c in " _-." else f"\\u{ord(c):04x}" for c in text) + '"'
 

@@ -11,13 +11,15 @@ from urllib.parse import urlsplit
 Fault = tuple[str, dict[str, Any]]
 
 PAPER_FORMATS = ("A4", "A5", "A6")
-HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")  # with fullmatch
 # One DNS label after IDNA encoding (RFC 1123); the top level is letters or an xn-- label.
-_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_TLD = re.compile(r"^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$")
-# A path segment is written into server configs and QR codes: unreserved characters and %XX only,
-# so no quote, brace, semicolon, space or backslash can reach nginx.conf, .htaccess or a Caddyfile.
-_SEGMENT = re.compile(r"^(?:[A-Za-z0-9._~-]|%[0-9A-Fa-f]{2})+$")
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_TLD = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})")
+# A path segment is written into server configs and QR codes: unreserved characters only, so no quote,
+# brace, semicolon, space or backslash can reach nginx.conf, .htaccess or a Caddyfile. No %XX either: nginx
+# and Caddy match the decoded path, so "/caf%C3%A9/" in a `location` never applies (issue 22: the pages were
+# served without their headers); a path means what it says.
+_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 # Characters that reorder or hide text (Trojan Source, CVE-2021-42574) or are invisible controls.
 BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
@@ -48,7 +50,7 @@ def https_url(value: str) -> Fault | None:
     if port is not None and not 0 < port < 65536 or not _valid_host(host):
         return "config.url_host", {"host": parts.netloc}
     segments = [s for s in parts.path.split("/") if s]
-    if not parts.path.startswith("/") and parts.path or any(s in (".", "..") or not _SEGMENT.match(s)
+    if not parts.path.startswith("/") and parts.path or any(s in (".", "..") or not _SEGMENT.fullmatch(s)
                                                             for s in segments):
         return "config.url_path", {"path": parts.path}
     return None
@@ -59,9 +61,11 @@ def _valid_host(host: str) -> bool:
         ascii_host = host.encode("idna").decode("ascii").lower()  # IDN: münchen.de -> xn--mnchen-3ya.de
     except UnicodeError:
         return False
-    labels = ascii_host.rstrip(".").split(".")
-    return len(labels) >= 2 and len(ascii_host) <= 253 and all(_LABEL.match(x) for x in labels) \
-        and bool(_TLD.match(labels[-1]))
+    if ascii_host.endswith("."):  # "example.de." is the same host written absolute: one spelling only
+        return False
+    labels = ascii_host.split(".")
+    return len(labels) >= 2 and len(ascii_host) <= 253 and all(_LABEL.fullmatch(x) for x in labels) \
+        and bool(_TLD.fullmatch(labels[-1]))
 
 
 def email(value: str) -> Fault | None:
@@ -71,7 +75,7 @@ def email(value: str) -> Fault | None:
 
 
 def colour(value: str) -> Fault | None:
-    return None if HEX_COLOUR.match(value) else ("config.bad_colour", {"value": value})
+    return None if HEX_COLOUR.fullmatch(value) else ("config.bad_colour", {"value": value})
 
 
 def bleed(value: float) -> Fault | None:

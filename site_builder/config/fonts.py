@@ -20,11 +20,11 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Iterator
 
+from .. import gate, tomlparse
 from ..frontmatter import split_front_matter
 from ..graphics.glyphs import printable as printable_codes, show
 from ..inputs import strings
 from ..problems import report
-from ..tomlparse import tomllib
 from ..wording import Wording
 from .checker import Checker, key_name
 from .settings import Localized
@@ -106,21 +106,20 @@ def _printed_files(root: Path, theme: str, languages: list[str]) -> Iterator[tup
                     continue
                 for file in sorted(base.iterdir()):
                     rel = f"{area}/{lang}/{file.name}"
-                    if file.is_file() and rel not in seen and not (area == "print" and file.suffix == ".txt"):
+                    if gate.present(file) and rel not in seen and not (area == "print" and file.suffix == ".txt"):
                         seen.add(rel)
                         yield file, None
         for name, only in CONTENT.items():
             file = root / "content" / lang / name
-            if file.is_file():
+            if gate.present(file):
                 yield file, only
 
 
 def _check_file(checker: Checker, file: Path, only: tuple[str, ...] | None) -> None:
     """Problems naming the file and line of each unprintable character; front matter keys only if `only`."""
-    try:
-        source = file.read_text(encoding="utf-8").removeprefix("\ufeff")  # a BOM is accepted, never printed
-    except (OSError, UnicodeDecodeError):
-        return  # the stage that reads it reports it
+    source = gate.read_text(file, [], root=Path(checker.file).parent)  # a BOM is accepted, never printed
+    if source is None:
+        return  # the stage that reads it reports it (the gate's problem)
     lines = source.splitlines()
     if only is None and file.suffix == ".md":  # a character reference (&#x4E2D;) becomes the character
         lines = [html.unescape(line) for line in lines]  # line by line: an encoded line break moves no line
@@ -132,16 +131,16 @@ def _check_file(checker: Checker, file: Path, only: tuple[str, ...] | None) -> N
             return
         last = body_line - 2  # the closing +++ line, counted from 0
         try:
-            meta = tomllib.loads(front)
-        except tomllib.TOMLDecodeError:
+            meta = tomlparse.loads(front)
+        except ValueError:  # TOMLDecodeError, TooDeep
             return  # reported by the content stage
         wanted = "".join(str(meta[key]) for key in only if isinstance(meta.get(key), str))
         rtl, missing = unprintable(wanted)
         first = 1
     elif file.suffix == ".toml":  # the values only: a comment is never printed
         try:
-            rtl, missing = unprintable("".join(strings(tomllib.loads(source))))
-        except tomllib.TOMLDecodeError:
+            rtl, missing = unprintable("".join(strings(tomlparse.loads(source))))
+        except ValueError:  # TOMLDecodeError, TooDeep
             return  # the stage that reads it reports it
     else:
         rtl, missing = unprintable(source)

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..messages import t
 from ..problems import Problem, report
+from .. import tomlparse
 from ..tomlparse import tomllib
 from .checker import Checker
 from .numbers import check_numbers
@@ -66,7 +67,10 @@ def load_settings(path: Path, *, now: dt.date | None = None) -> tuple[Settings |
     if problem is not None:
         return None, [problem]
     try:
-        raw = tomllib.loads(_BARE_FILL_IN.sub(lambda m: f'{m[1]}"{m[2]}"{m[3]}', text or ""))
+        raw = tomlparse.loads(_BARE_FILL_IN.sub(lambda m: f'{m[1]}"{m[2]}"{m[3]}', text or ""))
+    except tomlparse.TooDeep as exc:
+        return None, [report(str(path), t("config.where_line", line=exc.line), "input.too_deep",
+                             limit=tomlparse.MAX_DEPTH)]
     except tomllib.TOMLDecodeError as exc:
         return None, [toml_error(str(path), exc)]
     return validate(raw, path, now=now)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
+import os
 import re
 import warnings
 from pathlib import Path
@@ -12,14 +14,19 @@ from typing import Any, Callable
 from .checker import Checker, key_name
 from .checks import HEX_COLOUR, PAPER_FORMATS
 from .fonts import printable
+from .. import gate
 from ..problems import report
 from .settings import LANGUAGE_NAMES, Localized
 
-SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
-SOURCE_CODE = re.compile(r"^[a-z0-9]{1,8}$")
+SLUG = re.compile(r"[a-z][a-z0-9_-]{0,31}")  # with fullmatch
+# Purpose ids go into the register's cells: a spreadsheet reads these as a truth value (Excel and LibreOffice
+# in English and German) or as a date ("mar-3", "jan26": a month and a number), not as the text written.
+_SPREADSHEET_WORDS = re.compile(r"true|false|wahr|falsch|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                                r"mär|mai|okt|dez)[a-z]*[-_ ]?\d+")
+SOURCE_CODE = re.compile(r"[a-z0-9]{1,8}")  # used with fullmatch: "p\n" is no code
 MAX_OPTIONAL_PURPOSES = 4
 LOGO_WARN_BYTES = 20_000  # one round trip of a phone's first page load
-LOGO_MAX_BYTES = 5_000_000
+LOGO_MAX_BYTES = gate.MAX_LOGO_BYTES
 LOGO_MAX_PIXELS = 4096 * 4096  # larger logos take minutes and gigabytes to place on posters
 
 Rule = Callable[[Checker, dict[str, Any], Path, dt.date], None]
@@ -56,8 +63,10 @@ def purposes(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
         return
     ids = [p.get("id") for p in items]
     for i, pid in enumerate(ids):
-        if isinstance(pid, str) and not SLUG.match(pid):
+        if isinstance(pid, str) and not SLUG.fullmatch(pid):
             checker.error(f"purposes[{i}].id", "config.purpose_id", value=pid)
+        elif isinstance(pid, str) and _SPREADSHEET_WORDS.fullmatch(pid):
+            checker.error(f"purposes[{i}].id", "config.purpose_id_spreadsheet", value=pid)
         if pid is not None and ids.count(pid) > 1:
             checker.error(f"purposes[{i}].id", "config.purpose_twice", value=pid)
     if not any(p.get("required") for p in items):
@@ -75,9 +84,9 @@ def channels(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
     if not isinstance(table, dict):
         return
     for name, code in table.items():
-        if not SLUG.match(str(name)):
+        if not SLUG.fullmatch(str(name)):
             checker.error(f"channels.{key_name(name)}", "config.channel_name")
-        if not isinstance(code, str) or not SOURCE_CODE.match(code):
+        if not isinstance(code, str) or not SOURCE_CODE.fullmatch(code):
             checker.error(f"channels.{key_name(name)}", "config.channel_code", value=code)
     codes = [c for c in table.values() if isinstance(c, str)]
     if len(set(codes)) != len(codes):
@@ -89,39 +98,63 @@ def colours(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) ->
     for key, text, rule in (("primary", "#ffffff", "config.contrast_light"), ("primary_dark", "#111111",
                                                                              "config.contrast_dark")):
         value = theme.get(key)
-        if isinstance(value, str) and HEX_COLOUR.match(value) and (ratio := contrast(value, text)) < 4.5:
+        if isinstance(value, str) and HEX_COLOUR.fullmatch(value) and (ratio := contrast(value, text)) < 4.5:
             checker.error(f"theme.{key}", rule, colour=value, ratio=f"{ratio:.1f}")
+
+
+# A file the settings name: relative to the folder of site.toml, no "..", no absolute path, no drive or
+# backslash (a Windows path), no control characters. The gate then checks where it really lies (links).
+_PATH_SEGMENT = re.compile(r"[^\x00-\x1f\x7f/\\:*?\"<>|]+")
+# A theme is a folder below themes/ (the site's own, or a shipped one): a plain name.
+THEME_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def plain_path(value: str) -> bool:
+    """Whether `value` names a file inside the site's folder by a plain relative path ("bilder/logo.png")."""
+    parts = value.split("/")
+    return len(value) <= 300 and all(_PATH_SEGMENT.fullmatch(p) and p not in (".", "..") for p in parts)
+
+
+def theme_name(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    name = (data.get("theme") or {}).get("name")
+    if isinstance(name, str) and not THEME_NAME.fullmatch(name):
+        checker.error("theme.name", "input.theme_not_plain", value=repr(name))
 
 
 def logo(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
     name = (data.get("theme") or {}).get("logo")
-    if not name:
+    if not name or not isinstance(name, str):
+        return
+    if not plain_path(name):
+        checker.error("theme.logo", "input.path_not_plain", value=repr(name))
         return
     file = path.parent / name
-    if not file.is_file():
-        checker.error("theme.logo", "config.logo_not_found", name=name)
+    try:
+        image = gate.read_or_refuse(file, root=path.parent, limit=LOGO_MAX_BYTES)
+    except gate.Refused as refused:
+        if not os.path.lexists(file):
+            checker.error("theme.logo", "config.logo_not_found", name=name)
+        elif refused.key == "input.too_big":
+            checker.error("theme.logo", "config.logo_too_big", name=name, size=os.path.getsize(file) // 1_000_000,
+                          limit=LOGO_MAX_BYTES // 1_000_000)
+        else:
+            checker.problems.append(refused.problem)
         return
-    size = file.stat().st_size
-    if size > LOGO_MAX_BYTES:
-        checker.error("theme.logo", "config.logo_too_big", name=name, size=size // 1_000_000,
-                      limit=LOGO_MAX_BYTES // 1_000_000)
-        return
-    with file.open("rb") as f:
-        head = f.read(4096)
+    head = image[:4096]
     raster = head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")
     if not (raster or file.suffix.lower() == ".svg" and b"<svg" in head):
         checker.error("theme.logo", "config.logo_not_image", name=name)
         return
-    if raster and (pixels := _pixels(file)) is not None and (pixels <= 0 or pixels > LOGO_MAX_PIXELS):
+    if raster and (pixels := _pixels(image)) is not None and (pixels <= 0 or pixels > LOGO_MAX_PIXELS):
         checker.error("theme.logo", "config.logo_too_many_pixels", name=name, side=math.isqrt(LOGO_MAX_PIXELS))
-    elif size > LOGO_WARN_BYTES:
-        checker.warn("theme.logo", "config.logo_large", name=name, size=size // 1024)
+    elif len(image) > LOGO_WARN_BYTES:
+        checker.warn("theme.logo", "config.logo_large", name=name, size=len(image) // 1024)
 
 
 def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
     """The header's icon is a shipped one; the photo is an image this build can read safely, with its alt text."""
     from ..graphics.icons import ICONS
-    from ..graphics.photo import MIN_WIDTH, PhotoError, read_header
+    from ..graphics.photo import MAX_BYTES, MIN_WIDTH, PhotoError, read_header
 
     theme = data.get("theme") or {}
     icon = theme.get("icon")
@@ -130,9 +163,21 @@ def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
     name = theme.get("photo")
     if not isinstance(name, str) or not name:
         return
+    if not plain_path(name):
+        checker.error("theme.photo", "input.path_not_plain", value=repr(name))
+        return
     file = path.parent / name
-    if not file.is_file():
+    if not os.path.lexists(file):
         checker.error("theme.photo", "config.photo_not_found", name=name)
+        return
+    try:  # inside the site, a regular file, not too big: the gate's rules; the header is read below
+        os.close(gate.open_checked(file, root=path.parent, limit=MAX_BYTES, file=name)[0])
+    except gate.Refused as refused:
+        if refused.key == "input.too_big":
+            checker.error("theme.photo", "config.photo_too_big", name=name, size=os.path.getsize(file) // 1_000_000,
+                          limit=MAX_BYTES // 1_000_000)
+        else:
+            checker.problems.append(refused.problem)
         return
     header = read_header(file)
     if isinstance(header, PhotoError):
@@ -144,15 +189,15 @@ def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
         checker.warn("theme.photo", "config.photo_small", name=name, width=header.width, wanted=MIN_WIDTH * 2)
 
 
-def _pixels(file: Path) -> int | None:
+def _pixels(image: bytes) -> int | None:
     """Width x height from the image header (Pillow reads only the header here); -1 if it cannot be read."""
     from PIL import Image  # imported only for a raster logo
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(file) as image:
-                width, height = image.size
+            with Image.open(io.BytesIO(image)) as opened:
+                width, height = opened.size
     except Image.DecompressionBombError:
         return LOGO_MAX_PIXELS + 1
     except (OSError, SyntaxError, ValueError):
@@ -222,10 +267,13 @@ def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
     index: dict[str, dict[str, Any]] = {}
     for lang in checker.languages or ():
         file = path.parent / "content" / lang / "index.md"
-        try:
-            index[f"content/{lang}/index.md"] = front_matter(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
+        text = gate.read_text(file, [], root=path.parent)
+        if text is None:
             continue  # the content stage reports an unreadable page
+        try:
+            index[f"content/{lang}/index.md"] = front_matter(text)
+        except ValueError:  # TOMLDecodeError, TooDeep
+            continue  # the content stage reports it
     for file, where, keys, origin in unchanged(data.get("purposes"), index, preset):
         problem = report(str(path) if file == "site.toml" else str(path.parent / file), where,
                          "config.preset_wording", warning=True, keys=", ".join(keys), preset=origin)
@@ -245,8 +293,8 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             checker.error(where, "config.scan_distance", value=value)
 
 
-RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, logo, look, authority, transfer,
-                           preset_wording, scan_distances, printable)
+RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, theme_name, logo, look, authority,
+                           transfer, preset_wording, scan_distances, printable)
 
 
 def _channel(rgb: str) -> list[float]:

@@ -23,8 +23,10 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 from svglib.svglib import svg2rlg
 
+from .. import gate
 from .colours import cmyk_drawing, cmyk_image
 from .logo_size import KEY_LOGO, SETTINGS_FILE, fail
+from .svg_safe import SvgRefused, safe_svg
 from .typefaces import FONT, FONT_BOLD, register_fonts
 
 KEY_QR_LOGO = "print.qr_logo"
@@ -71,8 +73,8 @@ def poster_logo(path: Path | None, source: str = SETTINGS_FILE, *, cmyk: bool = 
     if path is None:
         return None
     try:
-        key: tuple[str, str, bool] | None = (str(path), hashlib.sha256(Path(path).read_bytes()).hexdigest(), cmyk)
-    except OSError:
+        key: tuple[str, str, bool] | None = (str(path), hashlib.sha256(_logo_bytes(Path(path))).hexdigest(), cmyk)
+    except gate.Refused:
         key = None  # the loaders below report it
     if key is not None and (cached := _LOGOS.get(key)) is not None:
         return cached
@@ -108,14 +110,22 @@ def _svglib_messages() -> Iterator[list[str]]:
         logger.propagate = propagate
 
 
+def _logo_bytes(path: Path) -> bytes:
+    # the settings' check let the logo through the gate with the site's folder; here it is read again for
+    # drawing, still a regular file of bounded size (gate.Refused otherwise)
+    return gate.read_or_refuse(path, root=None, limit=gate.MAX_LOGO_BYTES)
+
+
 def _svg_drawing(path: Path, source: str) -> Any:
     try:
-        path.read_bytes()
-    except OSError as error:
-        fail(source, KEY_LOGO, "print.logo_unreadable", path=path, reason=error.strerror)
+        safe, _ = safe_svg(_logo_bytes(path))  # drawn as published: nothing in it loads another file
+    except gate.Refused as refused:
+        fail(source, KEY_LOGO, "print.logo_unreadable", path=path, reason=refused.problem.what)
+    except SvgRefused as refused:
+        fail(source, KEY_LOGO, "print.logo_bad_svg", name=path.name, detail=refused.key)
     with _svglib_messages() as messages:
         try:
-            drawing = svg2rlg(str(path))
+            drawing = svg2rlg(io.BytesIO(safe))
         except Exception as error:  # svglib raises all sorts (IndexError, ValueError, ...) on odd SVG
             drawing = None
             messages.append(f"{type(error).__name__}: {error}")
@@ -162,9 +172,9 @@ def load_logo_image(logo: str | Path | bytes, *, key: str = KEY_QR_LOGO, source:
         if path.suffix.lower() == ".svg":
             fail(source, key, "print.logo_svg_in_code", name=path.name)
         try:
-            data = path.read_bytes()
-        except OSError as error:
-            fail(source, key, "print.logo_unreadable", path=path, reason=error.strerror)
+            data = _logo_bytes(path)
+        except gate.Refused as refused:
+            fail(source, key, "print.logo_unreadable", path=path, reason=refused.problem.what)
         name = path.name
     if data.lstrip()[:1] == b"<":
         fail(source, key, "print.logo_svg_in_code", name=name)

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import NoReturn
 
+from .. import gate
 from ..problems import InputError, report
 
 KEY_LOGO = "theme.logo"
@@ -22,9 +23,9 @@ _UNITS = {"": 1.0, "px": 1.0, "pt": 4 / 3, "pc": 16.0, "mm": 96 / 25.4, "cm": 96
 def logo_ratio(path: Path, source: str = SETTINGS_FILE) -> float:
     """The logo's height / width from its header alone; a problem naming theme.logo if it has no size."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        fail(source, KEY_LOGO, "print.logo_unreadable", path=path, reason=error.strerror)
+        data = gate.read_or_refuse(Path(path), root=None, limit=gate.MAX_LOGO_BYTES)
+    except gate.Refused as refused:
+        fail(source, KEY_LOGO, "print.logo_unreadable", path=path, reason=refused.problem.what)
     size = _svg_size(data, path.name, source) if looks_svg(path, data) else _raster_size(data)
     if size is None:
         fail(source, KEY_LOGO, "print.logo_not_image", name=path.name)

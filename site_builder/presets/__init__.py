@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .. import tomlparse
 from ..tomlparse import tomllib
 
 HERE = Path(__file__).parent
@@ -66,8 +67,8 @@ def front_matter(text: str) -> dict[str, Any]:
     if not match:
         return {}
     try:
-        return tomllib.loads(match.group(1))
-    except tomllib.TOMLDecodeError:
+        return tomlparse.loads(match.group(1))
+    except ValueError:  # TOMLDecodeError, TooDeep
         return {}  # reported by the content stage, not here
 
 

@@ -29,6 +29,7 @@ class Decoding:
     windows_1252: list[int] = field(default_factory=list)
     ascii_only_elsewhere: bool = True  # no line with UTF-8 characters was met
     mixed: dict[int, tuple[int, int]] = field(default_factory=dict)  # line -> (first stray byte, its column)
+    too_long: set[int] = field(default_factory=set)  # lines longer than MAX_LINE_BYTES, left out
 
     def decode(self, raw: bytes, line: int) -> str:
         """One line's text (without its line end), recording how it was read."""
@@ -59,30 +60,46 @@ class Decoding:
             found.append(ReadProblem(file, None, t(key, lines=shown, n=len(lines)), "warning"))
         for line, (byte, column) in sorted(self.mixed.items()):
             found.append(ReadProblem(file, line, t(mixed_key, byte=f"0x{byte:02X}", column=column)))
+        for line in sorted(self.too_long):
+            found.append(ReadProblem(file, line, t("register.line_too_long", limit=MAX_LINE_BYTES // 1024)))
         return found
 
 
-def byte_lines(stream: IO[bytes]) -> Iterator[bytes]:
-    """The lines of a byte stream without their ends, split on \\r\\n, \\r and \\n (as the UTF-8 reader does)."""
-    rest = b""
+# WhatsApp's longest message is 65,536 characters (at most 4 bytes each); a longer line is no chat text, and
+# keeping it would make reading it grow with its square (a 200 MB line: a minute).
+MAX_LINE_BYTES = 4 * 65_536
+
+
+def byte_lines(stream: IO[bytes]) -> Iterator[bytes | None]:
+    """The lines of a byte stream without their ends, split on \\r\\n, \\r and \\n (as the UTF-8 reader does);
+    None for a line longer than MAX_LINE_BYTES, which is skipped without being kept."""
+    rest, skipping = b"", False
     while chunk := stream.read(_CHUNK):
         data = rest + chunk
         start = 0
         for end in _EOL.finditer(data):
             if end.group() == b"\r" and end.end() == len(data):
                 break  # a "\r" at the end of a chunk may be the first half of "\r\n"
-            yield data[start:end.start()]
+            yield None if skipping or end.start() - start > MAX_LINE_BYTES else data[start:end.start()]
+            skipping = False
             start = end.end()
         rest = data[start:]
-    if rest:
-        yield rest.removesuffix(b"\r")
+        if len(rest) > MAX_LINE_BYTES:
+            rest, skipping = b"", True
+    if rest or skipping:
+        yield None if skipping else rest.removesuffix(b"\r")
 
 
 def decode_lines(stream: IO[bytes], decoding: Decoding, record: bool = True) -> Iterator[str]:
     """The decoded lines of a byte stream (a leading byte order mark dropped), line by line; `record` False
-    reads them again without recording (the second pass over an export)."""
+    reads them again without recording (the second pass over an export). A line too long to be chat text
+    is given as "" and its number kept in `decoding.too_long`."""
     probe = decoding if record else Decoding()
     for number, raw in enumerate(byte_lines(stream), start=1):
+        if raw is None:
+            decoding.too_long.add(number)
+            yield ""
+            continue
         yield probe.decode(raw.removeprefix(_BOM) if number == 1 else raw, number)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 import zlib
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import IO, Iterator
 
-from .decode import Decoding, decode_lines
+from .. import gate
+from .decode import MAX_LINE_BYTES, Decoding, decode_lines
 from .model import ChatMessage, ReadProblem
 from .parse import chat_name_from_filename, iter_chat, read_problem
 
@@ -20,8 +22,9 @@ from .parse import chat_name_from_filename, iter_chat, read_problem
 # Bytes are also counted while reading, since a zip's size fields can lie.
 MAX_MEMBER_BYTES = 64 * 1024 * 1024
 MAX_RATIO = 100
+MAX_ZIP_BYTES = 4 * 1024 ** 3  # the zip itself (media, if exported with them, stay unread)
 _SMALL = 1024 * 1024  # below this a high ratio is harmless (and a tiny repetitive file compresses well)
-_LINE_PIECE = 1024 * 1024  # readline's bound, so a member without line ends is not read in one go
+_LINE_PIECE = MAX_LINE_BYTES // 4  # characters: WhatsApp's longest message; a longer line is no chat text
 
 
 class _TooBig(Exception):
@@ -46,22 +49,24 @@ class _Counted(io.RawIOBase):
         return len(data)
 
 
-def _lines(stream: IO[bytes], limit: int | None) -> Iterator[str]:
-    """The decoded lines of a byte stream, split on \\r\\n, \\r and \\n only (never on U+2028).
+def _lines(stream: IO[bytes], limit: int | None, too_long: set[int]) -> Iterator[str]:
+    """The decoded lines of a byte stream, split on \\r\\n, \\r and \\n only (never on U+2028); a line longer than
+    a chat message can be is given as "" and its number put into `too_long`.
 
     TextIOWrapper with newline="" splits exactly there and decodes in C; readline's bound keeps a
     file without line ends from being read in one piece."""
     text = io.TextIOWrapper(io.BufferedReader(_Counted(stream, limit), 1 << 16), encoding="utf-8", newline="")
-    first = True
+    first, number = True, 0
     while True:
         line = text.readline(_LINE_PIECE)
+        number += 1
         if not line:
             return
-        while len(line) >= _LINE_PIECE and not line.endswith(("\n", "\r")):
-            more = text.readline(_LINE_PIECE)
-            if not more:
-                break
-            line += more
+        if len(line) >= _LINE_PIECE and not line.endswith(("\n", "\r")):
+            while (more := text.readline(_LINE_PIECE)) and not more.endswith(("\n", "\r")):
+                pass  # the rest of a line too long to be chat text: read past, never kept
+            too_long.add(number)
+            line = ""
         if first:
             line = line.removeprefix("\ufeff")
             first = False
@@ -82,7 +87,7 @@ def _pick_zip_member(names: list[str]) -> str | None:
 
 def _zip_member(path: Path, file: str) -> tuple[zipfile.ZipInfo | None, str, list[ReadProblem]]:
     """The chat member of an export zip and its display name, or the problem that stops reading it."""
-    with zipfile.ZipFile(path) as zf:
+    with zipfile.ZipFile(_open(path, MAX_ZIP_BYTES)) as zf:
         names = zf.namelist()
         member = _pick_zip_member(names)
         if member is None:
@@ -119,6 +124,9 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
         except OSError as exc:
             problems.append(_cannot_read(path, exc))
             return
+        except gate.Refused as refused:
+            problems.append(read_problem(str(path), None, "register.cannot_read", why=refused.problem.what))
+            return
         if info is None:
             problems.extend(stop)
             return
@@ -130,12 +138,16 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
         def opener() -> AbstractContextManager[IO[bytes]]:
             return _ZipMember(path, member)
     else:
+        limit = MAX_MEMBER_BYTES
+
         def opener() -> AbstractContextManager[IO[bytes]]:
-            return open(path, "rb")
+            return _open(path, MAX_MEMBER_BYTES)
+
+    too_long: set[int] = set()
 
     def utf8_lines() -> Iterator[str]:
         with opener() as stream:
-            yield from _lines(stream, limit)
+            yield from _lines(stream, limit, too_long)
 
     # Not UTF-8 throughout: read again, each line decoded on its own (decode.py). The first of iter_chat's two
     # passes reads the whole file before any message is given, so nothing was given when decoding fails.
@@ -149,22 +161,51 @@ def iter_export(path: Path, problems: list[ReadProblem]) -> Iterator[ChatMessage
     given = False
     try:
         try:
-            for message in iter_chat(utf8_lines, file, chat, problems):
+            for message in iter_chat(utf8_lines, file, chat, problems, skip=too_long):
                 given = True
                 yield message
+            decoding.too_long |= too_long
+            problems.extend(decoding.problems(file))
         except UnicodeDecodeError:
             if given:  # only if the file changed between the two passes
                 problems.append(read_problem(file, None, "register.changed_while_read"))
                 return
-            yield from iter_chat(tolerant_lines, file, chat, problems, skip=decoding.mixed)
+            yield from iter_chat(tolerant_lines, file, chat, problems, skip=_Skipped(decoding))
             problems.extend(decoding.problems(file))
     except _TooBig:
         problems.append(read_problem(file, None, "register.zip_too_big", mb=MAX_MEMBER_BYTES // 2**20, ratio=MAX_RATIO))
     except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError, RuntimeError):
         # A damaged member (CRC, truncated data) or a method this Python cannot read.
         problems.append(read_problem(file, None, "register.zip_unreadable"))
+    except gate.Refused as refused:
+        problems.append(read_problem(str(path), None, "register.cannot_read", why=refused.problem.what))
     except OSError as exc:
         problems.append(_cannot_read(path, exc))
+
+
+class _Skipped:
+    """The lines whose message is left out: undecodable, or too long to be chat text."""
+
+    def __init__(self, decoding: Decoding):
+        self.decoding = decoding
+
+    def __contains__(self, line: object) -> bool:
+        return line in self.decoding.mixed or line in self.decoding.too_long
+
+
+def _open(path: Path, limit: int) -> IO[bytes]:
+    """A chat export or its zip, through the gate: a regular file (a pipe or a device is refused, never read)
+    of at most `limit` bytes, wherever the command line named it. A missing file or a folder raise the OSError
+    their messages are made from (_cannot_read)."""
+    try:
+        fd, _ = gate.open_checked(path, root=None, limit=limit)
+    except gate.Refused as refused:
+        if refused.key == "input.missing":
+            raise FileNotFoundError(str(path)) from None
+        if os.path.isdir(path):
+            raise IsADirectoryError(str(path)) from None
+        raise
+    return os.fdopen(fd, "rb")
 
 
 class _ZipMember(AbstractContextManager):
@@ -174,7 +215,7 @@ class _ZipMember(AbstractContextManager):
         self.path, self.info = path, info
 
     def __enter__(self) -> IO[bytes]:
-        self.zip = zipfile.ZipFile(self.path)
+        self.zip = zipfile.ZipFile(_open(self.path, MAX_ZIP_BYTES))
         try:
             self.stream = self.zip.open(self.info)
         except BaseException:

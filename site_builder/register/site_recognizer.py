@@ -10,7 +10,7 @@ from .recognise import Recognizer, build_recognizer
 
 
 def site_recognizer(site: Any) -> Recognizer:
-    """A recogniser for a read site's (reading.Site's) own prefilled messages, purposes and consent versions."""
+    """A recogniser for a read site's (site.SiteModel's) own prefilled messages, purposes and consent versions."""
     settings = site.settings
     templates, known, current = [], [], {}
     for lang, language in site.languages.items():
@@ -20,7 +20,7 @@ def site_recognizer(site: Any) -> Recognizer:
             lang=lang, consent=str(language.texts["consent"].meta["message"]),
             withdrawal=str(withdrawal["message"]), marketing_optout=str(withdrawal.get("marketing_message", "")),
             purpose_labels={p.id: p.short for p in s.purposes}))
-        known += [KnownVersion(v.id, v.lang, v.date) for v in language.versions]
+        known += [KnownVersion(vid, v.lang, v.date) for v in language.versions for vid in v.ids]
         current[lang] = language.consent_id
     b = settings.business
     return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name])

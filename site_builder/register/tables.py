@@ -13,10 +13,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import gate
 from ..consent import canonical_id
 from .decode import Decoding, decode_text
 from .manual import EVENTS, REQUIRED, manual_date, manual_row
@@ -52,12 +54,15 @@ def read_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
     """The columns and records of a .csv or .xlsx, or None with the problem that stops reading it."""
     name = path.name
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if os.path.isfile(path) and os.path.getsize(path) > MAX_BYTES:
             problems.append(read_problem(name, None, "register.manual_too_big", mb=MAX_BYTES // 2**20))
             return None
+        data = _read(path)  # through the gate: a pipe or a device is refused, never read
         if path.suffix.lower() == ".xlsx":
-            return _xlsx_table(path, problems)
-        return _csv_table(path.read_bytes(), name, problems)
+            return _xlsx_table(data, name, problems)
+        return _csv_table(data, name, problems)
+    except gate.Refused as refused:
+        problems.append(read_problem(name, None, "register.cannot_read", why=refused.problem.what))
     except FileNotFoundError:
         problems.append(read_problem(str(path), None, "register.input_missing"))
     except IsADirectoryError:
@@ -67,7 +72,18 @@ def read_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
     return None
 
 
-def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterTable:
+def _read(path: Path) -> bytes:
+    try:
+        return gate.read_or_refuse(path, root=None, limit=MAX_BYTES)
+    except gate.Refused as refused:
+        if refused.key == "input.missing":
+            raise FileNotFoundError(str(path)) from None
+        if os.path.isdir(path):
+            raise IsADirectoryError(str(path)) from None
+        raise
+
+
+def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterTable | None:
     """A CSV's records; `;` or `,` separated (the first line decides), each line decoded on its own."""
     decoding = Decoding()
     text = decode_text(data, decoding)
@@ -77,7 +93,17 @@ def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterT
     columns = [c.strip() for c in next(reader, [])]
     records: list[tuple[int, dict[str, str], list[str]]] = []
     first = reader.line_num + 1
-    for record in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            record = next(rows)
+        except StopIteration:
+            break
+        except csv.Error:  # a field longer than csv's limit (131,072 characters): no register cell is
+            # no line of its own: the whole file is unreadable, and nothing is written (collect.unreadable_files)
+            problems.append(read_problem(name, None, "register.field_too_long", row=reader.line_num,
+                                         limit=csv.field_size_limit()))
+            return None
         line, start, first = reader.line_num, first, reader.line_num + 1
         if any(n in decoding.mixed for n in range(start, line + 1)):
             continue  # reported by the decoding: the row is left out
@@ -101,21 +127,21 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _xlsx_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
+def _xlsx_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterTable | None:
     """The first sheet of a workbook, as `consents` writes it."""
     from openpyxl import load_workbook  # only for .xlsx: reading CSV needs no third-party code
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl's own errors for a damaged workbook (zipfile.BadZipFile, KeyError and others)
-        problems.append(read_problem(path.name, None, "register.xlsx_unreadable"))
+        problems.append(read_problem(name, None, "register.xlsx_unreadable"))
         return None
     try:
         rows = book.worksheets[0].iter_rows(values_only=True) if book.worksheets else iter(())
         columns = [_cell(v) for v in next(rows, ())]
         records = [(line, dict(zip(columns, map(_cell, values))), []) for line, values in enumerate(rows, start=2)]
     except Exception:
-        problems.append(read_problem(path.name, None, "register.xlsx_unreadable"))
+        problems.append(read_problem(name, None, "register.xlsx_unreadable"))
         return None
     finally:
         book.close()

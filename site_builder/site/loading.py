@@ -16,6 +16,7 @@ import hashlib
 from pathlib import Path
 from typing import Any, Mapping
 
+from .. import gate
 from ..config import Section, Settings, load_settings
 from ..consent import Version, check_message_length, consent_identity, language_chat_links, read_archive
 from ..content import read_language_texts
@@ -58,10 +59,8 @@ def load_theme(settings: Settings) -> Theme:
     name = str(table.name)
     folders = tuple(dict.fromkeys((settings.root / "themes" / name, SHIPPED_THEMES / name, SHIPPED_THEMES / "default")))
     logo = settings.logo_path
-    try:
-        logo_digest = hashlib.sha256(logo.read_bytes()).hexdigest() if logo else ""
-    except OSError:
-        logo_digest = ""  # the settings' checks name an unreadable logo
+    data = gate.read_bytes(logo, [], root=settings.root, limit=gate.MAX_LOGO_BYTES) if logo else None
+    logo_digest = hashlib.sha256(data).hexdigest() if data is not None else ""  # the settings' checks named why
     photo = settings.root / table.photo if table.get("photo") else None
     return Theme(name, folders, str(table.primary), str(table.primary_dark), logo, logo_digest,
                  str(table.get("icon") or ""), photo)
@@ -86,7 +85,7 @@ def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool
                   problems: list[Problem]) -> LanguageModel | None:
     """One language: its texts (every problem of every text reported), its consent, versions and chat links."""
     values = settings.for_lang(lang)
-    read, found = read_language_texts(settings.root / "content" / lang, lang,
+    read, found = read_language_texts(settings.root, settings.root / "content" / lang, lang,
                                       lambda links, consent: text_values(settings, values, lang, links, consent),
                                       lambda texts: consent_identity(texts, values.purposes))
     problems += found

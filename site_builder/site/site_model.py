@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from .. import gate
 from ..config import Section, Settings
+from ..problems import Problem, report
 from ..consent import ChatLink, Version
 from ..content import Text
 from ..wording import Wording
@@ -37,12 +39,14 @@ class Theme:
     def template_folders(self) -> tuple[Path, ...]:
         return tuple(folder / "templates" for folder in self.folders if (folder / "templates").is_dir())
 
-    def static(self, name: str) -> str:
-        """A static file of the theme (static/<name>), the site's copy first."""
+    def static(self, name: str, root: Path, problems: list[Problem]) -> str | None:
+        """A static file of the theme (static/<name>), the site's copy first, read through the gate; None with
+        a problem when it cannot be read."""
         for folder in self.folders:
-            if (folder / "static" / name).is_file():
-                return (folder / "static" / name).read_text(encoding="utf-8")
-        raise FileNotFoundError(name)
+            if gate.present(folder / "static" / name):
+                return gate.read_text(folder / "static" / name, problems, root=root)
+        problems.append(report(str(self.folders[0] / "static" / name), "file", "input.missing"))
+        return None
 
 
 @dataclass(frozen=True)
@@ -125,7 +129,7 @@ class SiteModel:
         paths = []
         for language in self.languages.values():
             names = [language.links[key] for key in ("index", "privacy", "imprint", "withdrawal")]
-            names += [f"consent-{version.id}.html" for version in language.versions] + ["contact.vcf"]
+            names += [f"consent-{vid}.html" for version in language.versions for vid in version.ids] + ["contact.vcf"]
             paths += [language.folder + name for name in names]
         return paths + ([self.logo_name] if self.logo_name else []) + self.photo_names()
 

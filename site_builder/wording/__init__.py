@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 from ..placeholders import render_placeholders
 from ..problems import Problem, report
+from .. import gate, tomlparse
 from ..tomlparse import tomllib
 
 SHIPPED = Path(__file__).resolve().parent
@@ -53,9 +54,10 @@ class Wording:
         return self.root / SITE_FOLDER / rel
 
     def locate(self, rel: str) -> Path | None:
-        """The file that wins for `rel` (e.g. 'records/de/consent.toml'), or None if no folder has it."""
+        """The file that wins for `rel` (e.g. 'records/de/consent.toml'), or None if no folder has it. A pipe or
+        a link out of the site wins too: reading it then says why (gate.py)."""
         for folder in self.folders:
-            if (folder / rel).is_file():
+            if gate.present(folder / rel):
                 return folder / rel
         return None
 
@@ -64,11 +66,11 @@ class Wording:
         return [rel for rel in rels if self.locate(rel) is None]
 
     def read(self, rel: str) -> tuple[str, Path]:
-        """The text of the winning file; FileNotFoundError if none has it."""
+        """The text of the winning file, read through the gate; gate.Refused when none has it or it is refused."""
         path = self.locate(rel)
         if path is None:
-            raise FileNotFoundError(rel)
-        return path.read_text(encoding="utf-8"), path
+            raise gate.Refused(unreadable(self.own_path(rel), FileNotFoundError()))
+        return gate.decode(gate.read_or_refuse(path, root=self.root), str(path)), path
 
     def toml(self, rel: str, problems: list[Problem]) -> dict[str, Any] | None:
         """A TOML wording file, or None with a problem naming the file and line."""
@@ -76,15 +78,15 @@ class Wording:
         if path is None:
             problems.append(unreadable(self.own_path(rel), FileNotFoundError()))
             return None
-        return parse_toml(path, problems)
+        return parse_toml(path, problems, self.root)
 
     def render(self, rel: str, context: Mapping[str, Any], problems: list[Problem]) -> str | None:
         """A Markdown/text wording file with its {{ placeholders }} filled (sandboxed, unknown ones reported
         with file and line); None if it cannot be read or filled."""
         try:
             source, path = self.read(rel)
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.append(unreadable(self.own_path(rel), exc))
+        except gate.Refused as refused:
+            problems.append(refused.problem)
             return None
         return render_placeholders(source, context, str(path), 1, problems)
 
@@ -96,7 +98,7 @@ class Wording:
             for area in AREAS:
                 if not (folder / area).is_dir():
                     continue
-                for old in sorted(p for p in (folder / area).rglob("*") if p.is_file()):
+                for old in sorted(p for p in (folder / area).rglob("*") if gate.present(p)):
                     rel = old.relative_to(folder).as_posix()
                     winner = self.locate(rel)
                     if winner == old:
@@ -110,13 +112,16 @@ def unreadable(path: Path, exc: Exception) -> Problem:
     return report(str(path), "file", "records.wording_unreadable", error=exc.__class__.__name__)
 
 
-def parse_toml(path: Path, problems: list[Problem]) -> dict[str, Any] | None:
-    """One wording TOML file (or a site's copy of the page labels), or None with a problem naming the file;
-    the parser's message gives the line."""
+def parse_toml(path: Path, problems: list[Problem], root: Path) -> dict[str, Any] | None:
+    """One wording TOML file (or a site's copy of the page labels), read through the gate (`root`: the site's
+    folder), or None with a problem naming the file; the parser's message gives the line."""
+    text = gate.read_text(path, problems, root=root)
+    if text is None:
+        return None
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(unreadable(path, exc))
+        return tomlparse.loads(text)
+    except tomlparse.TooDeep as exc:
+        problems.append(report(str(path), f"line {exc.line}", "input.too_deep", limit=tomlparse.MAX_DEPTH))
     except tomllib.TOMLDecodeError as exc:
         problems.append(report(str(path), "TOML", "records.wording_toml", error=str(exc)))
     return None

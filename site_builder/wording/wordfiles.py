@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from ..placeholders import render_placeholders
 from ..problems import Problem, report
+from .. import gate, tomlparse
 from ..tomlparse import tomllib
 from . import SHIPPED, Wording
 
@@ -69,10 +70,12 @@ def read_file(wording: Wording, rel: str, problems: list[Problem]) -> WordFile |
                                builtin=str(SHIPPED / rel)))
         return None
     try:
-        stat = path.stat()
-        return _parse(rel, str(path), stat.st_mtime_ns, stat.st_size)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(report(str(path), "file", "records.wording_unreadable", error=exc.__class__.__name__))
+        source = gate.decode(gate.read_or_refuse(path, root=wording.root), str(path))
+        return _parse(rel, str(path), source)
+    except gate.Refused as refused:
+        problems.append(refused.problem)
+    except tomlparse.TooDeep as exc:
+        problems.append(report(str(path), f"line {exc.line}", "input.too_deep", limit=tomlparse.MAX_DEPTH))
     except tomllib.TOMLDecodeError as exc:
         line = re.search(r"line (\d+)", str(exc))
         problems.append(report(str(path), f"line {line.group(1)}" if line else "TOML", "records.wording_toml",
@@ -81,10 +84,9 @@ def read_file(wording: Wording, rel: str, problems: list[Problem]) -> WordFile |
 
 
 @functools.lru_cache(maxsize=64)
-def _parse(rel: str, path: str, mtime_ns: int, size: int) -> WordFile:
-    # kept per file version: `serve` rebuilds on every change, and parsing TOML is most of the records' reading
-    source = Path(path).read_text(encoding="utf-8")
-    return WordFile(rel, path, tomllib.loads(source), key_lines(source))
+def _parse(rel: str, path: str, source: str) -> WordFile:
+    # kept per file text: `serve` rebuilds on every change, and parsing TOML is most of the records' reading
+    return WordFile(rel, path, tomlparse.loads(source), key_lines(source))
 
 
 # --- filling ----------------------------------------------------------------------------------

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from ... import gate
 from ...problems import Problem, errors
 from ...site import SiteModel
 from ...units import StagePlan, made_unit
 from ...wording import parse_toml
 from .logo_clean import published_logo
-from .page_render import environment, render_language
 from .page_photo import Picture, photo_plan
+from .page_render import environment, render_language, script_safe
 from .vcard import vcard
 
 
@@ -26,22 +27,27 @@ def plan(site: SiteModel) -> StagePlan:
     """The pages as one unit, and the problems of the labels and the logo."""
     problems: list[Problem] = []
     labels = {lang: page_labels(site, lang, problems) for lang in site.languages}
-    logo = published_logo(site.theme.logo, site.settings.path, problems)
+    logo = published_logo(site.theme.logo, site.settings.path, site.root, problems)
     if errors(problems):
         return StagePlan((), tuple(problems))
     photo = photo_plan(site)
-    pages = made_unit("site/pages", site_files(site, labels, logo, photo[1] if photo else None))
+    files = site_files(site, labels, logo, problems, photo[1] if photo else None)
+    problems = list(dict.fromkeys(problems))  # a template fails alike for every page and language: once
+    if errors(problems):
+        return StagePlan((), tuple(problems))
+    pages = made_unit("site/pages", files)
     return StagePlan((pages, photo[0]) if photo else (pages,), tuple(problems))
 
 
 def site_files(site: SiteModel, labels: dict[str, dict[str, Any]], logo: tuple[str, bytes] | None,
-               picture: Picture | None = None) -> dict[str, bytes]:
-    """Every file of the pages unit, by path below output/ (the photo's files are a unit of their own)."""
-    env = environment(site.theme)
-    js = site.theme.static("app.js")
+               problems: list[Problem], picture: Picture | None = None) -> dict[str, bytes]:
+    """Every file of the pages unit, by path below output/ (the photo's files are a unit of their own); what
+    cannot be rendered is a problem."""
+    env = environment(site.theme, site.root)
+    js = script_safe(site.theme.static("app.js", site.root, problems) or "")
     files: dict[str, bytes] = {}
     for lang, language in site.languages.items():
-        pages = render_language(site, language, labels[lang], env, js, picture)
+        pages = render_language(site, language, labels[lang], env, js, problems, picture)
         files.update({f"site/{path}": data for path, data in pages.items()})
     card = vcard(site.settings)
     for language in site.languages.values():
@@ -58,8 +64,8 @@ def page_labels(site: SiteModel, lang: str, problems: list[Problem]) -> dict[str
     labels: dict[str, Any] = {}
     for rel in ("pages/en.toml", f"pages/{lang}.toml"):
         for folder in reversed(site.wording.folders):
-            if (folder / rel).is_file():
-                labels.update(parse_toml(folder / rel, problems) or {})
+            if gate.present(folder / rel):
+                labels.update(parse_toml(folder / rel, problems, site.root) or {})
     return labels
 
 

@@ -1,76 +1,58 @@
-"""The logo as published in site/: an SVG loses whatever could run or load something (scripts, event handlers,
-foreign objects, links to other files, entity declarations); a removed part is a warning, a broken SVG an error.
-Posters and cards draw the logo file itself (site_builder.stages.printing.logo)."""
+"""The logo as published in site/: an SVG written anew without whatever could run or load something
+(graphics/svg_safe.py; a removed part is a warning, a broken SVG an error), a raster logo decoded and encoded
+anew (nothing after the image's end, no metadata such as a camera's location). Posters and cards draw the logo
+from the same safe SVG (site_builder.graphics.logo)."""
 
 from __future__ import annotations
 
-import re
+import io
 from pathlib import Path
-from xml.etree import ElementTree
 
+from ... import gate
+from ...graphics.svg_safe import SvgRefused, safe_svg
 from ...problems import Problem, report
 
-SVG_NS = "http://www.w3.org/2000/svg"
-XLINK_NS = "http://www.w3.org/1999/xlink"
-# Elements that run script, embed other documents or rewrite attributes (animate `href` to javascript:).
-SVG_DROP = {"script", "foreignObject", "iframe", "embed", "object", "handler", "listener", "set", "animate",
-            "animateMotion", "animateTransform", "discard"}
-RASTER_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.I)
-EXTERNAL_URL = re.compile(r"url\(\s*['\"]?(?!#)|@import|javascript:|expression\(", re.I)
+# Pillow's format and the options that keep the logo as it looks (PNG and WebP lossless; JPEG at high quality,
+# full colour resolution), written without metadata.
+_RASTER = {".png": ("PNG", {"optimize": False}), ".jpg": ("JPEG", {"quality": 95, "subsampling": 0}),
+           ".jpeg": ("JPEG", {"quality": 95, "subsampling": 0}), ".webp": ("WEBP", {"lossless": True})}
 
 
-def published_logo(logo: Path | None, settings_file: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
+def published_logo(logo: Path | None, settings_file: Path, root: Path,
+                   problems: list[Problem]) -> tuple[str, bytes] | None:
     """The logo's name and bytes in site/ (None without one, or with an error in `problems`)."""
     if logo is None:
         return None
     name = "logo" + logo.suffix.lower()
-    data = logo.read_bytes()
+    data = gate.read_bytes(logo, problems, root=root, limit=gate.MAX_LOGO_BYTES)
+    if data is None:
+        return None
     if logo.suffix.lower() != ".svg":
-        return name, data
-    if re.search(rb"<!(DOCTYPE|ENTITY)", data, re.I):
-        problems.append(report(str(settings_file), "theme.logo", "content.logo_entities", name=logo.name))
-        return None
+        return _raster(logo, name, data, settings_file, problems)
     try:
-        root = ElementTree.fromstring(data)
-    except ElementTree.ParseError as exc:
-        problems.append(report(str(settings_file), "theme.logo", "content.logo_unreadable", name=logo.name,
-                               error=str(exc)))
+        cleaned, removed = safe_svg(data)
+    except SvgRefused as refused:
+        problems.append(report(str(settings_file), "theme.logo", refused.key, name=logo.name, **refused.fields))
         return None
-    removed = _clean_svg(root)
-    if not removed:
-        return name, data  # published byte for byte: nothing in it could run
-    problems.append(report(str(settings_file), "theme.logo", "content.logo_cleaned", warning=True, name=logo.name,
-                           removed=", ".join(sorted(removed))))
-    ElementTree.register_namespace("", SVG_NS)
-    ElementTree.register_namespace("xlink", XLINK_NS)
-    return name, b'<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(root, encoding="utf-8",
-                                                                                   xml_declaration=False)
+    if removed:
+        problems.append(report(str(settings_file), "theme.logo", "content.logo_cleaned", warning=True,
+                               name=logo.name, removed=", ".join(sorted(removed))))
+    return name, cleaned
 
 
-def _local(tag: str) -> tuple[str, str]:
-    namespace, _, local = tag.rpartition("}")
-    return namespace.lstrip("{"), local
+def _raster(logo: Path, name: str, data: bytes, settings_file: Path, problems: list[Problem]) -> tuple[str, bytes] | None:
+    from PIL import Image, UnidentifiedImageError  # only for a raster logo
 
-
-def _clean_svg(element: ElementTree.Element) -> set[str]:
-    """Remove in place what could run or load something; return what was removed."""
-    removed: set[str] = set()
-    for child in list(element):
-        if not isinstance(child.tag, str):  # comments and processing instructions
-            element.remove(child)
-            continue
-        namespace, local = _local(child.tag)
-        text = "".join(child.itertext()) if local == "style" else ""
-        if namespace != SVG_NS or local in SVG_DROP or EXTERNAL_URL.search(text):
-            element.remove(child)
-            removed.add(f"<{local}>")
-            continue
-        removed |= _clean_svg(child)
-    for attribute, value in list(element.attrib.items()):
-        _, local = _local(attribute)
-        bad = (local.lower().startswith("on") or EXTERNAL_URL.search(value)
-               or (local == "href" and not value.startswith("#") and not RASTER_DATA.match(value)))
-        if bad:
-            del element.attrib[attribute]
-            removed.add(local if not local.lower().startswith("on") else "on...")
-    return removed
+    kind, options = _RASTER.get(logo.suffix.lower(), ("PNG", {}))
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if kind == "JPEG" and image.mode not in ("RGB", "L", "CMYK"):
+                image = image.convert("RGB")
+            out = io.BytesIO()
+            image.save(out, kind, **options)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+        problems.append(report(str(settings_file), "theme.logo", "content.logo_unreadable", name=logo.name,
+                               error=str(exc)[:200]))
+        return None
+    return name, out.getvalue()

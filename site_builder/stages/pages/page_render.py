@@ -6,18 +6,24 @@ page per consent version.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
+import os
 import posixpath
-from typing import Any, Mapping, Sequence
+import re
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
+from ... import gate
 from ...config import LANGUAGE_NAMES
 from ...consent import ChatLink
+from ...content import filter_archived
 from ...csp import content_security_policy
 from ...formatting import display_phone, format_date
-from ...placeholders import bytecode_cache
+from ...problems import Problem, report
+from ...render import BudgetedSandbox, Exceeded, budget
 from ...site import LanguageModel, SiteModel, Theme
 from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
@@ -31,18 +37,99 @@ OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": 
 _ENVIRONMENTS: dict[tuple[str, ...], jinja2.Environment] = {}
 
 
-def environment(theme: Theme) -> jinja2.Environment:
+class ThemeLoader(jinja2.BaseLoader):
+    """The theme's templates, each read through the gate (inside the site's folder or the shipped themes, a
+    regular file of at most gate.MAX_TEXT_BYTES, UTF-8); a refused file raises gate.Refused."""
+
+    def __init__(self, folders: Sequence[str], root: Path):
+        self.folders, self.root = list(folders), root
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)  # TemplateNotFound for "..", as Jinja's own
+        for folder in self.folders:
+            path = Path(folder, *pieces)
+            if gate.present(path):
+                data = gate.read_or_refuse(path, root=self.root)
+                source = gate.decode(data, str(path))
+                mtime = os.path.getmtime(path)
+                return source, str(path), lambda: os.path.lexists(path) and os.path.getmtime(path) == mtime
+        raise jinja2.TemplateNotFound(template)
+
+
+def environment(theme: Theme, root: Path) -> jinja2.Environment:
     """The theme's templates, the site's copies first. One environment per lookup list and process, so that
     templates compile once for every rebuild of `serve` and every site of a batch (Jinja rechecks each
-    file's time on use)."""
+    file's time on use). No bytecode cache on disk: the build writes nothing outside output/."""
     search = tuple(str(folder) for folder in theme.template_folders())
-    if search not in _ENVIRONMENTS:
-        env = SandboxedEnvironment(loader=jinja2.FileSystemLoader(list(search)),
-                                   autoescape=jinja2.select_autoescape(["html"]), undefined=jinja2.StrictUndefined,
-                                   keep_trailing_newline=True, trim_blocks=False, bytecode_cache=bytecode_cache())
-        env.filters["nbsp"] = _nbsp_filter
-        _ENVIRONMENTS[search] = env
-    return _ENVIRONMENTS[search]
+    key = (str(root), *search)
+    if key not in _ENVIRONMENTS:
+        env = BudgetedSandbox(loader=ThemeLoader(search, root), autoescape=jinja2.select_autoescape(["html"]),
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+        env.add_filter("nbsp", _nbsp_filter)
+        _ENVIRONMENTS[key] = env
+    return _ENVIRONMENTS[key]
+
+
+def render_template(env: jinja2.Environment, name: str, context: Mapping[str, Any],
+                    problems: list[Problem]) -> str | None:
+    """One template rendered within the budget, or None with one problem naming the template file and line."""
+    try:
+        with budget():
+            return env.get_template(name).render(context)
+    except gate.Refused as refused:
+        problems.append(refused.problem)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.append(report(exc.filename or name, f"line {exc.lineno}", "input.render_failed", error=exc.message))
+    except jinja2.TemplateNotFound as exc:
+        file, line = _template_line(exc, name)
+        problems.append(report(file, line, "input.render_missing", name=repr(exc.name)))
+    except Exceeded as exc:
+        file, line = _template_line(exc, name)
+        problems.append(report(file, line, exc.key, **exc.fields))
+    except RecursionError as exc:
+        file, line = _template_line(exc, name)
+        problems.append(report(file, line, "input.render_deep"))
+    except MemoryError as exc:
+        file, line = _template_line(exc, name)
+        problems.append(report(file, line, "input.render_size", limit="memory"))
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+        file, line = _template_line(exc, name)
+        problems.append(report(file, line, "input.render_failed", error=str(exc)[:200]))
+    return None
+
+
+def _template_line(exc: BaseException, name: str) -> tuple[str, str]:
+    """The template file and line an error was raised in (Jinja rewrites tracebacks to the template's lines)."""
+    tb, found = exc.__traceback__, (name, "file")
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".css", ".js", ".txt", ".xml")) and not filename.endswith(".py"):
+            found = (filename, f"line {tb.tb_lineno}")
+        tb = tb.tb_next
+    return found
+
+
+_ID = re.compile(r"""\sid=["']?([^"'\s>]+)""")
+
+
+def duplicate_ids(page: str, texts: Any) -> list[Problem]:
+    """A problem for each id a text gives (`{: #c-service }`) that the page has twice: a label or a link of the
+    form would then point at the text instead."""
+    found = _ID.findall(page)
+    twice = {i for i in found if found.count(i) > 1}
+    return [report(str(text.path), f"id {name}", "input.duplicate_id", id=name)
+            for text in texts for name in sorted(set(_ID.findall(text.html)) & twice)]
+
+
+def script_safe(js: str) -> str:
+    r"""A script as it may stand inside <script>: `</script` and `<!--` cannot end or change the element (the
+    same code in JavaScript: `<\/` is `</` in a string, a regular expression and a comment)."""
+    return re.sub(r"<(/script|!--)", lambda m: "<\\" + m.group(1), js, flags=re.I)
+
+
+def style_safe(css: str) -> str:
+    """A style sheet as it may stand inside <style>: `</style` cannot end the element."""
+    return re.sub(r"</(style)", r"<\\/\1", css, flags=re.I)
 
 
 def _nbsp_filter(value: Any) -> Any:
@@ -75,17 +162,20 @@ def _shown_answers(answers: Sequence[str]) -> list[str]:
 
 
 def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[str, Any],
-                    env: jinja2.Environment, js: str, picture: Picture | None = None) -> dict[str, bytes]:
-    """Every page of one language, by path below site/. labels: the pages' labels of this language
-    (wording/pages/<lang>.toml); the landing page's front matter overrides each. picture: the owner's photo."""
+                    env: jinja2.Environment, js: str, problems: list[Problem],
+                    picture: Picture | None = None) -> dict[str, bytes]:
+    """Every page of one language, by path below site/ (a page that cannot be rendered: a problem). labels:
+    the pages' labels of this language (wording/pages/<lang>.toml); the landing page's front matter overrides
+    each. js: the theme's script, already made safe for <script> (script_safe). picture: the owner's photo."""
     settings, lang, s, texts = site.settings, language.lang, language.values, language.texts
     ui = {**labels, **texts["index"].meta}
     ui_consent = dict(texts["consent"].meta)
     business_short = s.business.short_name or s.business.name
     links = language.chat_links
     base = language.folder
-    css = env.get_template("style.css").render(primary=site.theme.primary, primary_dark=site.theme.primary_dark,
-                                               gate_css=gate_css(s.purposes, links))
+    css = style_safe(render_template(env, "style.css", dict(primary=site.theme.primary,
+                                                            primary_dark=site.theme.primary_dark,
+                                                            gate_css=gate_css(s.purposes, links)), problems) or "")
     withdrawal = texts["withdrawal"].meta
     files: dict[str, bytes] = {}
 
@@ -119,7 +209,10 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
                        switch=switch, robots="index,follow" if page_key == "index" else "noindex,follow",
                        logo=logo, look=look, phone_e164=settings.phone_e164, phone_display=display_phone(settings.phone_e164),
                        consent_id=language.consent_id, **extra)
-        files[base + out] = env.get_template(template).render(context).encode("utf-8")
+        rendered = render_template(env, template, context, problems)
+        if rendered is not None:
+            problems.extend(duplicate_ids(rendered, texts.values()))
+            files[base + out] = rendered.encode("utf-8")
 
     site_title = s.site.title or s.business.name
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
@@ -138,11 +231,14 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     page("withdrawal.html", language.links["withdrawal"], "withdrawal", f"{texts['withdrawal'].title} – {site_title}",
          text=texts["withdrawal"], withdraw_link=wa_link(settings.whatsapp_digits, wd_text), optout_link=optout,
          withdraw_mailto=mailto, withdraw_message=wd_text)
-    published = {v.id: v for v in language.versions}
-    for version in sorted(published.values(), key=lambda v: v.id):
-        page("consent.html", f"consent-{version.id}.html", "consent", f"{version.id} – {site_title}",
-             version=version, versions=sorted(published.values(), key=lambda v: (v.date, v.id), reverse=True),
-             version_title=fill(ui_consent["version_title"], version=version.id),
-             version_intro=fill(ui_consent["version_intro"], version=version.id,
-                                date=format_date(dt.date.fromisoformat(version.date), lang)))
+    # one entry per text; a text archived under its id of the old shape is published at both addresses
+    versions = sorted(language.versions, key=lambda v: (v.date, v.id), reverse=True)
+    for version in sorted(language.versions, key=lambda v: v.id):
+        shown = replace(version, html=filter_archived(version.html))  # filtered like every text
+        for vid in version.ids:
+            page("consent.html", f"consent-{vid}.html", "consent", f"{vid} – {site_title}",
+                 version=shown, versions=versions,
+                 version_title=fill(ui_consent["version_title"], version=vid),
+                 version_intro=fill(ui_consent["version_intro"], version=vid,
+                                    date=format_date(dt.date.fromisoformat(version.date), lang)))
     return files

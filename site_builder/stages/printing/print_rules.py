@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ... import gate
 from ...graphics.logo_size import logo_ratio, looks_svg
 from ...problems import InputError, Problem
 from . import symbol
@@ -51,9 +52,10 @@ def _qr_logo_problems(ps: PrintSet) -> list[Problem]:
     if str(ps.error_correction).upper() != "H":
         return [problem(ps.source, KEY_QR_LOGO, "print.qr_logo_needs_h", level=ps.error_correction)]
     try:
-        data = ps.qr_logo_path.read_bytes()
-    except OSError as error:
-        return [problem(ps.source, KEY_QR_LOGO, "print.logo_unreadable", path=ps.qr_logo_path, reason=error.strerror)]
+        data = gate.read_or_refuse(ps.qr_logo_path, root=None, limit=gate.MAX_LOGO_BYTES)
+    except gate.Refused as refused:
+        return [problem(ps.source, KEY_QR_LOGO, "print.logo_unreadable", path=ps.qr_logo_path,
+                        reason=refused.problem.what)]
     if looks_svg(ps.qr_logo_path, data):
         return [problem(ps.source, KEY_QR_LOGO, "print.logo_svg_in_code", name=ps.qr_logo_path.name)]
     found = []

@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ...placeholders import render_placeholders
 from ...problems import Problem
-from ...tomlparse import tomllib
+from ... import gate, tomlparse
 from ...wording import Wording
 from .print_model import PosterTexts, problem
 
@@ -33,8 +33,8 @@ def wording_files(wording: Wording, lang: str) -> dict[str, str]:
         path = wording.locate(rel)
         if path is not None:
             try:
-                found[rel] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                found[rel] = wording.read(rel)[0]
+            except gate.Refused:
                 found[rel] = ""  # reported with its file when the texts are read
     return found
 
@@ -77,7 +77,11 @@ def poster_texts(wording: Wording, lang: str, context: Mapping[str, Any],
     if data is None:
         return None
     path = str(wording.locate(rel))
-    source, _ = wording.read(rel)
+    try:
+        source, _ = wording.read(rel)
+    except gate.Refused as refused:  # read a moment ago by wording.toml: changed meanwhile
+        problems.append(refused.problem)
+        return None
     values = {}
     for key in LABELS:
         value = data.get(key)
@@ -99,12 +103,12 @@ def _later_label(wording: Wording, rel: str, key: str, winner: Mapping[str, Any]
     """(value, file, its text) of `key` from the first wording folder whose `rel` has it; None if none has."""
     for folder in wording.folders:
         path = folder / rel
-        if not path.is_file():
+        if not gate.present(path):
             continue
         try:
-            text = path.read_text(encoding="utf-8")
-            data = winner if path == wording.locate(rel) else tomllib.loads(text)
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            text = gate.decode(gate.read_or_refuse(path, root=wording.root), str(path))
+            data = winner if path == wording.locate(rel) else tomlparse.loads(text)
+        except (gate.Refused, ValueError):  # TOMLDecodeError and TooDeep are ValueErrors
             continue  # the winning file's problems are reported by wording.toml; a built-in file is sound
         value = data.get(key)
         if isinstance(value, str):
@@ -124,10 +128,14 @@ def readme_sources(wording: Wording, languages: tuple[str, ...],
     """(language, file, text) of each language's notes template (print/<lang>/README.txt)."""
     found = []
     for lang in languages:
-        try:
-            source, path = wording.read(README.format(lang=lang))
-        except (OSError, UnicodeDecodeError):
+        rel = README.format(lang=lang)
+        if wording.locate(rel) is None:
             problems.extend(missing_problems(wording, (lang,)))
+            continue
+        try:
+            source, path = wording.read(rel)
+        except gate.Refused as refused:
+            problems.append(refused.problem)
             continue
         found.append((lang, str(path), source))
     return tuple(found)

@@ -50,14 +50,19 @@ def _versions(site: RecordLanguage) -> tuple[Table, Para]:
     versions = sorted(site.versions, key=lambda v: (v[1], v[0]))
     # An id of the shape before issue 20 ("73d72f20") names the same text as with its "v": current if that is.
     current = canonical_id(site.consent_id)
+    # one row per text: a text archived under its id of the old shape shows both of its addresses
     rows = tuple(
         (rich(Run(vid, bold=vid == site.consent_id)), rich(site.date(dt.date.fromisoformat(date))),
-         rich(link(f"{site.folder}consent-{vid}.html")), rich(w("current") if canonical_id(vid) == current
-                                                              else w("earlier")))
-        for vid, date in versions)
+         rich(*_addresses(site, vid, also)), rich(w("current") if canonical_id(vid) == current else w("earlier")))
+        for vid, date, also in versions)
     return (Table((w("version"), w("since"), c("published_at"), w("status")), rows, (0.15, 0.2, 0.47, 0.18),
-                  tuple(f"version-{vid}" for vid, _ in versions)),
+                  tuple(f"version-{vid}" for vid, _, _ in versions)),
             Para(rich(w("archive_note")), small=True))
+
+
+def _addresses(site: RecordLanguage, vid: str, also: str) -> tuple[str | Run, ...]:
+    first = link(f"{site.folder}consent-{vid}.html")
+    return (first,) if not also else (first, ", ", link(f"{site.folder}consent-{also}.html"))
 
 
 def _scenarios(site: RecordLanguage) -> tuple[Table]:

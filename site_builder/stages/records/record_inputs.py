@@ -78,9 +78,9 @@ class RecordLanguage:
         return self.language.texts["privacy"].html
 
     @property
-    def versions(self) -> list[tuple[str, str]]:
+    def versions(self) -> list[tuple[str, str, str]]:
         """Every published consent version as (id, ISO date)."""
-        return [(version.id, version.date) for version in self.language.versions]
+        return [(version.id, version.date, version.also) for version in self.language.versions]
 
     @property
     def messages(self) -> list[tuple[tuple[str, ...], str]]:
