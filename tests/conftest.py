@@ -68,6 +68,13 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
                           text=True, env=full_env, timeout=120)
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a text file with `new`; `old` must be there (a test cannot silently test nothing)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file below `folder` with the SHA-256 of its bytes."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()

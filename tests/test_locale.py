@@ -16,9 +16,9 @@ from conftest import ROOT
 # Tests that check English messages made in the test process itself (no run_cli): each failed under
 # LANG=de_DE.UTF-8 before conftest pinned the suite's message language.
 IN_PROCESS = [
-    "tests/test_init.py::test_init_never_writes_through_a_dangling_symlink",
-    "tests/test_register.py::test_read_problem_str",
-    "tests/test_completeness.py::test_a_removed_section_is_an_error_naming_item_article_and_keys[en-art13-1a]",
+    "tests/commands/test_init.py::test_init_never_writes_through_a_dangling_symlink",
+    "tests/register/test_register.py::test_read_problem_str",
+    "tests/stages/records/test_art13.py::test_a_removed_section_is_an_error_naming_item_article_and_keys[en-art13-1a]",
 ]
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
 

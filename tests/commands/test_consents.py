@@ -14,7 +14,7 @@ from site_builder.output import MARKER
 from site_builder.site import load_site
 from site_builder.register import CSV_COLUMNS
 
-EXPORTS = Path(__file__).parent / "data" / "exports"
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 ALL_EXPORTS = [
     "WhatsApp-Chat mit Anna Schmidt.txt",  # Android, German
     "WhatsApp Chat - Jürgen Weiß.zip",  # iOS, German, zipped

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ENGLISH, GERMAN, run_cli
 
-from site_builder.scaffold import init_command
+from site_builder.scaffold import init_command, init_site
 
 # what an owner writes in place of each <<marker>> (keys not listed get a plain text)
 VALUES = {
@@ -118,3 +118,45 @@ def test_init_into_a_path_that_cannot_be_a_folder_gives_one_line(tmp_path, capsy
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "Traceback" not in err
     assert re.match(r"^.*a-file.*: file: cannot be written \(.+\) \(choose a folder you may write to\)$", err), err
+
+
+def test_init_scaffold_fails_until_filled_in(tmp_path):
+    result = run_cli("init", "newsite", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    folder = tmp_path / "newsite"
+    assert (folder / "site.toml").is_file() and (folder / "content" / "de" / "index.md").is_file()
+    check = run_cli("check", cwd=folder)
+    assert check.returncode == 1
+    for key in ("site.base_url", "business.name", "business.email", "business.phone", "whatsapp.number",
+                "business.state", "transfer.reviewed"):
+        assert re.search(rf"site.toml: {re.escape(key)}: not filled in yet", check.stderr), key
+    assert "Traceback" not in check.stderr
+    # init never overwrites
+    again = run_cli("init", "newsite", cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_filled_in_scaffold_builds(tmp_path):
+    folder = tmp_path / "b"
+    init_site(folder)
+    text = (folder / "site.toml").read_text(encoding="utf-8")
+    values = {"site.base_url": '"https://baeckerei.example/wa/"', "business.phone": '"030 1234567"',
+              "whatsapp.number": '"+49 151 23456789"', "business.email": '"hallo@baeckerei.example"',
+              "business.state": '"Berlin"', "business.postal_code": '"10115"',
+              "transfer.reviewed": "2026-11-01", "records.terms_accepted": "2026-11-02"}
+    table = ""
+    lines = []
+    for line in text.splitlines():
+        if m := re.match(r"^\[+([\w.]+)\]+", line):
+            table = m.group(1)
+        if m := re.match(r'^(\w+) = "?<<.*>>"?$', line):  # a date's marker is unquoted
+            key = f"{table}.{m.group(1)}"
+            default = '"Bäckerei Beispiel"'
+            line = f"{m.group(1)} = {values.get(key, default)}"
+        lines.append(line)
+    (folder / "site.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    tomllib.loads((folder / "site.toml").read_text(encoding="utf-8"))
+    result = run_cli("build", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    index = (folder / "output" / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Bäckerei Beispiel" in index and "https://wa.me/4915123456789?text=" in index

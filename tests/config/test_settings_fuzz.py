@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from site_builder.config import SCHEMA, load_settings, validate
 from site_builder.config.checks import BIDI
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "site_builder" / "example" / "site.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "site_builder" / "example" / "site.toml"
 RAW = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
 EXAMPLES = int(os.environ.get("SETTINGS_FUZZ_EXAMPLES", "150"))
 LINE = re.compile(r"^(warning: )?[^:\n]+: [^:\n]+: [^\n]+ \([^\n]+\)$")

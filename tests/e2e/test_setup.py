@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"
 # Only the system's folders: no pyenv shims, no /usr/local, no venv of the calling test run.
 SYSTEM_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
@@ -150,11 +150,12 @@ def test_ci_runs_part_of_the_suite_again_in_a_german_terminal_and_fails_with_it(
     assert whole == "LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=en -q"
     assert german.startswith("LANG=de_DE.UTF-8 LC_ALL=unset LANGUAGE=unset -q tests/")
     named = german.split(" -q ")[1].split()
-    for must in ("tests/test_messages.py", "tests/test_register.py", "tests/test_invalid_sites.py",
-                 "tests/test_build.py", "tests/test_bot_register.py::test_database_register_equals_the_export_register"):
+    for must in ("tests/messages/", "tests/register/test_register.py", "tests/test_invalid_sites.py",
+                 "tests/test_output.py", "tests/e2e/bot/test_register.py::test_database_register_equals_the_export_register"):
         assert must in named, german
-    for test in named:  # every file the German pass names exists (a renamed one would run nothing)
-        assert (REPO / test.split("::")[0]).is_file(), test
+    for test in named:  # every file or folder the German pass names exists (a renamed one would run nothing)
+        path = REPO / test.split("::")[0]
+        assert path.is_dir() if test.endswith("/") else path.is_file(), test
     calls.unlink()
     failed = subprocess.run(["bash", ".ci/run"], cwd=repo, capture_output=True, text=True, timeout=60,
                             stdin=subprocess.DEVNULL, env={**env, "FAIL_GERMAN": "1"})

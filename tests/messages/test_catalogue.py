@@ -10,7 +10,7 @@ import pytest
 
 from site_builder.messages import HERE, LANGUAGES, catalogue, language_from_environment
 
-PACKAGE = Path(__file__).resolve().parents[1] / "site_builder"
+PACKAGE = Path(__file__).resolve().parents[2] / "site_builder"
 
 
 def texts(entry: object) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""The owner's guided start: trade presets, facts the project keeps, open legal to-dos (issues 11 and 12)."""
+"""The owner's guided start (issue 12): `init --trade` makes a site from a trade preset that builds once its
+<<markers>> are filled in, and `check` warns while the preset's wording is unchanged."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ENGLISH, GERMAN, copy_example, run_cli
 
-from site_builder.facts import authority_for, transfer
+from site_builder.facts import authority_for
 from site_builder.presets import presets
 
 # valid values for the <<markers>> of a new site.toml, as a bakery in Cologne would write them
@@ -61,12 +62,6 @@ def filled(tmp_path: Path, *args: str) -> Path:
     settings = folder / "site.toml"
     settings.write_text(fill_in(settings.read_text(encoding="utf-8")), encoding="utf-8")
     return folder
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 # --- presets ----------------------------------------------------------------------------------------
@@ -191,8 +186,6 @@ def test_the_template_no_longer_asks_for_the_authority(tmp_path):
     assert re.search(r"^# economic_id = ", text, re.M) and re.search(r"^# log_retention_days = 14$", text, re.M)
 
 
-# --- facts the project keeps -----------------------------------------------------------------------
-
 def test_the_authority_follows_from_the_state(tmp_path):
     folder = filled(tmp_path, "neu", "--trade", "einzelhandel")
     assert run_cli("build", cwd=folder, env=ENGLISH).returncode == 0
@@ -202,283 +195,6 @@ def test_the_authority_follows_from_the_state(tmp_path):
     assert nrw.postal_address.split(",")[0] in privacy
 
 
-def test_an_unknown_state_names_the_accepted_spellings(site):
-    edit(site / "site.toml", 'state = "Bayern"', 'state = "Bayren"')
-    edit(site / "site.toml", '[authority]\nname = "Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)"\n'
-         'address = "Promenade 18, 91522 Ansbach"\nurl = "https://www.lda.bayern.de/"\n', "")
-    result = run_cli("check", cwd=site, env=ENGLISH)
-    assert result.returncode == 1
-    line = next(x for x in result.stderr.splitlines() if "business.state" in x)
-    assert line.startswith("site.toml: business.state: 'Bayren' is not a German Land this tool knows (write one of ")
-    assert "Bayern" in line and "Nordrhein-Westfalen" in line and "Thüringen" in line and "BY or NW" in line
-
-
-def test_an_authority_table_overrides_the_facts(site):
-    edit(site / "site.toml", 'name = "Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)"',
-         'name = "Eine ganz eigene Behörde"')
-    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
-    privacy = (site / "output" / "site" / "datenschutz.html").read_text(encoding="utf-8")
-    assert "Eine ganz eigene Behörde" in privacy
-
-
-def test_the_transfer_basis_comes_from_the_facts_unless_set(site):
-    text = (site / "site.toml").read_text(encoding="utf-8")
-    text = re.sub(r"^(basis|safeguards) = .*\n", "", text, flags=re.M)
-    (site / "site.toml").write_text(text, encoding="utf-8")
-    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
-    german = (site / "output" / "site" / "datenschutz.html").read_text(encoding="utf-8")
-    english = (site / "output" / "site" / "en" / "privacy.html").read_text(encoding="utf-8")
-    facts = transfer()
-    assert facts.text("basis", "de").rstrip(".")[:80] in german
-    assert facts.text("basis", "en").rstrip(".")[:80] in english
-    assert "WhatsApp LLC" in german and "WhatsApp LLC" in english
-
-
-def test_economic_id_and_log_retention_appear_when_set(site):
-    def pages() -> tuple[str, str, str, str]:
-        out = site / "output" / "site"
-        return tuple((out / name).read_text(encoding="utf-8") for name in
-                     ("impressum.html", "en/imprint.html", "datenschutz.html", "en/privacy.html"))
-
-    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
-    imprint_de, imprint_en, privacy_de, privacy_en = pages()
-    assert "Wirtschafts-Identifikationsnummer" not in imprint_de and "in der Regel nach wenigen Wochen" in privacy_de
-    edit(site / "site.toml", 'vat_id = "DE123456789"', 'vat_id = "DE123456789"\neconomic_id = "DE123456789-00001"')
-    edit(site / "site.toml", 'as_of = 2026-11-01', 'as_of = 2026-11-01\nlog_retention_days = 14')
-    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
-    imprint_de, imprint_en, privacy_de, privacy_en = pages()
-    assert "Wirtschafts-Identifikationsnummer gemäß §\u00a0139c Abgabenordnung: DE123456789-00001" in imprint_de
-    assert "Business identification number" in imprint_en and "DE123456789-00001" in imprint_en
-    assert "spätestens nach 14 Tagen" in privacy_de and "at the latest after 14 days" in privacy_en
-
-
-def test_log_retention_days_must_be_sensible(site):
-    edit(site / "site.toml", 'as_of = 2026-11-01', 'as_of = 2026-11-01\nlog_retention_days = 0')
-    result = run_cli("check", cwd=site, env=ENGLISH)
-    assert result.returncode == 1
-    assert "site.toml: site.log_retention_days: 0 days is not a sensible retention period for server logs" \
-        in result.stderr
-
-
-# --- open legal to-dos -----------------------------------------------------------------------------
-
-def todo_lines(stderr: str, heading: str = "Still to do") -> list[str]:
-    lines = stderr.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
-    return [line.strip() for line in lines[start + 1:] if line.startswith("  ")]
-
-
-def test_check_lists_the_open_to_dos_apart_from_problems(site):
-    result = run_cli("check", cwd=site, env=ENGLISH)
-    assert result.returncode == 0, result.stderr
-    assert "Still to do (4): these stop nothing, but you owe them" in result.stderr
-    items = todo_lines(result.stderr)
-    assert [re.match(r"warning: site\.toml: ([\w.]+):", x).group(1) for x in items[:3]] == [
-        "records.terms_clauses", "site.hosting_provider", "records.host_dpa_filed"]
-    assert "letters a, b, c, d, e, f, g, h" in items[0]
-    # the DSK list's items whose wording could not be confirmed: the owner compares them in a copy of the file
-    assert items[3].startswith("warning: wording/records/de/risk-assessment.toml: dsk_list: items 2, 15, 16 "
-                               "of the DSK's list")
-    assert "your own copy of site_builder/wording/records/de/risk-assessment.toml" in items[3]
-    assert re.search(r"site\.toml: no problems \(\d+ files would be written\); 4 to-do\(s\) still open", result.stdout)
-    assert "all good" not in result.stdout
-    strict = run_cli("check", "--strict", cwd=site, env=ENGLISH)
-    assert strict.returncode == 1 and "4 to-do(s) open: --strict treats them as problems" in strict.stderr
-
-
-def test_review_dates_passed_are_to_dos_and_closing_all_says_all_good(site):
-    edit(site / "site.toml", "as_of = 2026-11-01", "as_of = 2025-01-15\nhosting_provider = \"Host GmbH, Weg 1, "
-         "12345 Musterstadt\"")
-    edit(site / "site.toml", "reviewed = 2026-10-15", "reviewed = 2025-06-30")
-    edit(site / "site.toml", "# terms_clauses = { a = \"...\", b = \"...\" }",
-         'terms_clauses = { a = "1", b = "2", c = "3", d = "4", e = "5", f = "6", h = "8" }\n'
-         "host_dpa_filed = 2026-01-10")
-    result = run_cli("check", cwd=site, env=GERMAN)
-    assert result.returncode == 0, result.stderr
-    items = todo_lines(result.stderr, "Noch offen")
-    assert [re.match(r"Warnung: site\.toml: ([\w.]+):", x).group(1) for x in items[:3]] == [
-        "records.terms_clauses", "transfer.reviewed", "site.as_of"], items
-    assert "Buchstaben g" in items[0]
-    assert "zuletzt am 2025-06-30 geprüft, vor mehr als einem Jahr" in items[1]
-    assert "am 2026-01-15 zur Prüfung fällig (alle 12 Monate)" in items[2]
-    assert len(items) == 4 and "Nummern 2, 15, 16 der DSFA-Liste" in items[3], items
-    # the owner compares the open items of the DSK list in a copy of the wording file
-    from site_builder.wording import SHIPPED
-
-    own = site / "wording" / "records" / "de" / "risk-assessment.toml"
-    own.parent.mkdir(parents=True)
-    own.write_text((SHIPPED / "records" / "de" / "risk-assessment.toml").read_text(
-        encoding="utf-8").replace('answer = "open"', 'answer = "no"'), encoding="utf-8")
-    edit(site / "site.toml", 'h = "8"', 'g = "7", h = "8"')
-    edit(site / "site.toml", "as_of = 2025-01-15", "as_of = 2026-09-01")
-    edit(site / "site.toml", "reviewed = 2025-06-30", "reviewed = 2026-09-01")
-    clean = run_cli("check", "--strict", cwd=site, env=ENGLISH)
-    assert clean.returncode == 0, clean.stderr
-    assert "Still to do" not in clean.stderr and re.search(r": all good \(\d+ files would be written\)", clean.stdout)
-
-
-def test_check_and_build_report_the_same_file_count(site):
-    checked = run_cli("check", cwd=site, env=ENGLISH)
-    built = run_cli("build", cwd=site, env=ENGLISH)
-    would = int(re.search(r"\((\d+) files would be written\)", checked.stdout).group(1))
-    wrote = int(re.search(r"built \S+: (\d+) files", built.stdout).group(1))
-    # the tool's own bookkeeping (cache, output marker) is not an output file
-    on_disk = sum(1 for p in (site / "output").rglob("*") if p.is_file() and not p.name.startswith(".site-builder"))
-    assert would == wrote == on_disk
-
-
-def test_a_placeholder_typo_names_file_line_and_the_close_key(site):
-    edit(site / "content" / "de" / "imprint.md", "{{ business.name }}", "{{ business.nmae }}")
-    result = run_cli("check", cwd=site, env=ENGLISH)
-    assert result.returncode == 1
-    line = next(x for x in result.stderr.splitlines() if "business.nmae" in x)
-    assert re.match(r"^\S*content/de/imprint\.md: line \d+: unknown placeholder: business\.nmae \(.*business\.name",
-                    line), line
-    assert "Section" not in line and "site_builder" not in line
-
-
 def test_as_of_of_a_new_site_is_the_day_of_init(tmp_path):
     text = (init(tmp_path, "neu", "--trade", "handwerk") / "site.toml").read_text(encoding="utf-8")
     assert f"as_of = {dt.date(2026, 9, 21).isoformat()}" in text  # SOURCE_DATE_EPOCH of run_cli
-
-
-# --- every message of the `init` and `cli` areas, pinned as the user sees it -------------------------
-
-LANGS = {"en": ENGLISH, "de": GERMAN}
-# keys shown by `site-builder [VERB] --help`
-HELP = {
-    (): ("usage", "positional", "options", "help_help", "version_help", "lang", "verb", "description", "init_help",
-         "check_help", "build_help", "serve_help", "consents_help"),
-    ("init",): ("init_description", "dir", "trade", "trade_name", "list_trades"),
-    ("check",): ("check_description", "config", "out", "strict", "file"),
-    ("build",): ("build_description", "preview", "sites", "jobs"),
-    ("serve",): ("serve_description", "host", "port"),
-    ("consents",): ("consents_description", "exports", "register_out", "consents_config"),
-}
-
-
-def squeezed(text: str) -> str:
-    """Text without whitespace: argparse wraps help lines wherever it likes."""
-    return "".join(text.split())
-
-
-def message(language: str, area_name: str, key: str, /, **fields) -> str:
-    """The catalogue's text in `language`, as `t` or `report` print it."""
-    from site_builder.messages import area
-
-    entry = area(language, area_name)[key]
-    if isinstance(entry, dict):
-        return f"{entry['what'].format(**fields)} ({entry['fix'].format(**fields)})"
-    return entry.format(**fields)
-
-
-def pattern(language: str, key: str) -> str:
-    """A regular expression for one line printed from the cli catalogue entry `key`, its fields filled in."""
-    from site_builder.messages import area
-
-    parts = re.split(r"\{[^{}]*\}", area(language, "cli")[key])
-    return "^" + ".+?".join(re.escape(part) for part in parts) + "$"
-
-
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("verb", HELP, ids=lambda v: "-".join(v) or "top")
-def test_help_shows_every_help_message(tmp_path, lang, verb):
-    result = run_cli(*verb, "--help", cwd=tmp_path, env=LANGS[lang])
-    assert result.returncode == 0, result.stderr
-    shown = squeezed(result.stdout)
-    for key in HELP[verb]:
-        assert squeezed(message(lang, "cli", key)) in shown, f"cli.{key}"
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_command_line_errors_are_the_catalogues(tmp_path, lang):
-    env = LANGS[lang]
-    port = run_cli("serve", "--port", "99999", cwd=tmp_path, env=env)
-    assert port.returncode == 2 and message(lang, "cli", "bad_port", value="99999") in port.stderr
-    jobs = run_cli("build", "--jobs", "0", cwd=tmp_path, env=env)
-    assert jobs.returncode == 2 and message(lang, "cli", "not_positive", value="0") in jobs.stderr
-    needs = run_cli("build", "--jobs", "2", cwd=tmp_path, env=env)
-    assert needs.returncode == 2 and message(lang, "cli", "jobs_needs_sites") in needs.stderr
-    both = run_cli("build", "-c", "other.toml", "a", "b", cwd=tmp_path, env=env)
-    assert both.returncode == 2 and message(lang, "cli", "config_with_sites") in both.stderr
-    assert message(lang, "cli", "error") in port.stderr and message(lang, "cli", "usage") in port.stderr
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_build_and_check_lines_are_the_catalogues(tmp_path, lang):
-    env = LANGS[lang]
-    site = copy_example(tmp_path / "site")
-    built = run_cli("build", cwd=site, env=env)
-    assert built.returncode == 0, built.stderr
-    for key in ("built", "consent_version", "page_weight", "records"):
-        assert re.search(pattern(lang, key), built.stdout, re.M), f"cli.{key}"
-    assert len(re.findall(pattern(lang, "consent_version"), built.stdout, re.M)) == 2  # de and en
-    again = run_cli("build", cwd=site, env=env)
-    assert re.search(pattern(lang, "unchanged"), again.stdout, re.M), again.stdout
-    edit(site / "site.toml", 'bleed_mm = 3', 'bleed_mm = 9')
-    broken = run_cli("build", cwd=site, env=env)
-    assert broken.returncode == 1 and message(lang, "cli", "nothing_written", n=1) in broken.stderr
-    checked = run_cli("check", cwd=site, env=env)
-    assert checked.returncode == 1 and checked.stderr.splitlines()[-1] == message(lang, "cli", "problems_found", n=1)
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_init_messages_are_the_catalogues(tmp_path, lang):
-    env = LANGS[lang]
-    made = run_cli("init", "neu", cwd=tmp_path, env=env)
-    assert made.stdout.splitlines() == [
-        message(lang, "init", "created", path=Path("neu") / "site.toml"),
-        message(lang, "init", "created", path=Path("neu") / "content"),
-        message(lang, "init", "next"), message(lang, "init", "next_trades")]
-    text = (tmp_path / "neu" / "site.toml").read_text(encoding="utf-8")
-    header = "\n".join(f"# {line}".rstrip() for line in message(lang, "init", "header").strip().splitlines())
-    assert text.startswith(header + "\n")
-    assert squeezed(message(lang, "init", "starting_point")) in squeezed(text.replace("#", ""))
-    assert f"<<{message(lang, 'init', 'date_marker')}; {message(lang, 'init', 'or_delete')}>>" in text
-    assert message(lang, "init", "find", where="").strip() in text
-    again = run_cli("init", "neu", cwd=tmp_path, env=env)
-    assert again.returncode == 1 and message(lang, "init", "exists") in again.stderr
-    (tmp_path / "file").write_text("x")
-    blocked = run_cli("init", "file/neu", cwd=tmp_path, env=env)
-    assert blocked.returncode == 1 and message(lang, "init", "cannot_write", reason="").split("(")[0] in blocked.stderr
-    trade = run_cli("init", "b", "--trade", "baeckerei", cwd=tmp_path, env=env)
-    from site_builder.presets import description
-    assert message(lang, "init", "preset_used", name="baeckerei", description=description("baeckerei", lang)) \
-        in trade.stdout
-    listed = run_cli("init", "--list-trades", cwd=tmp_path, env=env).stdout.splitlines()
-    assert listed[0] == message(lang, "init", "trades_heading") and listed[-1] == message(lang, "init", "trades_use")
-    unknown = run_cli("init", "c", "--trade", "x", cwd=tmp_path, env=env)
-    assert message(lang, "init", "unknown_trade", known="baeckerei, dienstleistung, einzelhandel, handwerk") \
-        in unknown.stderr
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_consents_summary_lines_are_the_catalogues(tmp_path, lang):
-    env = LANGS[lang]
-    site = copy_example(tmp_path / "site")
-    (site / "chat.txt").write_text(
-        "28.11.26, 14:05 - Anna Schmidt: Hallo, haben Sie morgen geöffnet?\n"
-        "28.11.26, 14:06 - Schreinerei Muster: Ja, ab 7 Uhr.\n"
-        "28.11.26, 14:07 - Anna Schmidt: Hallo Schreinerei Muster, ich willige ein. (Einwilligung 0badc0de)\n"
-        "31.02.26, 14:08 - Anna Schmidt: ?\n",
-        encoding="utf-8")
-    result = run_cli("consents", "chat.txt", "-o", "register.csv", cwd=site, env=env)
-    assert result.returncode == 1
-    written = re.search(pattern(lang, "register_written"), result.stdout, re.M)
-    assert written, result.stdout
-    assert re.search(pattern(lang, "unknown_versions"), result.stdout, re.M), result.stdout  # 0badc0de
-    assert re.search(pattern(lang, "lines_not_in_register"), result.stderr, re.M), result.stderr  # 31.02.26
-    again = run_cli("consents", "chat.txt", "-o", "register.csv", cwd=site, env=env)
-    assert re.search(pattern(lang, "register_added"), again.stdout, re.M), again.stdout
-    (site / "empty.txt").write_text("28.11.26, 14:05 - Anna Schmidt: Hallo!\n", encoding="utf-8")
-    nothing = run_cli("consents", "empty.txt", "-o", "none.csv", cwd=site, env=env)
-    assert nothing.returncode == 0, nothing.stderr
-    assert message(lang, "cli", "no_consents_found") in nothing.stdout
-
-
-def test_a_new_consent_version_is_announced_as_archived(site):
-    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
-    edit(site / "site.toml", "about my enquiry, appointments and orders.", "about my enquiry and orders.")
-    result = run_cli("build", cwd=site, env=ENGLISH)
-    assert result.returncode == 0, result.stderr
-    assert re.search(pattern("en", "archived"), result.stdout, re.M), result.stdout

@@ -12,7 +12,7 @@ import openpyxl
 
 from conftest import run_cli
 from site_builder.register import CSV_COLUMNS, parse_chat_text
-from test_consents_cli import bakery  # noqa: F401  (the fixture: the example site as the exports' bakery)
+from commands.test_consents import bakery  # noqa: F401  (the fixture: the example site as the exports' bakery)
 
 EXPORTS = ["exports/WhatsApp Chat - Jürgen Weiß.zip", "exports/WhatsApp Chat with Oliver Brown.txt"]
 # "Jürgen Weiß" ticked both purposes: the labels in the site's first language (German), in its order

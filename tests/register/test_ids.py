@@ -19,7 +19,7 @@ import pytest
 
 from conftest import EXAMPLE, copy_example, run_cli, tree_digest
 from site_builder.consent import ARCHIVE_DIR, Version, archive_entry, read_archive, version_id
-from test_consents_cli import bakery, read_register  # noqa: F401  (the fixture: the example as the bakery)
+from commands.test_consents import bakery, read_register  # noqa: F401  (the fixture: the example as the bakery)
 
 NEW_SHAPE = re.compile(r"v[0-9a-f]{8}")
 

@@ -10,7 +10,7 @@ import openpyxl
 
 from conftest import run_cli
 from site_builder.register import CSV_COLUMNS
-from test_consents_cli import EXPORTS, bakery, read_register  # noqa: F401  (the fixture: the example as the bakery)
+from commands.test_consents import EXPORTS, bakery, read_register  # noqa: F401  (the fixture: the example as the bakery)
 
 ANNA = "WhatsApp-Chat mit Anna Schmidt.txt"  # German Android; line 16 is garbled (reported, exit 1)
 EMMA = "WhatsApp Chat with Emma Clarke.txt"  # English Android, 12-hour clock

@@ -28,7 +28,7 @@ from site_builder.register import (
     write_register_csv,
 )
 
-EXPORTS = Path(__file__).parent / "data" / "exports"
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 BUSINESS = "Bäckerei Müller"
 KNOWN = [
     KnownVersion("a1b2c3d4", "de", "2026-03-01"),

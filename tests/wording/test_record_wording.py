@@ -210,6 +210,6 @@ def test_making_the_records_imports_no_reportlab():
             "assert units and not [p for p in problems if p.severity == 'error']\n"
             "assert not any(m.startswith('reportlab') for m in sys.modules), 'reportlab imported'\n"
             "units[0].render(); assert 'reportlab' in sys.modules\n")
-    example = Path(__file__).resolve().parents[1] / "site_builder" / "example" / "site.toml"
+    example = Path(__file__).resolve().parents[2] / "site_builder" / "example" / "site.toml"
     result = subprocess.run([sys.executable, "-c", code, str(example)], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

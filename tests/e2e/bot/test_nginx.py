@@ -10,7 +10,7 @@ import httpx
 
 from bot_support import ROOT, VERIFY_TOKEN, Msg, delivery, fake_graph, make_site, signed, start_bot, wait_until
 from live import free_port, nginx_path, stop, wait_for_port
-from test_hosting_nginx import nginx_main_conf
+from e2e.test_hosting_nginx import nginx_main_conf
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
 from site_builder.config import load_settings

@@ -31,7 +31,7 @@ from site_builder.stages.phone_preview import BROWSER_ENV, chromium_path, launch
 from conftest import IN_CI
 from live import missing  # noqa: F401 (also used by the test modules of this package)
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"

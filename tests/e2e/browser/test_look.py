@@ -17,7 +17,7 @@ from site_builder.bot.settings import load_bot_settings
 from site_builder.site import load_site
 
 from conftest import copy_example, run_cli
-from test_photo import phone_photo, with_photo
+from stages.pages.test_photo import phone_photo, with_photo
 from .test_first_screen import _phone, first_screen
 
 PAINTER = {"trade": "Malermeister", "credentials": "Meisterbetrieb · Mitglied der Maler- und Lackierer-Innung"}

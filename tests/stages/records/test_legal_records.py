@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from conftest import run_cli
 from site_builder.config import load_settings
-from test_records import dom, row_cells, section_content
+from stages.records.test_records import dom, row_cells, section_content
 
 LANGS = ("de", "en")
 NEW_DOCUMENTS = ("letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
