@@ -27,7 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from site_builder.register import DEFAULT_TEMPLATES, build_recognizer, collect, read_export  # noqa: E402
+from site_builder.register import DEFAULT_TEMPLATES, build_recognizer, read_export  # noqa: E402
+from site_builder.register.collect import collect  # noqa: E402
 
 BUSINESS = "Bäckerei Müller"
 

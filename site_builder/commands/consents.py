@@ -47,7 +47,9 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO, db
     those of the target. Readable lines are written even when some are not; an input that cannot be read
     at all writes nothing, since the register would then silently lack its rows."""
     from ..problems import InputError
-    from ..register import collect, site_recognizer, target_problem, unreadable_files, write_csv, write_target
+    from ..register import target_problem, unreadable_files, write_csv, write_target
+    from ..register.collect import collect
+    from ..register.site_recognizer import site_recognizer
     from ..site import load_site  # every file of the site through the gate, as for `build`
 
     try:

@@ -19,13 +19,15 @@ if TYPE_CHECKING:
 
 # Each public name and the module that holds it, imported on first use (PEP 562): the records only need
 # CSV_COLUMNS (from .columns), and importing all seven modules cost every build and `check` about 15 ms.
+# No name here is also a module's name (collect, site_recognizer: import those from their modules): once
+# Python has imported that module, the package's attribute of that name is the module, and __getattr__ is
+# never asked again (tests/register/test_names.py).
 _WHERE = {
-    "RowKey": "collect", "classify": "collect", "collect": "collect", "drop_repeated_rows": "collect",
+    "RowKey": "collect", "classify": "collect", "drop_repeated_rows": "collect",
     "merge_registers": "collect", "row_key": "collect", "unreadable_files": "collect",
     "is_manual_file": "tables", "read_manual_rows": "tables", "read_rows": "tables",
     "Written": "target", "add_rows": "target", "read_existing": "target", "target_problem": "target",
     "write_target": "target",
-    "site_recognizer": "site_recognizer",
     "CSV_COLUMNS": "columns",
     **dict.fromkeys(("DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
                      "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "SOURCE_MANUAL", "ChatMessage", "KnownVersion",
@@ -52,10 +54,10 @@ __all__ = [
     "CSV_COLUMNS", "DEFAULT_TEMPLATES", "EVENT_CONSENT", "EVENT_MARKETING_OPT_IN", "EVENT_MARKETING_OPT_OUT",
     "EVENT_WITHDRAWAL", "MARKETING_PURPOSE", "MAX_MEMBER_BYTES", "MAX_RATIO", "SOURCE_MANUAL", "SOURCE_MARK",
     "ChatMessage", "KnownVersion", "LanguageTemplates", "ReadProblem", "Recognition", "Recognizer", "RegisterRow",
-    "RowKey", "Written", "add_rows", "build_recognizer", "chat_name_from_filename", "classify", "clean", "collect",
+    "RowKey", "Written", "add_rows", "build_recognizer", "chat_name_from_filename", "classify", "clean",
     "drop_repeated_rows", "fold_text", "is_manual_file", "iter_chat", "iter_export", "merge_registers",
     "neutralise", "parse_chat_text", "read_existing", "read_export", "read_manual_rows", "read_rows", "row_key",
-    "run_consents", "site_recognizer", "source_cell", "source_of_cell", "target_problem", "unneutralise",
+    "run_consents", "source_cell", "source_of_cell", "target_problem", "unneutralise",
     "unreadable_files", "write_csv", "write_register", "write_register_csv", "write_target",
 ]
 
