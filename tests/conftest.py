@@ -1,12 +1,19 @@
-"""Shared fixtures: a copy of the example site in a temporary folder, and a way to run the CLI."""
+"""Shared fixtures: a copy of the example site in a temporary folder, and two ways to run the command line: in
+this process (run_cli, most tests) and in a new one (run_process, where the process is the point)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
+import multiprocessing
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -61,11 +68,77 @@ ENGLISH = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 GERMAN = {"LANG": "de_DE.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m site_builder ARGS` as a user would, capturing its output."""
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "LC_ALL": "C.UTF-8", "LANGUAGE": "", **(env or {})}
+# What every run of the command line gets, in this process or a new one: the suite's date, a UTF-8 locale, and
+# the message language from LANG/LC_* (a test's `env` sets them: ENGLISH, GERMAN), not the suite's LANGUAGE=en
+CLI_ENV = {"SOURCE_DATE_EPOCH": "1790000000", "LC_ALL": "C.UTF-8", "LANGUAGE": ""}
+CLI_TIMEOUT_S = 120
+
+
+def run_process(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m site_builder ARGS` in a new process, as a user would, capturing its output: for the tests
+    whose point is the process (its start, its imports, its exit, a signal, a second package on PYTHONPATH)."""
     return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, capture_output=True,
-                          text=True, env=full_env, timeout=120)
+                          text=True, env={**os.environ, **CLI_ENV, **(env or {})}, timeout=CLI_TIMEOUT_S)
+
+
+class _TimedOut(BaseException):
+    """Raised by the alarm into a command that ran past its time (BaseException: no `except Exception` stops it)."""
+
+
+def _on_alarm(signum: int, frame: object) -> None:
+    raise _TimedOut()
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run `site-builder ARGS` in this process (site_builder.cli.main), capturing what a new process would give:
+    its environment (run_process's, nothing else), its working folder, stdout and stderr as the bytes a UTF-8
+    terminal gets (stdout with surrogateescape, stderr with backslashreplace, as Python sets them there, decoded
+    strictly, as run_process decodes them), the exit code of SystemExit, an escaped exception printed as Python
+    prints it (a traceback, exit 1), and subprocess.TimeoutExpired past CLI_TIMEOUT_S. Most tests check what a
+    command says and writes; starting a Python and importing the libraries again for each would cost most of
+    the suite's time. The command must leave this process as it found it, checked after every call: the
+    environment, the working folder, the message language, no thread or child process left running."""
+    from site_builder import cli, messages
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    threads, children = set(threading.enumerate()), set(multiprocessing.active_children())
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape", newline="\n")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="\n")
+    alarm = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
+    previous = signal.signal(signal.SIGALRM, _on_alarm) if alarm else None
+    os.environ.clear()
+    os.environ.update({**saved_env, **CLI_ENV, **(env or {})})
+    try:
+        os.chdir(cwd)
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, CLI_TIMEOUT_S)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+                if not isinstance(exc.code, (int, type(None))):
+                    print(exc.code, file=sys.stderr)
+            except Exception:
+                traceback.print_exc()
+                code = 1
+    except _TimedOut:
+        raise subprocess.TimeoutExpired(["site-builder", *args], CLI_TIMEOUT_S) from None
+    finally:
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    out.flush()
+    err.flush()
+    result = subprocess.CompletedProcess(["site-builder", *args], code, out.buffer.getvalue().decode("utf-8"),
+                                         err.buffer.getvalue().decode("utf-8"))
+    assert messages.current_language() == messages.language_from_environment(), "the message language stayed set"
+    assert not [t for t in threading.enumerate() if t not in threads], f"{args}: a thread still runs"
+    assert not set(multiprocessing.active_children()) - children, f"{args}: a child process still runs"
+    return result
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -15,7 +15,7 @@ from PIL import Image, ImageStat
 
 from site_builder.stages.phone_preview import BROWSER_ENV, LABELS, device_slug, phone
 
-from conftest import copy_example, run_cli
+from conftest import copy_example, run_process
 from .conftest import PHONES
 
 LANGS = ("de", "en")
@@ -26,7 +26,7 @@ SCHEMES = ("light", "dark")
 def preview_build(tmp_path_factory, browser):
     """The example built once with --preview (German messages: the progress lines are read in German)."""
     folder = copy_example(tmp_path_factory.mktemp("preview") / "site")
-    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "de"})
+    result = run_process("build", "--preview", cwd=folder, env={"LANGUAGE": "de"})
     assert result.returncode == 0, result.stderr
     return folder, result
 
@@ -184,7 +184,7 @@ def test_the_preview_warns_when_the_decision_falls_below_the_fold(tmp_path):
     text = index.read_text(encoding="utf-8")
     index.write_text(text.replace('first_layer = "', 'first_layer = "' + "Ein sehr langer Hinweis. " * 30, 1),
                      encoding="utf-8")
-    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
+    result = run_process("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
     assert result.returncode == 0, result.stderr
     assert "  preview: iPhone SE (2nd gen.), de: below the first screen: " in result.stderr
     line = next(line for line in result.stderr.splitlines() if "iPhone SE (2nd gen.), de: below" in line)
@@ -202,7 +202,7 @@ def test_a_second_preview_takes_new_pictures(preview_build):
     stale = b"stale picture of an earlier build"
     for name in ("index.html", "pixel-7-en-dark-first-screen.png", "iphone-se-de-light.png"):
         (preview / name).write_bytes(stale)
-    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
+    result = run_process("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
     assert result.returncode == 0, result.stderr
     assert "preview 3/3: Pixel 7" in result.stderr
     for name in ("index.html", "pixel-7-en-dark-first-screen.png", "iphone-se-de-light.png"):
@@ -214,7 +214,7 @@ def test_a_contact_sheet_wording_without_its_keys_names_them(tmp_path):
     override = folder / "wording" / "preview" / "de" / "sheet.toml"
     override.parent.mkdir(parents=True)
     override.write_text('title = "Vorschau"\n', encoding="utf-8")
-    result = run_cli("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
+    result = run_process("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     # the site's own file, named relative to the site's folder
     assert ("\nwording/preview/de/sheet.toml: sheet: the contact sheet's texts are missing: intro, first_screens, posters, poster, "
@@ -224,7 +224,7 @@ def test_a_contact_sheet_wording_without_its_keys_names_them(tmp_path):
 
 def test_a_missing_chromium_names_the_command_that_installs_it(tmp_path):
     folder = copy_example(tmp_path / "site")
-    result = run_cli("build", "--preview", cwd=folder, env={BROWSER_ENV: str(tmp_path / "no-such-chromium"),
+    result = run_process("build", "--preview", cwd=folder, env={BROWSER_ENV: str(tmp_path / "no-such-chromium"),
                                                            "LANGUAGE": "en"})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "--preview: browser: Chromium could not be started" in result.stderr
