@@ -1,4 +1,4 @@
-"""The site as commands/consents.py and bot/load.py read it, until they take the SiteModel themselves: the
+"""The site as commands/consents.py reads it, until it takes the SiteModel itself: the
 settings (None when the site cannot be loaded), every problem, and each language (site.LanguageModel)."""
 
 from __future__ import annotations

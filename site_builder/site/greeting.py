@@ -81,12 +81,11 @@ def app_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str
     return own_text(own, filled) if own else app_text("greeting", filled, words)
 
 
-def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str,
-                 consent_id: str) -> str:
-    """The consent bot's first answer in `lang`, as its wording file says it (the bot's placeholders; the
-    owner's own [bot.answers] text is the bot's setting, not read here)."""
+def bot_values(values: Section, urls: Mapping[str, str], phone: str, consent_id: str) -> dict[str, Any]:
+    """The placeholders of the consent bot's replies in one language (docs/bot.md, "Reply texts"): the greeting
+    the chat preview shows and every reply the bot sends are filled from these."""
     b = values.business
-    context = {
+    return {
         "business": b.short_name or b.name, "business_name": b.name, "street": b.street or "",
         "postal_code": b.postal_code or "", "city": b.city or "", "email": b.email or "", "phone": phone,
         "opening_hours": str(b.opening_hours or ""), "landing_url": urls.get("landing", ""),
@@ -94,8 +93,24 @@ def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str
         "consent_url": urls.get("consent", ""), "version": consent_id, "purposes": "",
         "marketing": any(p.id == MARKETING_PURPOSE for p in values.purposes),
     }
-    # plain text for WhatsApp: values marked safe, so that the sandbox does not escape "&"
-    safe = {key: Markup(value) if isinstance(value, str) else value for key, value in context.items()}
-    rel = f"bot/{lang}/greeting.txt"
-    text = wording.render(rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/greeting.txt", safe, [])
+
+
+def plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values for a plain-text reply: marked safe, so that the HTML-escaping sandbox leaves "&" alone (WhatsApp
+    shows plain text: "Anfragen & Aufträge" must not become "&amp;")."""
+    return {key: Markup(value) if isinstance(value, str) else value for key, value in values.items()}
+
+
+def bot_text(wording: Wording, lang: str, name: str) -> str:
+    """The relative path of a bot wording file in `lang`, or in the fallback language when `lang` has none."""
+    rel = f"bot/{lang}/{name}"
+    return rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/{name}"
+
+
+def bot_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str, str], phone: str,
+                 consent_id: str) -> str:
+    """The consent bot's first answer in `lang`, as its wording file says it (the bot's placeholders; the
+    owner's own [bot.answers] text is the bot's setting, not read here)."""
+    text = wording.render(bot_text(wording, lang, "greeting.txt"), plain(bot_values(values, urls, phone,
+                                                                                      consent_id)), [])
     return keep_lines(text) if text else ""
