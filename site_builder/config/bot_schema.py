@@ -107,6 +107,21 @@ def keywords(value: list[Any]) -> Fault | None:
     return None if ok else ("bot.bad_keywords", {})
 
 
+def request_names(value: list[Any]) -> Fault | None:
+    bad = next((v for v in value if not isinstance(v, str) or not re.match(r"^[a-z][a-z0-9_-]{0,39}$", v)), None)
+    if bad is not None or not value:
+        return "config.bad_name", {"value": repr(bad)}
+    return None
+
+
+def webhook_url(value: str) -> Fault | None:
+    # http:// only to this machine (a local n8n, the tests' receiver); anything else travels encrypted
+    local = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?/", value)
+    if (value.startswith("https://") or local) and not any(c.isspace() for c in value):
+        return None
+    return "requests.bad_webhook_url", {"value": value}
+
+
 def _opt(*args: Any, **kwargs: Any) -> Opt:
     return Opt(*args, **{"init": "", **kwargs})  # init writes no [bot]: the bot is optional (docs/bot.md)
 
@@ -192,6 +207,33 @@ TEMPLATE = {
                        check=template_parameters, max_items=10),
 }
 
+REQUESTS = {
+    "offer": _opt("list", "the guided requests offered (files wording/requests/<name>.toml), the main one first; "
+                  "each a button in the consent confirmation", "die angebotenen geführten Anfragen (Dateien "
+                  "wording/requests/<Name>.toml), die wichtigste zuerst; jede eine Schaltfläche in der "
+                  "Bestätigung der Einwilligung", check=request_names, max_items=3),
+    "purpose": _opt("str", "the consent purpose a request needs (default: the first required purpose)",
+                    "der Einwilligungszweck, den eine Anfrage braucht (ohne Angabe: der erste Pflichtzweck)",
+                    required=False, max_len=32),
+    "keep_days": _opt("int", "days a request and its photos are kept after it was handed on (0: deleted as soon "
+                      "as every hand-off succeeded)", "Tage, die eine Anfrage und ihre Fotos nach der Übergabe "
+                      "aufbewahrt werden (0: gelöscht, sobald jede Übergabe gelungen ist)", default=30,
+                      check=between(0, 365)),
+    "key_env": _env("the environment variable holding the key photos and documents are encrypted with",
+                    "die Umgebungsvariable mit dem Schlüssel, mit dem Fotos und Dokumente verschlüsselt werden", None),
+    "email": _opt("str", "where requests are e-mailed (default: notify_email, else business.email); needs [bot.smtp]",
+                  "wohin Anfragen gemailt werden (ohne Angabe: notify_email, sonst business.email); braucht "
+                  "[bot.smtp]", required=False, check=email, max_len=120),
+    "webhook_url": _opt("str", "a signed JSON webhook that also gets each request (a CRM, n8n, a shop)",
+                        "ein signierter JSON-Webhook, der jede Anfrage ebenfalls bekommt (CRM, n8n, Shop)",
+                        required=False, check=webhook_url, max_len=500),
+    "webhook_secret_env": _env("the environment variable holding the webhook's signing secret",
+                               "die Umgebungsvariable mit dem Geheimnis, mit dem der Webhook signiert wird", None),
+    "flows": _opt("table", "requests run as a WhatsApp Flow: name = the published Flow's ID (or one per language)",
+                  "Anfragen als WhatsApp-Flow: Name = die ID des veröffentlichten Flows (oder eine je Sprache)",
+                  required=False, default={}),
+}
+
 SITE = {
     "phone_number_id": _opt("str", "the phone number ID from WhatsApp Manager, API setup (not the number)",
                             "die Telefonnummern-ID aus dem WhatsApp Manager, API-Einrichtung (nicht die Nummer)",
@@ -217,6 +259,8 @@ SITE = {
                       required=False, default={}, children={
                           kind: _opt("table", f"the template confirming {kind}", f"die Vorlage für {kind}",
                                      required=False, children=TEMPLATE) for kind in TEMPLATE_KINDS}),
+    "requests": _opt("table", "guided requests (docs/bot.md, \"Guided requests\")", "geführte Anfragen "
+                     "(docs/bot.md, „Guided requests“)", required=False, children=REQUESTS),
 }
 
 DEPLOYMENT_KEYS = frozenset(DEPLOYMENT)

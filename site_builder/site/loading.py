@@ -20,6 +20,7 @@ from ..config import Section, Settings, load_settings
 from ..consent import Version, check_message_length, consent_identity, language_chat_links, read_archive
 from ..content import read_language_texts
 from ..formatting import display_phone, format_date, lang_dir
+from ..guided import RequestSet, load_requests
 from ..problems import InputError, Problem, errors
 from ..wording import Wording
 from .greeting import app_greeting, bot_greeting
@@ -37,9 +38,11 @@ def load_site(config: Path) -> tuple[SiteModel, list[Problem]]:
     problems += wording.moved()  # copies kept in the older place (themes/default/records/...)
     theme = load_theme(settings)
     has_bot = settings.data.get("bot") is not None
+    requests, found = load_requests(settings, wording)
+    problems += found
     languages: dict[str, LanguageModel] = {}
     for lang in settings.languages:
-        language = load_language(settings, wording, lang, has_bot, problems)
+        language = load_language(settings, wording, lang, has_bot, problems, requests)
         if language is not None:
             languages[lang] = language
     if errors(problems) or len(languages) != len(settings.languages):
@@ -49,7 +52,7 @@ def load_site(config: Path) -> tuple[SiteModel, list[Problem]]:
                                      str(settings.root / "content" / settings.default_lang / "consent.md"))
     if errors(problems):
         raise InputError(problems)
-    return SiteModel(config, settings, theme, wording, languages, has_bot), problems
+    return SiteModel(config, settings, theme, wording, languages, has_bot, requests), problems
 
 
 def load_theme(settings: Settings) -> Theme:
@@ -81,7 +84,7 @@ def text_values(settings: Settings, values: Section, lang: str, links: Mapping[s
 
 
 def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool,
-                  problems: list[Problem]) -> LanguageModel | None:
+                  problems: list[Problem], requests: RequestSet | None = None) -> LanguageModel | None:
     """One language: its texts (every problem of every text reported), its consent, versions and chat links."""
     values = settings.for_lang(lang)
     read, found = read_language_texts(settings.root / "content" / lang, lang,

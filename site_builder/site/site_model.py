@@ -10,13 +10,14 @@ theme folder by a path of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
 from ..config import Section, Settings
 from ..consent import ChatLink, Version
 from ..content import Text
+from ..guided import RequestSet
 from ..wording import Wording
 
 
@@ -81,6 +82,7 @@ class SiteModel:
     wording: Wording
     languages: Mapping[str, LanguageModel]  # in settings.languages order, the default first
     has_bot: bool  # site.toml has a [bot] table: the consent bot answers the first message
+    requests: RequestSet = field(default_factory=RequestSet)  # the guided requests offered ([bot.requests])
 
     @property
     def root(self) -> Path:
