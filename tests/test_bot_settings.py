@@ -167,3 +167,18 @@ def test_a_folder_of_sites_keeps_shared_keys_in_bot_toml(tmp_path: Path) -> None
         "WhatsApp number belongs to one site: correct one of them)",
         "3 problem(s) found; the bot did not start",
     ]
+
+
+def test_the_requests_key_must_be_set_and_be_a_key(tmp_path: Path) -> None:
+    extra = '\n[bot.requests]\noffer = ["angebot"]\nkey_env = "REQUESTS_KEY"\n'
+    config = make_site(tmp_path, FakeGraph(port=9), extra=extra)
+    f = str(config)
+    assert _check(config, BOT_ENV).stderr.strip().splitlines()[0] == (
+        f"{f}: bot.requests.key_env: the environment variable REQUESTS_KEY is not set (set it where the bot runs "
+        "(systemd EnvironmentFile, docker --env-file); it holds a secret, so never in site.toml)")
+    assert _check(config, {**BOT_ENV, "REQUESTS_KEY": "geheim"}).stderr.strip().splitlines()[0] == (
+        f"{f}: bot.requests.key_env: the environment variable REQUESTS_KEY does not hold a key (put the 44 "
+        "characters `site-builder requests --new-key` prints into it)")
+    key = subprocess.run([sys.executable, "-m", "site_builder", "requests", "--new-key"], capture_output=True,
+                         text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}).stdout.strip()
+    assert _check(config, {**BOT_ENV, "REQUESTS_KEY": key}).returncode == 0

@@ -6,14 +6,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..guided.meta_limits import BUTTON_BODY
 from ..problems import Problem, report
 from ..register import fold_text as _fold
 from ..site.greeting import BOT_FALLBACK_LANG, bot_text, keep_lines, plain
+from ..wording.wordfiles import fill, read_file
 from .settings import Answer, BotSettings
 from .site import BotSite
 
 KINDS = ("greeting", "consent_confirmed", "unknown_version", "withdrawal_confirmed", "marketing_stopped")
 FALLBACK_LANG = BOT_FALLBACK_LANG
+# what the texts of bot/<lang>/requests.toml may use (each text the ones named next to it there)
+REQUEST_PLACEHOLDERS = ("title", "answers", "low", "high", "unit", "mb", "landing_url", "count", "business", "name",
+                        "customer", "at", "id", "files", "delete_on", "channel", "since", "attempts")
 OWNER_KINDS = ("withdrawal", "unclear_stop", "failed_send", "unconfirmed", "token", "restricted", "digest")
 
 
@@ -83,6 +88,8 @@ class Replies:
                         Keyword(name, re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")))
         self._stop_like = self._stop_words(problems)
         self._check_owner_texts(problems)
+        if self.site.model.requests:
+            self._check_request_texts(problems)
         for lang in self.site.languages:
             for kind in (*KINDS, *names):
                 own = self.answers.get(kind)
@@ -123,6 +130,22 @@ class Replies:
                 continue
             for part in ("subject", "body"):
                 render_placeholders(entry[part], context, path, 1, problems)
+
+    def _check_request_texts(self, problems: list[Problem]) -> None:
+        """The guided requests' words fill with the placeholders they are given; the consent confirmation, which
+        then carries the requests' buttons, fits WhatsApp's 1024 characters for a message with buttons."""
+        sample = dict.fromkeys(REQUEST_PLACEHOLDERS, "x")
+        for lang in self.site.languages:
+            words = read_file(self.wording, self._rel(lang, "requests.toml"), problems)
+            for key, value in (words.data.items() if words is not None else ()):
+                if isinstance(value, str):
+                    fill(value, sample, words.path, words.lines.get(key, 1), problems)  # type: ignore[union-attr]
+            purposes = ", ".join(self.site.purpose_labels(lang).values())
+            text = self.render(lang, "consent_confirmed", [], purposes=purposes, version="v00000000") or ""
+            if len(text) > BUTTON_BODY:
+                path = self.wording.locate(self._rel(lang, "consent_confirmed.txt"))
+                problems.append(report(str(path), "file", "requests.too_long", key="consent_confirmed",
+                                       length=len(text), limit=BUTTON_BODY, what="a message with buttons"))
 
     def stop_like(self, text: str) -> bool:
         return self._stop_like is not None and self._stop_like.search(_fold(text)) is not None

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from ..config.bot_schema import DEFAULT_DB_FILE, DEPLOYMENT_KEYS, SECRETS
 from ..problems import Problem, report
+from .filecrypt import read_key
 
 __all__ = ["Answer", "BotSettings", "Deployment", "Smtp", "Template", "database_url", "deployment_from",
            "site_bot_from", "DEFAULT_DB_FILE"]
@@ -100,6 +101,8 @@ class BotSettings:
     answers: tuple[Answer, ...] = ()
     templates: Mapping[str, Template] = field(default_factory=dict)
     table: Mapping[str, Any] = field(default_factory=dict, repr=False)  # the checked [bot] table itself
+    requests_key: bytes = field(default=b"", repr=False)  # guided requests: the key their files are encrypted with
+    webhook_secret: str = field(default="", repr=False)  # guided requests: what their webhook is signed with
 
     # the single-business shape of earlier versions: tests and the CLI read these from the settings
     @property
@@ -213,10 +216,31 @@ def site_bot_from(table: Mapping[str, Any], config: Path, env: Mapping[str, str]
         return value
 
     assert set(SECRETS) == set(DEFAULT_SECRETS)
+    key, hook = _request_secrets(table.get("requests"), config, env, problems)
     return BotSettings(
         config=config, phone_number_id=str(table["phone_number_id"]), app_secret=secret("app_secret_env"),
         access_token=secret("access_token_env"), deployment=deployment,
         business_account_id=str(table.get("business_account_id") or ""), timezone=str(table["timezone"]),
         messages_per_second=int(table["messages_per_second"]), notify_email=str(table.get("notify_email") or ""),
         answers=_answers(table.get("answers")), templates=_templates(table.get("templates")), table=table,
+        requests_key=key, webhook_secret=hook,
     )
+
+
+def _request_secrets(table: Mapping[str, Any] | None, config: Path, env: Mapping[str, str],
+                     problems: list[Problem]) -> tuple[bytes, str]:
+    """The guided requests' file key and webhook secret, from the variables [bot.requests] names."""
+    if not table:
+        return b"", ""
+    e = _Env(config, env, problems, "bot.requests")
+    key = b""
+    if table.get("key_env"):
+        text = e.secret("key_env", str(table["key_env"]), True)
+        if text:
+            key = read_key(text) or b""
+            if not key:
+                problems.append(report(str(config), "bot.requests.key_env", "requests.bad_key",
+                                       name=str(table["key_env"])))
+    hook = e.secret("webhook_secret_env", str(table["webhook_secret_env"]), True) \
+        if table.get("webhook_secret_env") else ""
+    return key, hook
