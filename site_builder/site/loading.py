@@ -24,6 +24,7 @@ from ..guided import RequestSet, load_requests
 from ..problems import InputError, Problem, errors
 from ..wording import Wording
 from .greeting import app_greeting, bot_greeting
+from .request_notice import request_section, with_request_section
 from .site_model import LanguageModel, SiteModel, Theme
 
 SHIPPED_THEMES = Path(__file__).resolve().parents[1] / "themes"
@@ -106,5 +107,8 @@ def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool
     phone = display_phone(settings.phone_e164)
     greeting = (bot_greeting(wording, lang, values, urls, phone, consent_id) if has_bot
                 else app_greeting(wording, lang, values, urls, phone))
-    return LanguageModel(lang, folder, url, values, read.texts, read.links, consent_id, fragment, tuple(versions),
+    texts = read.texts
+    if requests:  # the privacy notice describes the guided requests in a section of their own
+        texts = with_request_section(texts, request_section(settings, wording, requests, lang, problems))
+    return LanguageModel(lang, folder, url, values, texts, read.links, consent_id, fragment, tuple(versions),
                          new, tuple(chat), greeting)
