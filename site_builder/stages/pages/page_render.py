@@ -21,6 +21,7 @@ from ...placeholders import bytecode_cache
 from ...site import LanguageModel, SiteModel, Theme
 from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
+from .request_preview import request_preview
 
 RTL = {"ar", "he", "fa", "ur"}
 OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
@@ -77,6 +78,9 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     base = language.folder
     css = env.get_template("style.css").render(primary=site.theme.primary, primary_dark=site.theme.primary_dark,
                                                gate_css=gate_css(s.purposes, links))
+    preview = request_preview(site, language)  # guided requests: their first steps in the chat preview
+    if preview is not None:
+        css += env.get_template("request_preview.css").render()
     withdrawal = texts["withdrawal"].meta
     files: dict[str, bytes] = {}
 
@@ -113,7 +117,7 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     site_title = s.site.title or s.business.name
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
          purposes=s.purposes, chat_links=list(links), sources=" ".join(sorted(s.channels.values())),
-         greeting=language.greeting or None)
+         greeting=language.greeting or None, request_preview=preview)
     for key in ("privacy", "imprint"):
         body, toc = with_contents(texts[key].html) if key == "privacy" else (texts[key].html, [])
         page("page.html", language.links[key], key, f"{texts[key].title} – {site_title}", text=texts[key],
