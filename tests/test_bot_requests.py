@@ -19,7 +19,7 @@ from sqlalchemy import select
 from conftest import run_cli
 from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Mailbox, Msg, Receiver, delivery, fake_graph, flow_completed,
                          image, make_site, messages_delivery, pick, smtp_server, smtp_table, start_bot, tap, text,
-                         wait_until, webhook_receiver)
+                         postgres_bin, postgres_cluster, wait_until, webhook_receiver)
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
 from site_builder.bot.filecrypt import decrypt
@@ -71,14 +71,14 @@ def requests_table(receiver: Receiver | None = None, extra: str = "") -> str:
 class Chat:
     """One customer talking to the bot: what they send, and the bot's messages to them, in order."""
 
-    def __init__(self, tmp_path: Path, graph: FakeGraph, extra: str, **options: Any):
+    def __init__(self, tmp_path: Path, graph: FakeGraph, extra: str, database: str | None = None, **options: Any):
         self.graph = graph
-        self.config = make_site(tmp_path / "site", graph, extra=extra, **options)
+        self.config = make_site(tmp_path / "site", graph, database, extra=extra, **options)
         self.bot: Bot = start_bot(self.config, env=ENV)
         site, problems = load_bot_site(self.config)
         assert site is not None, problems
         self.site = site
-        self.engine = store.open_engine(database_url("consent-register.sqlite3", self.config.parent))
+        self.engine = store.open_engine(database_url(database or "consent-register.sqlite3", self.config.parent))
         self.seen = 0
 
     def send(self, *messages: dict[str, Any]) -> None:
@@ -270,6 +270,36 @@ def test_without_consent_no_request_starts(chats: Any, graph: FakeGraph) -> None
     assert answer.startswith("Anfragen über diesen Chat sind möglich, sobald Sie eingewilligt haben")
     assert "https://www.schreinerei-muster.de/whatsapp/" in answer
     assert chat.rows(store.guided_requests) == []
+
+
+@pytest.fixture(scope="module")
+def pg() -> Iterator[object]:
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
+    with postgres_cluster() as cluster:
+        yield cluster
+
+
+def test_a_request_with_a_photo_runs_on_postgresql(chats: Any, graph: FakeGraph, pg: Any) -> None:
+    """Several bot processes share PostgreSQL: the request's row is locked per message, the photo is bytea."""
+    chat = chats(requests_table(), database=pg.new_database())
+    photo = _photo((90, 90, 90))
+    graph.media["media.pg.1"] = (photo, "image/png")
+    chat.consent()
+    chat.next()
+    chat.send(tap(ANNA, "start:angebot", "Angebot anfragen"))
+    public_id = buttons(chat.next())[0][0].split(":")[1]
+    chat.send(tap(ANNA, f"r:{public_id}:bereich:innen", "Innen"))
+    chat.next()
+    chat.send(text(ANNA, "12"))
+    chat.next()
+    chat.send(image(ANNA, "media.pg.1", photo, mime="image/png"))
+    wait_until(lambda: [r["state"] for r in chat.rows(store.request_files)] == ["stored"])
+    stored = chat.rows(store.request_files)[0]
+    assert decrypt(base64.urlsafe_b64decode(KEY), bytes(stored["data"]), stored["request_id"], stored["id"]) == photo
+    chat.send(text(ANNA, "abbrechen"))
+    assert body(chat.next()).startswith("Ihre Anfrage ist abgebrochen")
+    assert chat.rows(store.guided_requests) == [] and chat.rows(store.request_files) == []
 
 
 def test_a_photo_that_cannot_be_fetched_is_asked_for_again(chats: Any, graph: FakeGraph) -> None:
