@@ -18,7 +18,7 @@ from bot_support import (PHONE_NUMBER_ID, Bot, FakeGraph, Mailbox, Msg, delivery
                          smtp_table, start_bot, wait_until)
 from site_builder.bot import store
 from site_builder.bot.graph import judge
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
 
 ANNA, BERND = "4915123456789", "4916098765432"
@@ -44,13 +44,13 @@ class Setup:
         self.config = make_site(tmp_path / "site", graph, extra=extra, **options)
         self.graph = graph
         self.bot: Bot = start_bot(self.config)
-        site, _ = load_site(self.config)
+        site, _ = load_bot_site(self.config)
         assert site is not None
         self.site = site
         self.engine = store.open_engine(database_url("consent-register.sqlite3", self.config.parent))
 
     def consent(self, source: str = "r") -> str:
-        labels = ", ".join(self.site.languages["de"].purposes.values())
+        labels = ", ".join(self.site.purpose_labels("de").values())
         return (f"Hallo Schreinerei Muster, ich willige in WhatsApp-Kontakt ein für: {labels}. "
                 f"(Einwilligung {self.site.languages['de'].consent_id}/{source})")
 

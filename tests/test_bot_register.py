@@ -18,7 +18,7 @@ from bot_support import ROOT, Msg, fake_graph, make_site, postgres_bin, postgres
 from site_builder.bot import store
 from site_builder.bot.export import chat_name
 from site_builder.bot.settings import database_url
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 from bot_support import without_bot_table
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -86,7 +86,7 @@ def test_database_register_equals_the_export_register(tmp_path: Path, backend: s
     db = request.getfixturevalue("pg").new_database() if backend == "postgresql" else None
     with fake_graph() as graph:
         config = make_site(tmp_path / "site", graph, db)
-        site, _ = load_site(config)
+        site, _ = load_bot_site(config)
         assert site is not None
         conversation = _conversation(site.languages["de"].consent_id)
         bot = start_bot(config)

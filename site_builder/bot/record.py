@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from ..register import EVENT_CONSENT, EVENT_MARKETING_OPT_IN, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, \
     MARKETING_PURPOSE, Recognition
-from . import outbox, store
+from . import guide, outbox, store
 from .graph import WINDOW, WINDOW_CODES
 from .webhook import AccountUpdate, Delivery, Inbound, PreferenceUpdate, StatusUpdate
 
@@ -147,8 +147,14 @@ def _message(conn: Connection, p: Prepared, now: dt.datetime, effects: Effects) 
     who = {"customer": msg.wa_id, "name": msg.profile_name, "at": msg.at.isoformat()}
     if found is not None and found.event == EVENT_WITHDRAWAL:
         effects.notices += notify(conn, rt, "withdrawal", f"withdrawal:{msg.message_id}", now, **who)
+        guide.cancel_running(conn, site, msg.wa_id, now)  # STOP ends a running request too, its data deleted
     elif p.stop_like:
         effects.notices += notify(conn, rt, "unclear_stop", f"unclear:{msg.message_id}", now, **who)
+    if found is None and not p.stop_like:
+        queued = guide.handle(conn, rt, msg, before, lang, now)
+        if queued is not None:  # a guided request's message
+            effects.replies += queued
+            return
     kind, claim, extra = _reply_for(msg, found, status, before, lang, rt, p.text, now)
     if kind is None:
         return
@@ -163,8 +169,10 @@ def _reply_for(msg: Inbound, found: Recognition | None, status: str, before: sto
     if found is not None and found.event == EVENT_CONSENT:
         if status == "unknown":
             return "unknown_version", claim, {"version": found.consent_id}
+        requests = rt.site.model.requests
+        offer = bool(requests) and requests.purpose in found.purposes  # "Angebot anfragen" below the confirmation
         return "consent_confirmed", claim, {"version": found.consent_id, "purposes": list(found.purposes),
-                                            "marketing": MARKETING_PURPOSE in found.purposes}
+                                            "marketing": MARKETING_PURPOSE in found.purposes, "offer": offer}
     if found is not None:
         return REPLY_OF_EVENT.get(found.event), claim, {}
     if msg.type == "system":
@@ -195,6 +203,10 @@ def _status(conn: Connection, status: StatusUpdate, rt: "SiteRuntime", now: dt.d
         return
     effects.statuses += 1
     if status.status != "failed" or row["state"] in ("failed", "expired"):
+        return
+    payload = json.loads(row["payload"] or "{}")
+    if row["kind"] == "request" and payload.get("show") == "flow" and status.error_code == 131026:
+        guide.flow_undeliverable(conn, rt, payload, row["target"], now)  # this WhatsApp shows no Flows
         return
     template = rt.settings.templates.get(row["kind"])
     if status.error_code in WINDOW_CODES and template is not None:

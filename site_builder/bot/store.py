@@ -19,11 +19,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, delete, event, func, insert, inspect, or_, select, text, update)
+from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, delete, event, func, insert, inspect, or_, select, text,
+                        update)
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 ID = 160  # a phone number, or a business-scoped user id ("DE." + up to 128 characters)
 
 metadata = MetaData()
@@ -110,6 +111,48 @@ outbox = Table(
     Column("delivery", String(16), nullable=False, default=""),  # delivered, read (status webhooks)
     Index("outbox_due", "channel", "state", "next_at"),
     Index("outbox_graph_id", "graph_message_id"),
+)
+
+
+# Guided requests (bot/guide.py): one row per request a customer started, its answers, and the files it took.
+# `active_key` is "<site>:<customer>" while the request runs and NULL after: unique, so a customer has one
+# request at a time whichever process records the message (NULLs never collide, in SQLite and PostgreSQL).
+guided_requests = Table(
+    "guided_requests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(16), nullable=False, unique=True),  # named to the owner, the Flow token
+    Column("site", String(20), nullable=False),
+    Column("wa_id", String(ID), nullable=False),
+    Column("profile_name", String(200), nullable=False, default=""),
+    Column("name", String(40), nullable=False),  # the request file
+    Column("lang", String(8), nullable=False),
+    Column("mode", String(8), nullable=False),  # steps, flow
+    Column("state", String(16), nullable=False),  # active, submitted (others are deleted)
+    Column("step", String(40), nullable=False, default=""),  # the step asked, "summary", "change"
+    Column("answers", Text, nullable=False, default="{}"),  # step id -> value (JSON)
+    Column("active_key", String(200), nullable=True, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # a day after the customer's last answer
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("delete_at", DateTime(timezone=True), nullable=True),  # the site's keep_days after the hand-off
+    Index("guided_requests_site", "site", "state"),
+)
+
+request_files = Table(
+    "request_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, nullable=False, index=True),
+    Column("step", String(40), nullable=False),
+    Column("media_id", String(200), nullable=False),
+    Column("mime_type", String(100), nullable=False, default=""),
+    Column("sha256", String(100), nullable=False, default=""),  # as Meta gave it
+    Column("filename", String(200), nullable=False, default=""),  # the customer's, for display only
+    Column("state", String(16), nullable=False),  # pending, stored, failed, refused
+    Column("size", Integer, nullable=False, default=0),
+    Column("data", LargeBinary, nullable=True),  # AES-GCM: nonce + ciphertext (bot/media.py)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("request_id", "media_id", name="request_files_once"),
 )
 
 
@@ -207,6 +250,9 @@ def migrate(engine: Engine) -> int:
             _to_v2(conn)
             conn.execute(update(schema_version).values(version=2))
             current = 2
+        if current < 3:  # the guided requests' tables, made by create_all above
+            conn.execute(update(schema_version).values(version=3))
+            current = 3
     return int(current)
 
 

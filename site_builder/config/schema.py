@@ -10,38 +10,11 @@ example site: texts that are not the business's own, such as the legal basis of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
-
 from . import checks
+from .bot_schema import bot_table
 from .checks import PAPER_FORMATS
 from ..graphics.icons import ICONS
-
-
-@dataclass(frozen=True)
-class Opt:
-    """One settings key."""
-
-    kind: str  # str, int, float, bool, date, list, text (per language), table, tables
-    doc: str = ""  # English
-    de: str = ""  # German
-    required: bool = True
-    default: Any = None
-    children: Mapping[str, "Opt"] | None = None
-    check: Callable[[Any], checks.Fault | None] | None = None
-    find: tuple[str, str] | None = None  # where to find the value: (English, German)
-    init: str = "value"
-    sample: str = ""  # the TOML value init writes for "value" and "comment"
-    max_len: int = 300  # characters, for str and text values
-    max_items: int = 50  # entries, for list and tables values
-
-    def help(self, lang: str) -> str:
-        return self.de if lang == "de" and self.de else self.doc
-
-    def where_to_find(self, lang: str) -> str:
-        if not self.find:
-            return ""
-        return self.find[1] if lang == "de" else self.find[0]
+from .option import Opt
 
 
 S = Opt
@@ -336,6 +309,6 @@ SCHEMA: dict[str, Opt] = {
     }),
     "records": S("table", "internal records in output/records/ (never uploaded)", "interne Unterlagen in "
                  "output/records/ (werden nie hochgeladen)", required=False, default={}, children=RECORDS),
-    # validated by the WhatsApp bot's own schema; only its presence is accepted here
-    "bot": S("table", "the WhatsApp bot", "der WhatsApp-Bot", required=False, init=""),
+    # the consent bot's keys (config/bot_schema.py); only `site-builder bot` reads the secrets they name
+    "bot": bot_table(),
 }

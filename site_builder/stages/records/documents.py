@@ -21,6 +21,7 @@ from .common import make_record, not_set
 from .record_inputs import RecordLanguage
 from .document import Block, Bullets, FillIn, Para, Record, Run, RecordSection, rich
 from .record_wording import DOCUMENT_FIELDS, DOCUMENTS
+from .requests_record import requests_staff_section
 
 __all__ = ["DOCUMENTS", "DOCUMENT_FIELDS", "document_record", "document_values", "documents"]
 
@@ -75,6 +76,8 @@ def document_record(site: RecordLanguage, name: str) -> Record:
     w = site.words[name]
     values = document_values(site)
     sections = tuple(_section(site, name, i, values) for i in range(len(w.file.data.get("sections", []))))
+    if name == "staff-instruction" and site.site.requests:  # guided requests: their own section, before signing
+        sections = (*sections[:-1], requests_staff_section(site), *sections[-1:])
     intro: tuple[Block, ...] = (Para(rich(w("intro", **values))),)
     record = make_record(site, name, w("title", **values),
                          (*intro, *_letter_head(site, values)) if name == "letter-to-whatsapp" else intro, sections)

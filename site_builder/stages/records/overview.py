@@ -55,8 +55,12 @@ def owner_todo(site: RecordLanguage) -> list[str]:
 def index_record(site: RecordLanguage, titles: Mapping[str, str]) -> Record:
     w, c, r = site.words["index"], site.words["common"], site.records
     contents = w.table("contents")
+    order = ORDER
+    if "requests" in titles:  # guided requests: their own record after the first, described in their wording
+        contents["requests"] = site.words["requests"]("index_contents")
+        order = (ORDER[0], "requests", *ORDER[1:])
     rows = [(rich(Run(titles[slug], bold=True)), rich(contents.get(slug, "")),
-             rich(link(f"{slug}.html", "HTML"), " · ", link(f"{slug}.pdf", "PDF"))) for slug in ORDER]
+             rich(link(f"{slug}.html", "HTML"), " · ", link(f"{slug}.pdf", "PDF"))) for slug in order]
     rows.append((rich(Run(w("app_title"), bold=True)), rich(contents.get("whatsapp-app", "")),
                  rich(link("../whatsapp-app.html", "HTML"), " · ", link("../whatsapp-app.pdf", "PDF"))))
     rows.append((rich(Run(w("register_row"), bold=True)), rich(w("register_content")), rich(w("register_files"))))

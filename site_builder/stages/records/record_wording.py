@@ -40,16 +40,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def wording_paths(lang: str) -> list[str]:
-    """Every wording file one language needs, relative to a theme folder."""
-    return [f"records/{lang}/{name}.toml" for name in RECORD_FILES] + [f"app/{lang}/{name}.toml" for name in APP_FILES]
+def wording_paths(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Every wording file one language needs, relative to a theme folder (`extra`: records only some sites have,
+    e.g. "requests" for guided requests)."""
+    return [f"records/{lang}/{name}.toml" for name in (*RECORD_FILES, *extra)] + \
+        [f"app/{lang}/{name}.toml" for name in APP_FILES]
 
 
-def read_language(wording: Wording, lang: str, problems: list[Problem]) -> dict[str, WordFile] | None:
+def read_language(wording: Wording, lang: str, problems: list[Problem],
+                  extra: tuple[str, ...] = ()) -> dict[str, WordFile] | None:
     """Every wording file of one language by name ('consent', 'app/texts', ...), or None with problems.
 
     A language with page texts but no wording of its own is one problem naming every missing file."""
-    rels = wording_paths(lang)
+    rels = wording_paths(lang, extra)
     missing = wording.missing(rels)
     if missing:
         folder = wording.own_path("")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from ...facts import transfer
 from .common import by_contacts, channel_names, make_record, measures
 from .record_inputs import RecordLanguage
+from .requests_record import requests_risk_section
 from .document import Bullets, Facts, FillIn, Heading, Para, Record, Run, RecordSection, Table, rich
 
 SPECIAL_CRITERION = "special-categories"  # answered "yes" when records.special_categories is set
@@ -99,6 +100,7 @@ def risk_assessment(site: RecordLanguage) -> Record:
         RecordSection("art35-7b", w("b"), necessity, w("b_ref")),
         RecordSection("art35-7c", w("c"), (_risks(site),), w("c_ref")),
         RecordSection("art35-7d", w("d"), d, w("d_ref")),
+        *((requests_risk_section(site),) if site.site.requests else ()),  # guided requests: a section of their own
         RecordSection("dpf-plan", w("dpf"), _dpf_plan(site), w("dpf_ref")),
     )
     return make_record(site, "risk-assessment", w("title"), (Para(rich(w("intro"))),), sections,
