@@ -309,3 +309,16 @@ def test_metrics_and_every_log_line_as_json(make: Any) -> None:
     assert lines and all(isinstance(json.loads(line), dict) for line in lines)  # the first line too
     assert json.loads(lines[0])["msg"] == "listening"
     assert ANNA not in s.bot.log_text() and "Anna" not in s.bot.log_text()
+
+
+def test_replies_to_one_customer_keep_the_pair_gap_and_others_are_not_held_up(make: Any) -> None:
+    """Meta's pair rate (REFERENCE.md §2: about one message per 6 s to the same user; `pair_gap_ms`): two replies
+    to Anna leave at least the gap apart, while Bernd's reply in between is not held up by hers."""
+    s = make(pair_gap_ms=1500)
+    assert s.bot.post(delivery(Msg(ANNA, "Anna", s.consent()).with_id(),
+                               Msg(ANNA, "Anna", "Wie sind Ihre Öffnungszeiten?").with_id(),
+                               Msg(BERND, "Bernd", "Hallo").with_id())) == 200
+    wait_until(lambda: len(s.graph.to(ANNA)) == 2 and s.graph.to(BERND), timeout=30)
+    at = {who: [r["at"] for r in s.graph.sent() if r["json"].get("to") == who] for who in (ANNA, BERND)}
+    assert at[ANNA][1] - at[ANNA][0] >= 1.4, at
+    assert at[BERND][0] - at[ANNA][0] < 1.4, at

@@ -1,7 +1,8 @@
 """Guided requests on the real servers: the bot under uvicorn, the fake Graph API (Meta's documented interactive,
 image and nfm_reply payloads, and its media API), a real SMTP server (aiosmtpd) and a webhook receiver, all on
 127.0.0.1. The painter's quote request with two photos goes from the customer's first tap to the owner's inbox.
-Replies to one customer are paced at one per 6 s (Meta's pair rate), so each exchange takes a few seconds."""
+Replies to one customer are paced (Meta's pair rate, one per 6 s by default): these tests set the gap to 0.3 s, and
+tests/test_bot_meta.py shows the gap is kept."""
 
 from __future__ import annotations
 
@@ -73,6 +74,7 @@ class Chat:
 
     def __init__(self, tmp_path: Path, graph: FakeGraph, extra: str, database: str | None = None, **options: Any):
         self.graph = graph
+        options.setdefault("pair_gap_ms", 300)  # the pacing itself is shown in test_bot_meta.py
         self.config = make_site(tmp_path / "site", graph, database, extra=extra, **options)
         self.bot: Bot = start_bot(self.config, env=ENV)
         site, problems = load_bot_site(self.config)

@@ -13,6 +13,7 @@ from ..config.bot_schema import deployment_schema
 from ..config.load import read_settings_file, schema_defaults
 from ..messages import t
 from ..problems import Problem, report
+from .. import tomlparse
 from ..tomlparse import tomllib
 from .load import load_bot_site
 from .replies import Replies
@@ -67,8 +68,8 @@ def _has_bot_table(config: Path) -> bool:
     if problem is not None:
         return True  # loading it names the problem
     try:
-        return "bot" in tomllib.loads(text or "")
-    except tomllib.TOMLDecodeError:
+        return "bot" in tomlparse.loads(text or "")
+    except (tomllib.TOMLDecodeError, tomlparse.TooDeep):
         return True
 
 

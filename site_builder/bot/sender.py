@@ -32,7 +32,6 @@ log = logging.getLogger("site_builder.bot")
 
 # the replies whose loss the owner must hear of (a greeting or a keyword answer that did not go out is only logged)
 TOLD = frozenset({"consent_confirmed", "withdrawal_confirmed", "marketing_stopped", "unknown_version"})
-PAIR_GAP = 6.0  # seconds between two messages to one customer
 TOKEN_PAUSE = dt.timedelta(minutes=5)  # a site whose token was refused tries again after this
 
 
@@ -140,8 +139,8 @@ class Sender:
         if rt is None:
             await self._finish(item, "failed", last_code=0)
             return
-        last = self.last_to.get((item.site, item.target), 0.0)
-        wait = PAIR_GAP - (time.monotonic() - last)
+        last = self.last_to.get((item.site, item.target), -1e9)
+        wait = rt.settings.pair_gap - (time.monotonic() - last)
         if wait > 0:  # the same customer got (or is getting) a message moments ago: come back later (uncounted)
             await self._finish(item, "pending", next_at=now + dt.timedelta(seconds=wait),
                                attempts=store.outbox.c.attempts - 1)

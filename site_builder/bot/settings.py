@@ -97,6 +97,7 @@ class BotSettings:
     business_account_id: str = ""
     timezone: str = "Europe/Berlin"
     messages_per_second: int = 80  # Meta's default throughput per number (20 under coexistence)
+    pair_gap: float = 6.0  # seconds between two messages to the same customer (Meta's pair rate)
     notify_email: str = ""
     answers: tuple[Answer, ...] = ()
     templates: Mapping[str, Template] = field(default_factory=dict)
@@ -221,7 +222,8 @@ def site_bot_from(table: Mapping[str, Any], config: Path, env: Mapping[str, str]
         config=config, phone_number_id=str(table["phone_number_id"]), app_secret=secret("app_secret_env"),
         access_token=secret("access_token_env"), deployment=deployment,
         business_account_id=str(table.get("business_account_id") or ""), timezone=str(table["timezone"]),
-        messages_per_second=int(table["messages_per_second"]), notify_email=str(table.get("notify_email") or ""),
+        messages_per_second=int(table["messages_per_second"]), pair_gap=int(table["pair_gap_ms"]) / 1000,
+        notify_email=str(table.get("notify_email") or ""),
         answers=_answers(table.get("answers")), templates=_templates(table.get("templates")), table=table,
         requests_key=key, webhook_secret=hook,
     )

@@ -248,6 +248,11 @@ SITE = {
                      max_len=60),
     "messages_per_second": _int("Meta's throughput per number (20 under coexistence)", "Metas Durchsatz je "
                                 "Nummer (20 bei Koexistenz mit der App)", 80, 1, 1000),
+    # REFERENCE.md §2 (Cloud API): about one message per 6 s to the same user, error 131056 beyond it
+    "pair_gap_ms": _int("milliseconds between two messages to the same customer (Meta's pair rate: about one per "
+                        "6 s; error 131056 is retried anyway)", "Millisekunden zwischen zwei Nachrichten an "
+                        "denselben Kunden (Metas Paar-Rate: etwa eine je 6 s; Fehler 131056 wird ohnehin "
+                        "wiederholt)", 6000, 0, 60_000),
     "notify_email": _opt("str", "the owner's address for the bot's e-mails (default: business.email)",
                          "die Adresse des Inhabers für die E-Mails des Bots (ohne Angabe: business.email)",
                          required=False, check=email, max_len=120),
