@@ -38,7 +38,7 @@ log = logging.getLogger("site_builder.bot")
 ATTEMPTS = 4  # then the customer is asked to send the file again
 
 
-class Refused(Exception):
+class MediaRefused(Exception):
     """The file is not one the request takes (too large, another type, not what Meta said)."""
 
 
@@ -93,7 +93,7 @@ class MediaFetcher:
                     async for chunk in streamed.aiter_bytes():
                         size += len(chunk)
                         if size > cap:
-                            raise Refused("larger than the cap")
+                            raise MediaRefused("larger than the cap")
                         chunks.append(chunk)
                     return b"".join(chunks)
         except httpx.HTTPError:
@@ -103,7 +103,7 @@ class MediaFetcher:
         return response
 
     async def download(self, rt: "SiteRuntime", item: OutboxItem) -> bytes:
-        """The file's bytes, checked; Refused or Unavailable otherwise."""
+        """The file's bytes, checked; MediaRefused or Unavailable otherwise."""
         p = item.payload
         d = rt.settings.deployment
         info = await self._get(d.graph_url(f"{p['media_id']}?phone_number_id={rt.settings.phone_number_id}"),
@@ -117,15 +117,15 @@ class MediaFetcher:
             raise Unavailable(False)
         mime = str(meta.get("mime_type", "")).split(";")[0].strip().lower()
         if mime not in (IMAGE_TYPES if p.get("photos") else DOCUMENT_TYPES):
-            raise Refused(mime)
+            raise MediaRefused(mime)
         cap = int(p.get("max_mb", 5)) * 1024 * 1024
         size = str(meta.get("file_size", "0"))
         if size.isdigit() and int(size) > cap:  # Meta gives it as a number or as a numeric string
-            raise Refused("file_size")
+            raise MediaRefused("file_size")
         data = await self._get(meta["url"], rt.settings.access_token, cap)
         assert isinstance(data, bytes)
         if not _same_hash(str(meta.get("sha256", "")), data):
-            raise Refused("sha256")
+            raise MediaRefused("sha256")
         return data
 
     async def _fetch(self, item: OutboxItem) -> None:
@@ -136,7 +136,7 @@ class MediaFetcher:
             return
         try:
             data = await self.download(rt, item)
-        except Refused as exc:
+        except MediaRefused as exc:
             await asyncio.to_thread(self._failed, rt, item, "refused", "photo_refused")
             log.warning("file_refused", extra={"reason": str(exc)[:40]})
             return
