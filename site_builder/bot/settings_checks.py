@@ -14,8 +14,10 @@ from ..problems import Problem, report
 DEPLOYMENT_KEYS = frozenset({"database", "host", "port", "webhook_path", "verify_token_env", "graph_api_base",
                              "graph_api_version", "workers", "queue_limit", "send_timeout", "unknown_wait",
                              "digest_hour", "smtp"})
+# hosting_provider: who runs the bot's server, for the privacy notice and the records (site.toml's own check,
+# config/rules.py bot_host, requires it; the bot itself does not read it)
 SITE_KEYS = frozenset({"phone_number_id", "business_account_id", "app_secret_env", "access_token_env", "timezone",
-                       "messages_per_second", "notify_email", "answers", "templates"})
+                       "messages_per_second", "notify_email", "answers", "templates", "hosting_provider"})
 # the replies a template may stand in for outside the 24-hour window (REFERENCE.md §2: only approved templates)
 TEMPLATE_KINDS = ("consent_confirmed", "withdrawal_confirmed", "marketing_stopped")
 # what a template's body parameters may be filled with (the reply placeholders, see replies.reply_context)

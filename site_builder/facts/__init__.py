@@ -262,6 +262,7 @@ class ProcessorTerms:
     clauses: Mapping[str, Clause]
     scope_de: str
     scope_en: str
+    verified: bool
     checked: date
     source: str
     also: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from typing import Iterable
 from ..consent import ID_PATTERN, LEGACY_ID_PATTERN, canonical_id
 from .model import (EVENT_CONSENT, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, MARKETING_PURPOSE, KnownVersion,
                     LanguageTemplates, fold)
+from .stop_words import MAX_FREE, StopWords, shipped_stop_words
 
 
 def _literal_pattern(literal: str, spellings: dict[str, str] | None = None) -> str:
@@ -139,6 +140,8 @@ class Recognizer:
     # Every event pattern in one alternation: most chat messages are no event, and one search that
     # fails rules them out (a long export spent most of its recognition time on the separate searches).
     any_event: re.Pattern[str] | None = None
+    # withdrawals and opt-outs in the customer's own words (wording/register/<lang>/stop_words.toml)
+    stop_words: StopWords | None = None
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Purpose id -> label in `lang` (default: the site's first language), for the register."""
@@ -163,8 +166,10 @@ class Recognizer:
     def recognize(self, text: str) -> Recognition | None:
         """The event a message text stands for, or None for ordinary chat."""
         folded = fold(text)
-        if not folded or (self.any_event is not None and self.any_event.search(folded) is None):
+        if not folded:
             return None
+        if self.any_event is not None and self.any_event.search(folded) is None:
+            return self._free_words(text)
         # Withdrawal before opt-out before consent: the more restrictive reading wins.
         for lp in self.languages:
             if lp.withdrawal and lp.withdrawal.search(folded):
@@ -176,6 +181,9 @@ class Recognizer:
         for lp in self.languages:
             if (lp.optout and lp.optout.search(folded)) or (lp.optout_bare and lp.optout_bare.match(folded)):
                 return Recognition(EVENT_MARKETING_OPT_OUT, lang=lp.lang, purposes=(MARKETING_PURPOSE,))
+        free = self._free_words(text)
+        if free is not None:
+            return free
         for lp in self.languages:
             m = lp.consent_token.search(folded)
             if m:
@@ -183,6 +191,31 @@ class Recognizer:
                 return Recognition(EVENT_CONSENT, lang=lp.lang, consent_id=canonical_id(m.group(1)) or m.group(1),
                                    source=m.group(2) or "", purposes=self._purposes(folded, lp))
         return None
+
+    def _free_words(self, text: str) -> Recognition | None:
+        """A withdrawal or opt-out in the customer's own words: the whole message (fillers such as "bitte" aside)
+        is a listed phrase or the site's own keyword ("STOP bitte")."""
+        if self.stop_words is None or len(text) > MAX_FREE:
+            return None
+        core = self.stop_words.core(text)
+        bare = [lp.lang for lp in self.languages if lp.withdrawal_bare and lp.withdrawal_bare.match(core)]
+        if bare:
+            return Recognition(EVENT_WITHDRAWAL, lang=bare[0] if len(bare) == 1 else "")
+        for lp in self.languages:
+            if lp.optout_bare and lp.optout_bare.match(core):
+                return Recognition(EVENT_MARKETING_OPT_OUT, lang=lp.lang, purposes=(MARKETING_PURPOSE,))
+        event = self.stop_words.event(text)
+        if event == EVENT_WITHDRAWAL:
+            return Recognition(EVENT_WITHDRAWAL)
+        if event == EVENT_MARKETING_OPT_OUT:
+            return Recognition(EVENT_MARKETING_OPT_OUT, purposes=(MARKETING_PURPOSE,))
+        return None
+
+    def unclear(self, text: str) -> bool:
+        """Stop-like but not clear (e.g. "Stopp, ich meinte Samstag", "nicht abmelden"): nothing is recorded; the
+        owner reads it (`consents` lists it, the bot e-mails it) and asks the customer."""
+        return (self.stop_words is not None and self.recognize(text) is None
+                and self.stop_words.unclear(text))
 
     def _purposes(self, folded: str, lp: _LanguagePatterns) -> tuple[str, ...]:
         """Purpose ids whose label occurs in the message (own language first, then any)."""
@@ -199,8 +232,10 @@ def build_recognizer(
     known_versions: list[KnownVersion],
     current_versions: dict[str, str],
     own_senders: Iterable[str] = (),
+    stop_words: StopWords | None = None,
 ) -> Recognizer:
-    """Compile the recogniser for one business from the site's own message templates."""
+    """Compile the recogniser for one business from the site's own message templates (and the phrases of
+    withdrawals in free words: the shipped German and English ones unless the site's are given)."""
     if not templates:
         raise ValueError("at least one language's templates are needed")
     order: list[str] = []
@@ -226,4 +261,5 @@ def build_recognizer(
         current_ids=current,
         own_senders=own,
         purpose_labels={t.lang: dict(t.purpose_labels) for t in templates},
+        stop_words=stop_words if stop_words is not None else shipped_stop_words(),
     )
