@@ -119,6 +119,8 @@ def _source(trade: str | None) -> dict[str, Any]:
         preset = presets()[trade]
         example["purposes"] = preset["purposes"]
         example["channels"] = preset["channels"]
+        # a trade whose customers may be under 16 says so (records.minors); the others keep the example's
+        example.setdefault("records", {}).update(preset.get("records") or {})
     return example
 
 

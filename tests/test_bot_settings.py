@@ -42,7 +42,8 @@ def test_bad_settings_are_listed_one_line_each(tmp_path: Path) -> None:
         f"{f}: bot.graph_api_version: is not a Graph API version (write it like \"v21.0\")",
         f"{f}: bot.port: must be a whole number from 0 to 65535 (write it without quotes)",
         f"{f}: bot.timezon: unknown key (known keys: access_token_env, answers, app_secret_env, business_account_id, "
-        "database, digest_hour, graph_api_base, graph_api_version, host, messages_per_second, notify_email, "
+        "database, digest_hour, graph_api_base, graph_api_version, host, hosting_provider, messages_per_second, "
+        "notify_email, "
         "phone_number_id, port, queue_limit, send_timeout, smtp, templates, timezone, unknown_wait, verify_token_env, "
         "webhook_path, workers)",
         f"{f}: bot.app_secret_env: the environment variable WHATSAPP_APP_SECRET is not set (set it where the bot "
