@@ -63,13 +63,15 @@ def test_the_page_uses_the_new_id_and_earlier_addresses_stay_published(built_exa
     current = re.search(r'data-version="([^"]+)"', index).group(1)
     assert NEW_SHAPE.fullmatch(current), current
     assert f"(Einwilligung {current})" in index
-    # the example's text was archived as 73d72f20 (old shape) on 2026-12-02: the same text, the same digits
-    assert current == "v73d72f20"
-    for name in ("consent-73d72f20.html", "consent-c19690d8.html", "consent-v73d72f20.html"):
+    # the example's current text (issue 23) was archived as v08cdf1fd on 2026-12-07 (its site.as_of); the text of
+    # 73d72f20 (old shape, 2026-12-02) stays published under both its addresses
+    assert current == "v08cdf1fd"
+    for name in ("consent-73d72f20.html", "consent-c19690d8.html", "consent-v73d72f20.html", "consent-v08cdf1fd.html"):
         assert (site / name).is_file(), name
-    # the build archived nothing new: the unchanged text was found under its old id, with its date
+    # the build archived nothing new: the unchanged text was found in the archive, with its date
     assert tree_digest(built_example.parent / ARCHIVE_DIR) == tree_digest(EXAMPLE / ARCHIVE_DIR)
     versions = (site / "consent-v73d72f20.html").read_text(encoding="utf-8")
+    assert re.search(r">v08cdf1fd</a> \(2026-12-07\)", versions)
     assert re.search(r">v73d72f20</a> \(2026-12-02\)", versions)
 
 
