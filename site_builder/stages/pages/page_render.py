@@ -15,7 +15,6 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ...config import LANGUAGE_NAMES
 from ...consent import ChatLink
-from ...content import markdown_to_html
 from ...csp import content_security_policy
 from ...formatting import display_phone, format_date
 from ...placeholders import bytecode_cache
@@ -112,13 +111,9 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
         files[base + out] = env.get_template(template).render(context).encode("utf-8")
 
     site_title = s.site.title or s.business.name
-    # the short information before the decision and the withdrawal note under the boxes (front matter of
-    # index.md, Markdown; issue 24 owns where they stand, issue 23 their words)
-    first_layer, withdraw_note = (markdown_to_html(str(ui[key])) if ui.get(key) else "" for key in
-                                  ("first_layer", "withdraw_note"))
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
          purposes=s.purposes, chat_links=list(links), sources=" ".join(sorted(s.channels.values())),
-         greeting=language.greeting or None, first_layer=first_layer, withdraw_note=withdraw_note)
+         greeting=language.greeting or None)
     for key in ("privacy", "imprint"):
         body, toc = with_contents(texts[key].html) if key == "privacy" else (texts[key].html, [])
         page("page.html", language.links[key], key, f"{texts[key].title} – {site_title}", text=texts[key],
