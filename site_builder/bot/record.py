@@ -77,9 +77,8 @@ def prepare(delivery: Delivery, route: dict[str, "SiteRuntime"], accounts: list[
     job = DeliveryJob(accounts=accounts)
     for msg in delivery.messages:
         rt = route[msg.phone_number_id]
-        found = rt.site.recognizer.recognize(msg.text) if msg.text else None
         # one phrase list for the bot and `consents` (wording/register/<lang>/stop_words.toml)
-        stop_like = found is None and bool(msg.text) and rt.site.recognizer.unclear(msg.text)
+        found, stop_like = rt.site.recognizer.read(msg.text) if msg.text else (None, False)
         job.messages.append(Prepared(msg, rt, found, stop_like, msg.text))
     job.statuses = [(s, route[s.phone_number_id]) for s in delivery.statuses]
     job.preferences = [(p, route[p.phone_number_id]) for p in delivery.preferences]

@@ -23,9 +23,9 @@ def classify(messages: Iterable[ChatMessage], recognizer: Recognizer,
     for msg in messages:
         if msg.is_system or msg.sender is None or recognizer.is_own(msg.sender):
             continue
-        found = recognizer.recognize(msg.text)
+        found, stop_like = recognizer.read(msg.text)
         if found is None:
-            if unclear is not None and recognizer.unclear(msg.text):
+            if unclear is not None and stop_like:
                 unclear.append(msg)
             continue
         common = dict(chat=msg.chat, sender=msg.sender, date=msg.date, time=msg.time,

@@ -28,9 +28,18 @@ SHIPPED_LANGS = ("de", "en")
 _NOT_WORD = re.compile(r"[^\w\s]+|_+")
 
 
-def plain(text: str) -> str:
-    """Folded (case, umlauts as ae/oe/ue, spaces) with punctuation and emoji gone: how phrases are compared."""
-    return " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+def plain(text: str, folded: str | None = None) -> str:
+    """Folded (case, umlauts as ae/oe/ue, spaces) with punctuation and emoji gone: how phrases are compared.
+    `folded`: fold(text), where the caller has it already."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text) if folded is None else folded).split())
+
+
+def phrase_pattern(phrases: Iterable[str], extra: Iterable[str] = ()) -> re.Pattern[str] | None:
+    """One search for any of the phrases as whole words of folded text, punctuation or hyphens between their words
+    ("nicht, mehr schreiben"); `extra`: further regex sources (a site's own keyword)."""
+    alternatives = [r"[\W_]+".join(map(re.escape, p.split())) for p in sorted(phrases, key=len, reverse=True) if p]
+    alternatives += list(extra)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)") if alternatives else None
 
 
 @dataclass(frozen=True)
@@ -45,13 +54,11 @@ class StopWords:
 
     def __post_init__(self) -> None:
         # one search for every phrase and word, as whole words of the plain text
-        phrases = sorted({*self.unclear_words, *self.withdrawal, *self.marketing}, key=len, reverse=True)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)") if phrases else None
-        object.__setattr__(self, "_any", pattern)
+        object.__setattr__(self, "_any", phrase_pattern({*self.unclear_words, *self.withdrawal, *self.marketing}))
 
-    def core(self, text: str) -> str:
+    def core(self, text: str, folded: str | None = None) -> str:
         """The message without fillers at its start and end."""
-        words = plain(text).split()
+        words = plain(text, folded).split()
         changed = True
         while words and changed:
             changed = False
@@ -63,20 +70,24 @@ class StopWords:
                     words, changed = words[:-len(parts)], True
         return " ".join(words)
 
-    def event(self, text: str) -> str | None:
+    def event(self, text: str, folded: str | None = None) -> str | None:
         """The register event a whole message in free words stands for, or None."""
         if len(text) > MAX_FREE:
             return None
-        core = self.core(text)
+        return self.event_of_core(self.core(text, folded))
+
+    def event_of_core(self, core: str) -> str | None:
+        """The event of a message already reduced to its core (see `core`)."""
         if core in self.withdrawal:
             return EVENT_WITHDRAWAL  # the stricter reading first, as the recogniser does
         if core in self.marketing:
             return EVENT_MARKETING_OPT_OUT
         return None
 
-    def unclear(self, text: str) -> bool:
-        """Whether a message holds a stop-like phrase or word somewhere (to be shown to the owner, not acted on)."""
-        return self._any is not None and self._any.search(plain(text)) is not None
+    def unclear(self, text: str, folded: str | None = None) -> bool:
+        """Whether a message holds a stop-like phrase or word somewhere (to be shown to the owner, not acted on).
+        One search of the folded text (`fold(text)`, which a caller may pass): most chat lines are none of it."""
+        return self._any is not None and self._any.search(fold(text) if folded is None else folded) is not None
 
 
 def _entries(value: object) -> list[str]:
