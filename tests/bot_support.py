@@ -359,7 +359,8 @@ def make_site(folder: Path, graph: FakeGraph, database: str | None = None, extra
     for sub in ("content", "consent-versions"):
         if (EXAMPLE / sub).is_dir():
             shutil.copytree(EXAMPLE / sub, folder / sub)
-    lines = ["", "[bot]", f'phone_number_id = "{phone_number_id}"']
+    # the bot's server is named for the privacy notice and the records (issue 23; site.toml's own check)
+    lines = ["", "[bot]", f'phone_number_id = "{phone_number_id}"', 'hosting_provider = "Server GmbH, Weg 1, 12345 Ort"']
     if shared:
         lines += [f'graph_api_base = "{graph.base}"', 'graph_api_version = "v21.0"', "workers = 4"]
     if database:

@@ -174,10 +174,16 @@ def test_the_consent_flow_records_and_answers(running: Running) -> None:
     # every reply went to the configured number with the bearer token
     assert {r["path"] for r in running.graph.requests} == {"/v21.0/106540352242922/messages"}
     assert {r["auth"] for r in running.graph.requests} == {"Bearer test-access-token"}
-    # no message text was stored: neither ordinary chat nor a consent's wording
+    # no ordinary chat was stored; a consent's and a withdrawal's own words are, with their register rows only
+    # (issue 23, point 7: the proof survives deleting the chat)
     dump = _dump(running)
-    for text in ("Samstag", "Öffnungszeiten", "Danke", "willige", "Hallo"):
+    for text in ("Samstag", "Öffnungszeiten", "Danke"):
         assert text not in dump, text
+    with running.engine.connect() as conn:
+        from sqlalchemy import select
+        texts = [(row.event, row.text) for row in conn.execute(select(store.events))]
+    assert any(event == "consent" and text.startswith("Hallo Schreinerei Muster, ich willige") for event, text in texts)
+    assert all(text for event, text in texts if event in ("consent", "withdrawal"))
     assert "wamid" not in running.bot.log_text() and ANNA not in running.bot.log_text()
     assert "Anna" not in running.bot.log_text()
 

@@ -34,7 +34,7 @@ def register_row(row: store.EventRow, zone: ZoneInfo) -> RegisterRow:
     return RegisterRow(chat=chat, sender=row.profile_name or chat, date=local.date().isoformat(),
                        time=local.strftime("%H:%M"), event=row.event, consent_id=row.consent_id, source=row.source,
                        purposes=row.purposes, version_status=row.version_status, lang=row.lang,
-                       file=row.message_id, line=0)
+                       file=row.message_id, line=0, message=row.text)
 
 
 def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = None,

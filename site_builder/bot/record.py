@@ -37,7 +37,8 @@ def ref(message_id: str) -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A customer message with what could be worked out before the transaction (the text is not kept)."""
+    """A customer message with what could be worked out before the transaction (the text is kept only for a
+    consent, withdrawal or opt-out: the register row holds it as the customer's own words)."""
 
     msg: Inbound
     rt: "SiteRuntime"
@@ -76,8 +77,8 @@ def prepare(delivery: Delivery, route: dict[str, "SiteRuntime"], accounts: list[
     job = DeliveryJob(accounts=accounts)
     for msg in delivery.messages:
         rt = route[msg.phone_number_id]
-        found = rt.site.recognizer.recognize(msg.text) if msg.text else None
-        stop_like = found is None and bool(msg.text) and rt.replies.stop_like(msg.text)
+        # one phrase list for the bot and `consents` (wording/register/<lang>/stop_words.toml)
+        found, stop_like = rt.site.recognizer.read(msg.text) if msg.text else (None, False)
         job.messages.append(Prepared(msg, rt, found, stop_like, msg.text))
     job.statuses = [(s, route[s.phone_number_id]) for s in delivery.statuses]
     job.preferences = [(p, route[p.phone_number_id]) for p in delivery.preferences]
@@ -110,7 +111,7 @@ def notify(conn: Connection, rt: "SiteRuntime", kind: str, key: str, now: dt.dat
 def event_rows(msg: Inbound, found: Recognition, status: str, site: str) -> list[store.EventRow]:
     """The register rows of a recognised message: as `register.classify` makes them from an export."""
     common = dict(message_id=msg.message_id, wa_id=msg.wa_id, profile_name=msg.profile_name, at=msg.at,
-                  lang=found.lang, site=site)
+                  lang=found.lang, site=site, text=msg.text or "")
     if found.event == EVENT_CONSENT:
         rows = [store.EventRow(event=EVENT_CONSENT, consent_id=found.consent_id, source=found.source,
                                purposes=";".join(found.purposes), version_status=status, **common)]

@@ -36,7 +36,6 @@ class Replies:
         self.wording = site.wording  # the site's own wording/ first, as for every stage
         self.answers: dict[str, Answer] = {}
         self.keywords: dict[str, list[Keyword]] = {}
-        self._stop_like: re.Pattern[str] | None = None
         self._settings = settings
 
     def _rel(self, lang: str, name: str) -> str:
@@ -84,7 +83,6 @@ class Replies:
                 if alternatives:
                     self.keywords.setdefault(lang, []).append(
                         Keyword(name, re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")))
-        self._stop_like = self._stop_words(problems)
         self._check_owner_texts(problems)
         if self.site.model.requests:
             self._check_request_texts(problems)
@@ -97,16 +95,6 @@ class Replies:
                     problems.append(report(str(self._settings.config), f"bot.answers.{kind}",
                                            "bot.answer_without_text", name=kind, lang=lang))
         return problems
-
-    def _stop_words(self, problems: list[Problem]) -> re.Pattern[str] | None:
-        """Words that sound like "stop" without being the site's STOP (bot/<lang>/stop_like.toml, `words`): such a
-        message is shown to the owner, who decides (the register records only what the recogniser is sure of)."""
-        words: list[str] = []
-        for lang in self.site.languages:
-            table = self.wording.toml(self._rel(lang, "stop_like.toml"), problems) or {}
-            words += [str(w) for w in table.get("words", []) if str(w).strip()]
-        alternatives = "|".join(re.escape(_fold(w)) for w in dict.fromkeys(words))
-        return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)") if alternatives else None
 
     def owner_texts(self, problems: list[Problem]) -> dict[str, dict[str, str]]:
         """The owner's e-mail texts (subject, body) per notice kind, in the site's first language."""
@@ -144,9 +132,6 @@ class Replies:
                 path = self.wording.locate(self._rel(lang, "consent_confirmed.txt"))
                 problems.append(report(str(path), "file", "requests.too_long", key="consent_confirmed",
                                        length=len(text), limit=BUTTON_BODY, what="a message with buttons"))
-
-    def stop_like(self, text: str) -> bool:
-        return self._stop_like is not None and self._stop_like.search(_fold(text)) is not None
 
     def template(self, lang: str, kind: str, **extra: Any) -> dict[str, Any] | None:
         """The Graph API `template` object of the site's approved template for a reply (None: none set up)."""

@@ -7,7 +7,8 @@ Every guarantee against double work is a database constraint, so it holds across
   once per day. A message, its register rows and its reply are committed in one transaction, before the webhook
   answers 200 (see recorder.py); sending happens later, from the outbox (outbox.py, sender.py).
 Only what the register needs is stored: the customer's id (number, or business-scoped user id), profile name,
-time, event, consent id, source, purposes and message id; never a message's text. Every row names its business
+time, event, consent id, source, purposes and message id; of a message's text only that of a consent, withdrawal
+or opt-out itself, which is the proof in the customer's own words (issue 23, point 7), never any other. Every row names its business
 (`site`: the WhatsApp phone_number_id), so several businesses share one database and keep their own registers."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, LargeBinary
                         update)
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ID = 160  # a phone number, or a business-scoped user id ("DE." + up to 128 characters)
 
 metadata = MetaData()
@@ -54,6 +55,7 @@ events = Table(
     Column("version_status", String(64), nullable=False, default=""),
     Column("lang", String(8), nullable=False, default=""),
     Column("site", String(20), nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),  # the consent or withdrawal message as the customer wrote it
     UniqueConstraint("message_id", "event", name="consent_events_message_event"),
 )
 
@@ -171,6 +173,7 @@ class EventRow:
     version_status: str = ""
     lang: str = ""
     site: str = ""
+    text: str = ""  # the customer's own words of a consent, withdrawal or opt-out message ("" from a webhook event)
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,10 @@ def migrate(engine: Engine) -> int:
         if current < 3:  # the guided requests' tables, made by create_all above
             conn.execute(update(schema_version).values(version=3))
             current = 3
+        if current < 4:
+            _to_v4(conn)
+            conn.execute(update(schema_version).values(version=4))
+            current = 4
     return int(current)
 
 
@@ -266,6 +273,12 @@ def _to_v2(conn: Connection) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN wa_id TYPE VARCHAR({ID})"))
     conn.execute(text("DROP TABLE IF EXISTS replies"))
+
+
+def _to_v4(conn: Connection) -> None:
+    """Version 3: the register rows get the message's own words (empty for the rows recorded before)."""
+    if "text" not in {c["name"] for c in inspect(conn).get_columns("consent_events")}:
+        conn.execute(text("ALTER TABLE consent_events ADD COLUMN text TEXT NOT NULL DEFAULT ''"))
 
 
 _statements: dict[tuple[str, str, bool], Any] = {}

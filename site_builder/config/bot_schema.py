@@ -253,6 +253,13 @@ SITE = {
                         "6 s; error 131056 is retried anyway)", "Millisekunden zwischen zwei Nachrichten an "
                         "denselben Kunden (Metas Paar-Rate: etwa eine je 6 s; Fehler 131056 wird ohnehin "
                         "wiederholt)", 6000, 0, 60_000),
+    # who runs the bot's server: a processor the privacy notice and the records name (Art. 13(1)(e), 30(1)(d)
+    # GDPR); required with [bot] by config/rules.py bot_host, with its own message. The bot does not read it.
+    "hosting_provider": _opt("str", "who runs the bot's server, with its address (e.g. \"Hetzner Online GmbH, "
+                             "Industriestr. 25, 91710 Gunzenhausen\"): named in the privacy notice and the records",
+                             "wer den Server des Bots betreibt, mit Anschrift (z. B. „Hetzner Online GmbH, "
+                             "Industriestr. 25, 91710 Gunzenhausen“): steht in der Datenschutzerklärung und den "
+                             "Unterlagen", required=False, max_len=200),
     "notify_email": _opt("str", "the owner's address for the bot's e-mails (default: business.email)",
                          "die Adresse des Inhabers für die E-Mails des Bots (ohne Angabe: business.email)",
                          required=False, check=email, max_len=120),

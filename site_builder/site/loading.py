@@ -19,7 +19,10 @@ from typing import Any, Mapping
 from .. import gate
 from ..config import Section, Settings, load_settings
 from ..consent import Version, check_message_length, consent_identity, language_chat_links, read_archive
+from ..config.rules import dpia_required
 from ..content import read_language_texts
+from ..facts import whatsapp
+from ..legal_form import legal_kind
 from ..formatting import display_phone, format_date, lang_dir
 from ..guided import RequestSet, load_requests
 from ..problems import InputError, Problem, errors
@@ -72,7 +75,11 @@ def load_theme(settings: Settings) -> Theme:
 
 def text_values(settings: Settings, values: Section, lang: str, links: Mapping[str, str],
                 consent: str | None) -> dict[str, Any]:
-    """The placeholders a content text may use: the settings in its language, and a few made for texts."""
+    """The placeholders a content text may use: the settings in its language, and a few made for texts: what the
+    legal form means (legal.sole_trader, .merchant, .female), whether a data protection officer is required
+    (dpo_required), and, for a site with [bot], what Meta says about its Cloud API (cloud_api, facts checked
+    2026-12-07)."""
+    api = whatsapp().cloud_api
     return {
         **{key: values[key] for key in values},
         "phone_display": display_phone(settings.phone_e164),
@@ -82,6 +89,9 @@ def text_values(settings: Settings, values: Section, lang: str, links: Mapping[s
         "links": dict(links),
         "consent_id": consent,
         "lang": lang,
+        "legal": legal_kind(values.business.legal_form),
+        "dpo_required": dpia_required(settings.data),
+        "cloud_api": {"processor": api.processor, "address": api.address(lang), "retention_days": api.retention_days},
     }
 
 
@@ -99,7 +109,8 @@ def load_language(settings: Settings, wording: Wording, lang: str, has_bot: bool
     versions = read_archive(settings.root, lang, problems)
     new = None
     if consent_id not in {v.id for v in versions}:
-        new = Version(consent_id, lang, settings.today.isoformat(), fragment)
+        # the version's own date is the date of its texts (site.as_of), not the day of a build (issue 23)
+        new = Version(consent_id, lang, values.site.as_of.isoformat(), fragment)
         versions.append(new)
     chat = language_chat_links(settings, lang, read.texts["consent"].meta["message"], consent_id)
     folder = lang_dir(settings, lang)

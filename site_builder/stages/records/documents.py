@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ...facts import whatsapp
+from ...facts import processor_terms, whatsapp
 from .common import make_record, not_set
 from .record_inputs import RecordLanguage
 from .document import Block, Bullets, FillIn, Para, Record, Run, RecordSection, rich
@@ -27,11 +27,31 @@ __all__ = ["DOCUMENTS", "DOCUMENT_FIELDS", "document_record", "document_values",
 
 
 
+def open_points(site: RecordLanguage) -> str:
+    """The duties of Art. 28(3) and (4) WhatsApp's terms do not (fully) cover, as the letter names them (facts:
+    processor_terms.toml, checked 2026-12-07)."""
+    labels = site.words["letter-to-whatsapp"].table("open_labels")
+    return "; ".join(labels.get(key, key) for key in processor_terms().open())
+
+
+def _breach(site: RecordLanguage, authority: Any) -> str:
+    """Where the lost-phone plan reports a breach: the authority's online form (facts, checked 2026-12-07), else
+    its postal address and website."""
+    w = site.words["lost-phone"]
+    if authority is None:
+        return not_set(site, "authority")
+    if authority.get("breach_url"):
+        return w("breach_form", url=authority.breach_url)
+    return w("breach_none", address=authority.get("po_box") or authority.address, url=authority.url)
+
+
 def document_values(site: RecordLanguage) -> dict[str, Any]:
     """The values of DOCUMENT_FIELDS for one language."""
     b, r = site.s.business, site.records
     authority = getattr(site.s, "authority", None)
     deputy_open = site.words["withdrawal"]("deputy_open")
+    letter = site.words["letter-to-whatsapp"]
+    english = letter("english_available") if "en" in site.site.languages else letter("english_missing")
     return {
         "number": site.whatsapp, "handler": site.handler, "deputy": r.withdrawal_deputy or deputy_open,
         "device": site.device,
@@ -39,6 +59,7 @@ def document_values(site: RecordLanguage) -> dict[str, Any]:
         "terms_date": site.date(r.terms_accepted) if r.terms_accepted else not_set(site, "records.terms_accepted"),
         "business_address": f"{b.street}, {b.postal_code} {b.city}", "phone": site.phone, "email": b.email,
         "wa_privacy": f"{whatsapp().privacy_contact.route(site.lang)} ({whatsapp().privacy_contact.url})",
+        "open_points": open_points(site), "english_letter": english, "breach": _breach(site, authority),
     }
 
 
@@ -50,8 +71,9 @@ def _section(site: RecordLanguage, name: str, index: int, values: dict[str, Any]
     if "text" in raw:
         blocks.append(Para(rich(w(f"{path}.text", **values))))
     if "items" in raw:
-        blocks.append(Bullets(tuple(rich(w(f"{path}.items.{i}", **values)) for i in range(len(raw["items"]))),
-                              ordered=bool(raw.get("ordered"))))
+        # an item worded for a setting ({% if bot %}...{% endif %}) is left out where it says nothing
+        items = (w(f"{path}.items.{i}", **values) for i in range(len(raw["items"])))
+        blocks.append(Bullets(tuple(rich(item) for item in items if item.strip()), ordered=bool(raw.get("ordered"))))
     if "after" in raw:
         blocks.append(Para(rich(w(f"{path}.after", **values))))
     if "fill" in raw:

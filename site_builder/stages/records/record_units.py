@@ -36,7 +36,7 @@ from .notices import privacy_record, withdrawal_record
 from .open_items import missing_items
 from .overview import entry_record, index_record
 from .processing import record_of_processing
-from .processor import processor_terms
+from .processor import processor_terms_record
 from .record_inputs import RecordLanguage, base_values
 from .record_wording import FIELDS, read_language
 from .requests_record import FIELDS as REQUEST_FIELDS, WORDS, requests_record, requests_values
@@ -45,7 +45,7 @@ from .risk import risk_assessment
 RECORDS_DIR = "records"
 RENDERER = f"{__package__}.draw_record"
 LANGUAGE_RECORDS: tuple[Callable[[RecordLanguage], Record], ...] = (
-    record_of_processing, risk_assessment, processor_terms, consent_record, privacy_record, withdrawal_record)
+    record_of_processing, risk_assessment, processor_terms_record, consent_record, privacy_record, withdrawal_record)
 
 
 def record_languages(site: SiteModel, problems: list[Problem]) -> dict[str, RecordLanguage]:

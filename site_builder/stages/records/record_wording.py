@@ -19,15 +19,15 @@ RECORD_FILES = ("common", "record-of-processing", "risk-assessment", "processor-
                 "privacy-notice", "withdrawal", "index", "whatsapp-app", *DOCUMENTS)
 # The placeholders the documents (records/documents.py) may use besides those of every record.
 DOCUMENT_FIELDS = ("number", "handler", "deputy", "device", "authority", "terms_date", "business_address",
-                   "phone", "email", "wa_privacy")
+                   "phone", "email", "wa_privacy", "open_points", "english_letter", "breach", "url", "address")
 APP_FILES = ("texts",)
 # The placeholders the texts of a record file may use besides those of every record (inputs.base_values):
 # the values the record modules pass for one sentence. Checked for every text of the file, used or not.
 FIELDS: dict[str, tuple[str, ...]] = {
     "common": ("key", "name"),
-    "record-of-processing": ("channels",),
+    "record-of-processing": ("channels", "label", "log_days"),
     "risk-assessment": ("channels", "device", "handler", "items", "met", "partly", "total"),
-    "processor-terms": ("item", "date"),
+    "processor-terms": ("item", "date", "documents", "scope"),
     "consent": ("columns",),
     "privacy-notice": ("para", "lit"),
     "withdrawal": ("label", "note", "kept"),
