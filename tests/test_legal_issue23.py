@@ -193,14 +193,15 @@ def test_the_automatic_answers_read_right_with_and_without_consent(sites, lang):
 # this issue owns their words: tested here as the site's loader fills them, for every setting.
 
 
-def _first_screen(site: Path, lang: str) -> tuple[str, str]:
-    from site_builder.content import markdown_to_html
+def _first_screen(site: Path, lang: str, html: bool = False) -> tuple[str, str]:
+    """The two first-screen texts as the loader fills them (Markdown made HTML; the page shows exactly these)."""
     from site_builder.site import load_site
 
     model, _ = load_site(site / "site.toml")
-    meta = model.languages[lang].texts["index"].meta
-    return tuple(re.sub(r"<[^>]+>", "", markdown_to_html(str(meta[key]))).replace("\u00a0", " ")
-                 for key in ("first_layer", "withdraw_note"))
+    parts = model.languages[lang].texts["index"].parts
+    if html:
+        return tuple(parts[key] for key in ("first_layer", "withdraw_note"))
+    return tuple(re.sub(r"<[^>]+>", "", parts[key]).replace("\u00a0", " ") for key in ("first_layer", "withdraw_note"))
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -216,11 +217,9 @@ def test_the_short_information_before_the_decision_stays_true_for_every_setting(
     assert bool(re.search(r"(unter 16|under 16)", short, re.IGNORECASE)) is (name in ("minors", "other"))
     assert "STOP" in note and re.search(r"(Telefon und E-Mail|phone and e-mail)", note)  # withdrawal, and voluntary
     # the links in them lead to the site's own pages
-    from site_builder.site import load_site
-
-    meta = load_site(sites[name] / "site.toml")[0].languages[lang].texts["index"].meta
-    assert re.search(r"\]\((datenschutz|privacy)\.html\)", str(meta["first_layer"]))
-    assert re.search(r"\]\((widerruf|withdraw)\.html\)", str(meta["withdraw_note"]))
+    short_html, note_html = _first_screen(sites[name], lang, html=True)
+    assert re.search(r'href="(datenschutz|privacy)\.html"', short_html)
+    assert re.search(r'href="(widerruf|withdraw)\.html"', note_html)
 
 
 # --- point 5: "Kostenvoranschläge", never "Angebote", in the service purpose -------------------------------

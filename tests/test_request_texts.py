@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import copy_example, run_cli
 
-REQUESTS = ('\n[bot]\nphone_number_id = "106540352242922"\n[bot.smtp]\nhost = "mail.schreinerei-muster.de"\n'
+REQUESTS = ('\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n[bot.smtp]\nhost = "mail.schreinerei-muster.de"\n'
             'from = "bot@schreinerei-muster.de"\n[bot.requests]\noffer = ["angebot"]\nkey_env = "REQUESTS_KEY"\n'
             'keep_days = 21\nwebhook_url = "https://crm.schreinerei-muster.de/hooks/anfrage"\n'
             'webhook_secret_env = "REQUESTS_WEBHOOK_SECRET"\n')
@@ -78,7 +78,7 @@ def test_the_landing_page_previews_the_first_steps_within_budget(tmp_path: Path)
 
 
 def test_without_requests_nothing_changes(tmp_path: Path) -> None:
-    out = _build(tmp_path, '\n[bot]\nphone_number_id = "106540352242922"\n')
+    out = _build(tmp_path, '\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n')
     assert 'class="rq"' not in (out / "site" / "index.html").read_text(encoding="utf-8")
     assert ".rq-buttons" not in (out / "site" / "index.html").read_text(encoding="utf-8")
     assert not (out / "records" / "de" / "requests.html").exists()

@@ -25,7 +25,7 @@ SHIPPED = ROOT / "site_builder" / "wording" / "requests"
 def requests_site(tmp_path: Path, offer: list[str], extra: str = "") -> Path:
     site = copy_example(tmp_path / "site")
     with open(site / "site.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[bot]\nphone_number_id = "106540352242922"\n[bot.smtp]\nhost = "127.0.0.1"\nport = 2525\n'
+        fh.write('\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n[bot.smtp]\nhost = "127.0.0.1"\nport = 2525\n'
                  'security = "none"\nfrom = "bot@schreinerei-muster.de"\n[bot.requests]\n'
                  f'offer = {json.dumps(offer)}\nkey_env = "REQUESTS_KEY"\n' + extra)
     return site

@@ -19,7 +19,7 @@ from test_photo import phone_photo, with_photo
 from .test_first_screen import _phone, first_screen
 
 PAINTER = {"trade": "Malermeister", "credentials": "Meisterbetrieb · Mitglied der Maler- und Lackierer-Innung"}
-BOT = '\n[bot]\nphone_number_id = "106540352242922"\n'
+BOT = '\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n'
 BOT_ENV = {"WHATSAPP_APP_SECRET": "s", "WHATSAPP_VERIFY_TOKEN": "v", "WHATSAPP_ACCESS_TOKEN": "t",
            "DATABASE_URL": "sqlite://"}
 

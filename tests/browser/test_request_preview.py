@@ -12,7 +12,7 @@ from conftest import copy_example, run_cli
 def _built(tmp_path: Path) -> Path:
     site = copy_example(tmp_path / "site")
     with open(site / "site.toml", "a", encoding="utf-8") as fh:
-        fh.write('\n[bot]\nphone_number_id = "106540352242922"\n[bot.requests]\noffer = ["angebot"]\n'
+        fh.write('\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n[bot.requests]\noffer = ["angebot"]\n'
                  'key_env = "REQUESTS_KEY"\n')
     result = run_cli("build", cwd=site)
     assert result.returncode == 0, result.stderr
