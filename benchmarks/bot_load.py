@@ -36,14 +36,14 @@ import httpx  # noqa: E402
 from bot_support import (SECRET, WEBHOOK, Msg, delivery, fake_graph, free_port, make_site,  # noqa: E402
                          postgres_cluster, signed, start_bot, wait_until)
 from site_builder.bot import store  # noqa: E402
-from site_builder.bot.load import load_site  # noqa: E402
+from site_builder.bot.load import load_bot_site  # noqa: E402
 from site_builder.bot.settings import database_url  # noqa: E402
 
 _run = iter(range(1, 1_000_000))
 
 
 def consents(config: Path, n: int) -> list[Msg]:
-    site, _ = load_site(config)
+    site, _ = load_bot_site(config)
     assert site is not None
     text = (f"Hallo Schreinerei Muster, ich willige in WhatsApp-Kontakt ein für: Anfragen & Aufträge. "
             f"(Einwilligung {site.languages['de'].consent_id}/p)")

@@ -121,6 +121,8 @@ def _source(trade: str | None) -> dict[str, Any]:
         example["purposes"] = preset["purposes"]
         example["channels"] = preset["channels"]
         example["theme"] = {**example.get("theme", {}), **preset.get("theme", {})}  # the trade's colours and icon
+        # a trade whose customers may be under 16 says so (records.minors); the others keep the example's
+        example.setdefault("records", {}).update(preset.get("records") or {})
     return example
 
 

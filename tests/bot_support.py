@@ -68,6 +68,8 @@ class FakeGraph:
     webhook: tuple[str, str] | None = None
     failing_until: float = 0.0  # time.time() until which every request is answered 500 (an outage)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # media id -> (bytes, MIME type) Meta holds
+    downloads: list[str] = field(default_factory=list)  # the media ids fetched (their bytes)
 
     @property
     def base(self) -> str:
@@ -112,6 +114,38 @@ def fake_graph() -> Iterator[FakeGraph]:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as the Graph API does
+
+        def _answer(self, status: int, data: bytes, content_type: str = "application/json") -> None:
+            self.send_response(status)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            """Meta's media API: GET /<version>/<media-id> gives the file's URL (valid 5 minutes, needs the token),
+            GET on that URL the bytes (shapes: Meta's media reference; pywa api.get_media_url)."""
+            path = self.path.split("?")[0]
+            if self.headers.get("authorization") != f"Bearer {ACCESS_TOKEN}":
+                self._answer(401, b'{"error": {"code": 190, "message": "bad token"}}')
+                return
+            if path.startswith("/download/"):
+                media_id = path.rsplit("/", 1)[1]
+                with graph.lock:
+                    graph.downloads.append(media_id)
+                data, mime = graph.media[media_id]
+                self._answer(200, data, mime)
+                return
+            media_id = path.rsplit("/", 1)[1]
+            if media_id not in graph.media:
+                self._answer(404, json.dumps({"error": {"message": "Unsupported get request", "code": 100,
+                                                        "error_subcode": 33}}).encode())
+                return
+            data, mime = graph.media[media_id]
+            import hashlib
+            info = {"messaging_product": "whatsapp", "url": f"{graph.base}/download/{media_id}", "mime_type": mime,
+                    "sha256": hashlib.sha256(data).hexdigest(), "file_size": str(len(data)), "id": media_id}
+            self._answer(200, json.dumps(info).encode())
 
         def do_POST(self) -> None:  # noqa: N802 (http.server's name)
             body = self.rfile.read(int(self.headers.get("content-length", "0")))
@@ -192,6 +226,102 @@ def delivery(*msgs: Msg, phone_number_id: str = PHONE_NUMBER_ID) -> dict[str, An
                       "text": {"body": m.text}} for m in msgs]}}]}]}
 
 
+def messages_delivery(*messages: dict[str, Any], name: str = "Anna Muster",
+                      phone_number_id: str = PHONE_NUMBER_ID) -> dict[str, Any]:
+    """A webhook body with messages given whole (interactive replies, images, Flow completions), each from its
+    `from`, as Meta sends them."""
+    senders = dict.fromkeys(m["from"] for m in messages)
+    return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp",
+        "metadata": {"display_phone_number": "4917012345670", "phone_number_id": phone_number_id},
+        "contacts": [{"profile": {"name": name}, "wa_id": wa} for wa in senders],
+        "messages": list(messages)}}]}]}
+
+
+def _message(wa_id: str, kind: str, body: dict[str, Any], context: str = "") -> dict[str, Any]:
+    out = {"from": wa_id, "id": f"wamid.test.{os.getpid()}.{next(_ids)}", "timestamp": str(int(time.time())),
+           "type": kind, kind: body}
+    if context:  # the message whose button was tapped (Meta: context.id)
+        out["context"] = {"from": "4917012345670", "id": context}
+    return out
+
+
+def tap(wa_id: str, reply_id: str, title: str, context: str = "") -> dict[str, Any]:
+    """A reply button tapped: interactive.button_reply (Meta's interactive webhook reference; pywa fixture)."""
+    return _message(wa_id, "interactive", {"type": "button_reply", "button_reply": {"id": reply_id, "title": title}},
+                    context)
+
+
+def pick(wa_id: str, row_id: str, title: str, description: str = "", context: str = "") -> dict[str, Any]:
+    """A list row chosen: interactive.list_reply."""
+    reply = {"id": row_id, "title": title, **({"description": description} if description else {})}
+    return _message(wa_id, "interactive", {"type": "list_reply", "list_reply": reply}, context)
+
+
+def image(wa_id: str, media_id: str, data: bytes, mime: str = "image/jpeg", caption: str = "") -> dict[str, Any]:
+    """An image message: image {mime_type, sha256 (base64, as in pywa's fixture), id} (Meta's image webhook)."""
+    import base64
+    import hashlib
+
+    body = {"mime_type": mime, "sha256": base64.b64encode(hashlib.sha256(data).digest()).decode(), "id": media_id}
+    if caption:
+        body["caption"] = caption
+    return _message(wa_id, "image", body)
+
+
+def text(wa_id: str, body: str) -> dict[str, Any]:
+    return _message(wa_id, "text", {"body": body})
+
+
+def flow_completed(wa_id: str, response: dict[str, Any], context: str = "") -> dict[str, Any]:
+    """A Flow's completion: interactive.nfm_reply with response_json as a JSON string (Meta's "Receiving Flow
+    response"; pywa's flow_completion fixture)."""
+    return _message(wa_id, "interactive", {"type": "nfm_reply", "nfm_reply": {
+        "response_json": json.dumps(response), "body": "Sent", "name": "flow"}}, context)
+
+
+# --- a webhook receiver (the owner's CRM, n8n) ------------------------------------------------------------------
+
+@dataclass
+class Receiver:
+    port: int
+    posts: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+    status: int = 200
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/requests"
+
+
+@contextlib.contextmanager
+def webhook_receiver() -> Iterator[Receiver]:
+    """An HTTP server on 127.0.0.1 that keeps every POST (headers and body) and answers `status`."""
+    box = Receiver(0)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            box.posts.append(({k.lower(): v for k, v in self.headers.items()}, body))
+            self.send_response(box.status)
+            self.send_header("content-length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    box.port = server.server_address[1]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield box
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def statuses_delivery(message_id: str, wa_id: str) -> dict[str, Any]:
     return {"object": "whatsapp_business_account", "entry": [{"id": "WABA-ID", "changes": [{"field": "messages", "value": {
         "messaging_product": "whatsapp",
@@ -229,7 +359,8 @@ def make_site(folder: Path, graph: FakeGraph, database: str | None = None, extra
     for sub in ("content", "consent-versions"):
         if (EXAMPLE / sub).is_dir():
             shutil.copytree(EXAMPLE / sub, folder / sub)
-    lines = ["", "[bot]", f'phone_number_id = "{phone_number_id}"']
+    # the bot's server is named for the privacy notice and the records (issue 23; site.toml's own check)
+    lines = ["", "[bot]", f'phone_number_id = "{phone_number_id}"', 'hosting_provider = "Server GmbH, Weg 1, 12345 Ort"']
     if shared:
         lines += [f'graph_api_base = "{graph.base}"', 'graph_api_version = "v21.0"', "workers = 4"]
     if database:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -102,7 +103,7 @@ def test_check_writes_nothing_anywhere(site, tmp_path):
 def test_check_and_build_count_the_same_files(site):
     check = run_cli("check", cwd=site)
     build = run_cli("build", cwd=site)
-    counted = int(check.stdout.split("(")[1].split()[0])
+    counted = int(re.search(r"\((\d+) files would be written\)", check.stdout).group(1))
     built = int(build.stdout.split(": ")[1].split()[0])
     manifest = json.loads((site / "output" / ".site-builder-cache.json").read_text(encoding="utf-8"))
     listed = sum(len(unit["files"]) for unit in manifest["units"].values())

@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from . import store
+from . import request_store, store
+from .handoff import WebhookSender
+from .media import MediaFetcher
 from .metrics import CONTENT_TYPE, Metrics
 from .notify import Notifier
 from .record import prepare, record
@@ -57,6 +59,11 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
         recorder.start()
         tasks = [asyncio.create_task(sender.run()), asyncio.create_task(notifier.run()),
                  asyncio.create_task(_prune_daily(engine, clock))]
+        helpers: list[MediaFetcher | WebhookSender] = []
+        if any(rt.site.model.requests for rt in runtime.sites.values()):  # guided requests: files, hand-offs
+            helpers = [MediaFetcher(engine, runtime, clock), WebhookSender(engine, runtime, clock)]
+            tasks += [asyncio.create_task(helper.run()) for helper in helpers]
+            tasks.append(asyncio.create_task(_prune_requests(engine, clock)))
         metrics.watch(engine, lambda: recorder.waiting, lambda: recorder.health.ok, clock)
         state.update(recorder=recorder, sender=sender)
         log.info("started", extra={"schema": version, "workers": d.workers, "database": engine.dialect.name,
@@ -67,6 +74,8 @@ def build_app(runtime: Runtime, clock: Callable[[], dt.datetime] = _utcnow) -> S
             # uvicorn has stopped taking requests and answered the ones under way
             log.info("stopping", extra={"waiting": recorder.waiting, "sending": len(sender.inflight)})
             notifier.stopping = True
+            for helper in helpers:
+                helper.stopping = True
             await sender.stop(SEND_DRAIN)
             await recorder.drain()
             for task in tasks:
@@ -173,6 +182,18 @@ def _forget_bad_tokens(engine: object, sites: list[str]) -> None:
     # a start is how a new access token comes in: the next send finds out whether it works
     with store.writing(engine) as conn:  # type: ignore[arg-type]
         conn.execute(update(store.site_state).where(store.site_state.c.site.in_(sites)).values(token_bad_at=None))
+
+
+async def _prune_requests(engine: object, clock: Callable[[], dt.datetime]) -> None:
+    """Guided requests left for a day expire; requests past their keep_days are deleted with their files."""
+    while True:
+        try:
+            gone = await asyncio.to_thread(request_store.prune, engine, clock())  # type: ignore[arg-type]
+            if gone:
+                log.info("requests_pruned", extra={"rows": gone})
+        except Exception:  # noqa: BLE001 (tried again within the hour)
+            log.warning("requests_prune_failed", exc_info=True)
+        await asyncio.sleep(600)
 
 
 async def _prune_daily(engine: object, clock: Callable[[], dt.datetime]) -> None:

@@ -10,7 +10,8 @@ import phonenumbers
 
 from ..register import RegisterRow
 from . import store
-from .settings import database_url, read_bot_table
+from ..config import load_settings
+from .settings import database_url
 
 
 def chat_name(wa_id: str) -> str:
@@ -33,7 +34,7 @@ def register_row(row: store.EventRow, zone: ZoneInfo) -> RegisterRow:
     return RegisterRow(chat=chat, sender=row.profile_name or chat, date=local.date().isoformat(),
                        time=local.strftime("%H:%M"), event=row.event, consent_id=row.consent_id, source=row.source,
                        purposes=row.purposes, version_status=row.version_status, lang=row.lang,
-                       file=row.message_id, line=0)
+                       file=row.message_id, line=0, message=row.text)
 
 
 def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = None,
@@ -42,9 +43,9 @@ def database_rows(db: str, timezone: str = "Europe/Berlin", root: Path | None = 
     business: `site` (its phone_number_id), else the one root/site.toml's [bot] names. Several businesses may share
     one database; each register holds only its own rows."""
     if site is None and root is not None:
-        table, _ = read_bot_table(root / "site.toml")
-        number = (table or {}).get("phone_number_id")
-        site = number if isinstance(number, str) else None
+        settings, _ = load_settings(root / "site.toml")
+        table = settings.data.get("bot") if settings is not None else None
+        site = str(table.phone_number_id) if table else None
     engine = store.open_engine(database_url(db, root or Path.cwd()))
     try:
         return [register_row(row, ZoneInfo(timezone)) for row in store.all_events(engine, site)]

@@ -88,13 +88,17 @@ class GraphClient:
         await self.client.aclose()
 
 
-def message_payload(recipient: str, body: str | None, template: dict[str, Any] | None, callback: str) -> dict[str, Any]:
-    """The Graph API request: a text or a template, to a phone number (`to`) or a business-scoped user id
-    (`recipient`), carrying our outbox id so that status webhooks can be matched to it."""
+def message_payload(recipient: str, body: str | None, template: dict[str, Any] | None, callback: str,
+                    interactive: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The Graph API request: a text, a template or an interactive message (buttons, a list, a Flow), to a phone
+    number (`to`) or a business-scoped user id (`recipient`), carrying our outbox id so that status webhooks can be
+    matched to it."""
     out: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual",
                            "biz_opaque_callback_data": callback}
     out["to" if recipient.isdigit() else "recipient"] = recipient
-    if template is not None:
+    if interactive is not None:
+        out.update(type="interactive", interactive=interactive)
+    elif template is not None:
         out.update(type="template", template=template)
     else:
         out.update(type="text", text={"preview_url": False, "body": body or ""})

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from ..placeholders import render_placeholders
 from ..problems import Problem
-from . import outbox, store
+from . import handoff, outbox, store
 from .export import chat_name
 from .outbox import OutboxItem
 from .record import NOTICE_DAYS
@@ -132,6 +132,9 @@ class Notifier:
     async def _send(self, item: OutboxItem) -> None:
         assert self.smtp is not None
         rt = self.runtime.sites.get(item.site)
+        if rt is not None and item.kind == "request":
+            await self._handoff(rt, item)
+            return
         values = dict(item.payload)
         if rt is not None and item.kind == "digest":
             until = dt.datetime.fromisoformat(values["until"])
@@ -144,7 +147,10 @@ class Notifier:
             if not values["count"]:  # nothing new: no e-mail
                 await asyncio.to_thread(outbox.finish, self.engine, item.id, "sent")
                 return
-        message = compose(rt, item.kind, values, self.smtp.sender) if rt is not None else None
+        if rt is not None and item.kind == "request_failing":
+            message: EmailMessage | None = handoff.failing_email(rt, item.payload, self.smtp.sender)
+        else:
+            message = compose(rt, item.kind, values, self.smtp.sender) if rt is not None else None
         if message is None:
             await asyncio.to_thread(outbox.finish, self.engine, item.id, "failed")
             log.error("owner_notice_unrenderable", extra={"kind": item.kind})
@@ -160,3 +166,24 @@ class Notifier:
             return
         await asyncio.to_thread(outbox.finish, self.engine, item.id, "sent")
         log.info("owner_notified", extra={"kind": item.kind})
+
+    async def _handoff(self, rt: "SiteRuntime", item: OutboxItem) -> None:
+        """A submitted request by e-mail, with its files attached, once every file is fetched."""
+        assert self.smtp is not None
+        if await asyncio.to_thread(handoff.files_pending, self.engine, item):
+            await asyncio.to_thread(outbox.finish, self.engine, item.id, "pending",
+                                    next_at=self.clock() + dt.timedelta(seconds=2),
+                                    attempts=store.outbox.c.attempts - 1)
+            return
+        message = await asyncio.to_thread(handoff.request_email, self.engine, rt, int(item.payload["request_id"]),
+                                          self.smtp.sender)
+        if message is None:
+            await asyncio.to_thread(outbox.finish, self.engine, item.id, "failed")
+            return
+        try:
+            await asyncio.to_thread(deliver, self.smtp, message)
+        except (OSError, smtplib.SMTPException) as exc:
+            await asyncio.to_thread(handoff.failed_attempt, self.engine, rt, item, self.clock(), type(exc).__name__)
+            return
+        await asyncio.to_thread(handoff.delivered, self.engine, rt, item, self.clock())
+        log.info("handoff_sent", extra={"channel": "email"})

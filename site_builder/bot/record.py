@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 
 from ..register import EVENT_CONSENT, EVENT_MARKETING_OPT_IN, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, \
     MARKETING_PURPOSE, Recognition
-from . import outbox, store
+from . import guide, outbox, store
 from .graph import WINDOW, WINDOW_CODES
 from .webhook import AccountUpdate, Delivery, Inbound, PreferenceUpdate, StatusUpdate
 
@@ -37,7 +37,8 @@ def ref(message_id: str) -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """A customer message with what could be worked out before the transaction (the text is not kept)."""
+    """A customer message with what could be worked out before the transaction (the text is kept only for a
+    consent, withdrawal or opt-out: the register row holds it as the customer's own words)."""
 
     msg: Inbound
     rt: "SiteRuntime"
@@ -76,8 +77,8 @@ def prepare(delivery: Delivery, route: dict[str, "SiteRuntime"], accounts: list[
     job = DeliveryJob(accounts=accounts)
     for msg in delivery.messages:
         rt = route[msg.phone_number_id]
-        found = rt.site.recognizer.recognize(msg.text) if msg.text else None
-        stop_like = found is None and bool(msg.text) and rt.replies.stop_like(msg.text)
+        # one phrase list for the bot and `consents` (wording/register/<lang>/stop_words.toml)
+        found, stop_like = rt.site.recognizer.read(msg.text) if msg.text else (None, False)
         job.messages.append(Prepared(msg, rt, found, stop_like, msg.text))
     job.statuses = [(s, route[s.phone_number_id]) for s in delivery.statuses]
     job.preferences = [(p, route[p.phone_number_id]) for p in delivery.preferences]
@@ -110,7 +111,7 @@ def notify(conn: Connection, rt: "SiteRuntime", kind: str, key: str, now: dt.dat
 def event_rows(msg: Inbound, found: Recognition, status: str, site: str) -> list[store.EventRow]:
     """The register rows of a recognised message: as `register.classify` makes them from an export."""
     common = dict(message_id=msg.message_id, wa_id=msg.wa_id, profile_name=msg.profile_name, at=msg.at,
-                  lang=found.lang, site=site)
+                  lang=found.lang, site=site, text=msg.text or "")
     if found.event == EVENT_CONSENT:
         rows = [store.EventRow(event=EVENT_CONSENT, consent_id=found.consent_id, source=found.source,
                                purposes=";".join(found.purposes), version_status=status, **common)]
@@ -147,8 +148,14 @@ def _message(conn: Connection, p: Prepared, now: dt.datetime, effects: Effects) 
     who = {"customer": msg.wa_id, "name": msg.profile_name, "at": msg.at.isoformat()}
     if found is not None and found.event == EVENT_WITHDRAWAL:
         effects.notices += notify(conn, rt, "withdrawal", f"withdrawal:{msg.message_id}", now, **who)
+        guide.cancel_running(conn, site, msg.wa_id, now)  # STOP ends a running request too, its data deleted
     elif p.stop_like:
         effects.notices += notify(conn, rt, "unclear_stop", f"unclear:{msg.message_id}", now, **who)
+    if found is None and not p.stop_like:
+        queued = guide.handle(conn, rt, msg, before, lang, now)
+        if queued is not None:  # a guided request's message
+            effects.replies += queued
+            return
     kind, claim, extra = _reply_for(msg, found, status, before, lang, rt, p.text, now)
     if kind is None:
         return
@@ -163,8 +170,10 @@ def _reply_for(msg: Inbound, found: Recognition | None, status: str, before: sto
     if found is not None and found.event == EVENT_CONSENT:
         if status == "unknown":
             return "unknown_version", claim, {"version": found.consent_id}
+        requests = rt.site.model.requests
+        offer = bool(requests) and requests.purpose in found.purposes  # "Angebot anfragen" below the confirmation
         return "consent_confirmed", claim, {"version": found.consent_id, "purposes": list(found.purposes),
-                                            "marketing": MARKETING_PURPOSE in found.purposes}
+                                            "marketing": MARKETING_PURPOSE in found.purposes, "offer": offer}
     if found is not None:
         return REPLY_OF_EVENT.get(found.event), claim, {}
     if msg.type == "system":
@@ -195,6 +204,10 @@ def _status(conn: Connection, status: StatusUpdate, rt: "SiteRuntime", now: dt.d
         return
     effects.statuses += 1
     if status.status != "failed" or row["state"] in ("failed", "expired"):
+        return
+    payload = json.loads(row["payload"] or "{}")
+    if row["kind"] == "request" and payload.get("show") == "flow" and status.error_code == 131026:
+        guide.flow_undeliverable(conn, rt, payload, row["target"], now)  # this WhatsApp shows no Flows
         return
     template = rt.settings.templates.get(row["kind"])
     if status.error_code in WINDOW_CODES and template is not None:

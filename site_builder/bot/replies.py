@@ -6,25 +6,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
-
+from ..guided.meta_limits import BUTTON_BODY
 from ..problems import Problem, report
-from ..register import MARKETING_PURPOSE, fold_text as _fold
-from ..wording import Wording
+from ..register import fold_text as _fold
+from ..site.greeting import BOT_FALLBACK_LANG, bot_text, keep_lines, plain
+from ..wording.wordfiles import fill, read_file
 from .settings import Answer, BotSettings
 from .site import BotSite
 
 KINDS = ("greeting", "consent_confirmed", "unknown_version", "withdrawal_confirmed", "marketing_stopped")
-FALLBACK_LANG = "en"
+FALLBACK_LANG = BOT_FALLBACK_LANG
+# what the texts of bot/<lang>/requests.toml may use (each text the ones named next to it there)
+REQUEST_PLACEHOLDERS = ("title", "answers", "low", "high", "unit", "mb", "landing_url", "count", "business", "name",
+                        "customer", "at", "id", "files", "delete_on", "channel", "since", "attempts")
 OWNER_KINDS = ("withdrawal", "unclear_stop", "failed_send", "unconfirmed", "token", "restricted", "digest")
-
-
-def _plain(value: Any) -> Any:
-    # WhatsApp shows plain text: the wording is rendered by the HTML-escaping sandbox, so values are passed as
-    # already safe ("Anfragen & Aufträge" must not become "&amp;").
-    if isinstance(value, str):
-        return Markup(value)
-    return value
 
 
 @dataclass(frozen=True)
@@ -38,18 +33,17 @@ class Replies:
 
     def __init__(self, site: BotSite, settings: BotSettings):
         self.site = site
-        self.wording = Wording(site.root, "default")
+        self.wording = site.wording  # the site's own wording/ first, as for every stage
         self.answers: dict[str, Answer] = {}
         self.keywords: dict[str, list[Keyword]] = {}
-        self._stop_like: re.Pattern[str] | None = None
         self._settings = settings
 
     def _rel(self, lang: str, name: str) -> str:
-        rel = f"bot/{lang}/{name}"
-        return rel if self.wording.locate(rel) else f"bot/{FALLBACK_LANG}/{name}"
+        return bot_text(self.wording, lang, name)
 
     def context(self, lang: str, **extra: Any) -> dict[str, Any]:
-        return reply_context(self.site, lang, **extra)
+        """The placeholders of a reply in `lang` (site.greeting.bot_values), with what the reply adds."""
+        return plain({**self.site.reply_values(lang), **extra})
 
     def render(self, lang: str, kind: str, problems: list[Problem] | None = None, **extra: Any) -> str | None:
         """The text of one reply; None (with a problem) if its wording file cannot be filled."""
@@ -63,11 +57,11 @@ class Replies:
                                       1, sink)
         else:
             out = self.wording.render(self._rel(lang, f"{kind}.txt"), self.context(lang, **extra), sink)
-        return None if out is None else "\n".join(" ".join(line.split()) for line in out.strip().splitlines())
+        return None if out is None else keep_lines(out)
 
     def purposes_text(self, lang: str, purposes: tuple[str, ...]) -> str:
-        facts = self.site.languages.get(lang) or self.site.languages[self.site.default_lang]
-        return ", ".join(facts.purposes.get(pid, pid) for pid in purposes)
+        labels = self.site.purpose_labels(lang)
+        return ", ".join(labels.get(pid, pid) for pid in purposes)
 
     def load(self) -> list[Problem]:
         """Read keyword lists and check that every reply renders in every language (at start, not per message)."""
@@ -83,14 +77,15 @@ class Replies:
             names[answer.name] = {lang: list(answer.keywords) for lang in self.site.languages}
         for name, per_lang in names.items():
             for lang, words in per_lang.items():
-                if name == "hours" and name not in self.answers and not self.site.languages[lang].opening_hours:
+                if name == "hours" and name not in self.answers and not self.site.opening_hours(lang):
                     continue  # no business.opening_hours: the built-in answer would have nothing to say
                 alternatives = "|".join(re.escape(_fold(w)) for w in words if w.strip())
                 if alternatives:
                     self.keywords.setdefault(lang, []).append(
                         Keyword(name, re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)")))
-        self._stop_like = self._stop_words(problems)
         self._check_owner_texts(problems)
+        if self.site.model.requests:
+            self._check_request_texts(problems)
         for lang in self.site.languages:
             for kind in (*KINDS, *names):
                 own = self.answers.get(kind)
@@ -100,16 +95,6 @@ class Replies:
                     problems.append(report(str(self._settings.config), f"bot.answers.{kind}",
                                            "bot.answer_without_text", name=kind, lang=lang))
         return problems
-
-    def _stop_words(self, problems: list[Problem]) -> re.Pattern[str] | None:
-        """Words that sound like "stop" without being the site's STOP (bot/<lang>/stop_like.toml, `words`): such a
-        message is shown to the owner, who decides (the register records only what the recogniser is sure of)."""
-        words: list[str] = []
-        for lang in self.site.languages:
-            table = self.wording.toml(self._rel(lang, "stop_like.toml"), problems) or {}
-            words += [str(w) for w in table.get("words", []) if str(w).strip()]
-        alternatives = "|".join(re.escape(_fold(w)) for w in dict.fromkeys(words))
-        return re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)") if alternatives else None
 
     def owner_texts(self, problems: list[Problem]) -> dict[str, dict[str, str]]:
         """The owner's e-mail texts (subject, body) per notice kind, in the site's first language."""
@@ -132,8 +117,21 @@ class Replies:
             for part in ("subject", "body"):
                 render_placeholders(entry[part], context, path, 1, problems)
 
-    def stop_like(self, text: str) -> bool:
-        return self._stop_like is not None and self._stop_like.search(_fold(text)) is not None
+    def _check_request_texts(self, problems: list[Problem]) -> None:
+        """The guided requests' words fill with the placeholders they are given; the consent confirmation, which
+        then carries the requests' buttons, fits WhatsApp's 1024 characters for a message with buttons."""
+        sample = dict.fromkeys(REQUEST_PLACEHOLDERS, "x")
+        for lang in self.site.languages:
+            words = read_file(self.wording, self._rel(lang, "requests.toml"), problems)
+            for key, value in (words.data.items() if words is not None else ()):
+                if isinstance(value, str):
+                    fill(value, sample, words.path, words.lines.get(key, 1), problems)  # type: ignore[union-attr]
+            purposes = ", ".join(self.site.purpose_labels(lang).values())
+            text = self.render(lang, "consent_confirmed", [], purposes=purposes, version="v00000000") or ""
+            if len(text) > BUTTON_BODY:
+                path = self.wording.locate(self._rel(lang, "consent_confirmed.txt"))
+                problems.append(report(str(path), "file", "requests.too_long", key="consent_confirmed",
+                                       length=len(text), limit=BUTTON_BODY, what="a message with buttons"))
 
     def template(self, lang: str, kind: str, **extra: Any) -> dict[str, Any] | None:
         """The Graph API `template` object of the site's approved template for a reply (None: none set up)."""
@@ -156,32 +154,3 @@ class Replies:
                 if keyword.pattern.search(folded):
                     return keyword.answer
         return None
-
-
-def reply_context(site: BotSite, lang: str, **extra: Any) -> dict[str, Any]:
-    """The placeholders of the bot's replies in one language (see docs/bot.md)."""
-    facts = site.languages.get(lang) or site.languages[site.default_lang]
-    b = site.business
-    values = {
-        "business": b["short_name"], "business_name": b["name"], "street": b["street"],
-        "postal_code": b["postal_code"], "city": b["city"], "email": b["email"], "phone": site.phone,
-        "opening_hours": facts.opening_hours, "landing_url": facts.urls.get("landing", ""),
-        "privacy_url": facts.urls.get("privacy", ""), "withdrawal_url": facts.urls.get("withdrawal", ""),
-        "consent_url": facts.urls.get("consent", ""), "version": facts.consent_id, "purposes": "",
-        "marketing": any(pid == MARKETING_PURPOSE for pid in facts.purposes),
-    }
-    values.update(extra)
-    return {key: _plain(value) for key, value in values.items()}
-
-
-def first_answers(site: BotSite, wording: Wording) -> dict[str, str]:
-    """The bot's first answer to someone who has not consented, per language, for the landing page's
-    chat preview (the owner's own [bot.answers] text is not known without the bot's settings)."""
-    out: dict[str, str] = {}
-    for lang in site.languages:
-        rel = f"bot/{lang}/greeting.txt" if wording.locate(f"bot/{lang}/greeting.txt") else \
-            f"bot/{FALLBACK_LANG}/greeting.txt"
-        text = wording.render(rel, reply_context(site, lang), [])
-        if text:
-            out[lang] = "\n".join(" ".join(line.split()) for line in text.strip().splitlines())
-    return out

@@ -8,9 +8,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
 
+from ..config import load_table_file
+from ..config.bot_schema import deployment_schema
+from ..config.load import read_settings_file, schema_defaults
+from ..messages import t
 from ..problems import Problem, report
+from .. import tomlparse
+from ..tomlparse import tomllib
+from .load import load_bot_site
 from .replies import Replies
-from .settings import BotSettings, Deployment, load_deployment, load_site_bot, read_bot_table
+from .settings import BotSettings, Deployment, deployment_from, site_bot_from
 from .site import BotSite
 from .webhook import AccountUpdate, Delivery
 
@@ -54,15 +61,33 @@ class Runtime:
         return out
 
 
-def _site(config: Path, table: dict, env: Mapping[str, str], deployment: Deployment, problems: list[Problem],
-          own_keys_only: bool) -> SiteRuntime | None:
-    from .load import load_site
+def _has_bot_table(config: Path) -> bool:
+    """Whether a site of a folder has a [bot] table at all (a site without one is simply not served): a look at
+    the file only, its checks come with the site's loading."""
+    text, problem = read_settings_file(config)
+    if problem is not None:
+        return True  # loading it names the problem
+    try:
+        return "bot" in tomlparse.loads(text or "")
+    except (tomllib.TOMLDecodeError, tomlparse.TooDeep):
+        return True
 
-    settings = load_site_bot(table, config, env, deployment, problems, own_keys_only)
-    site, site_problems = load_site(config)
+
+def _site(config: Path, env: Mapping[str, str], deployment: Deployment | None, problems: list[Problem],
+          overrides: Mapping[str, object] | None = None, in_folder: bool = False) -> SiteRuntime | None:
+    """One business: its site loaded as for `check` ([bot] checked by the settings schema), its secrets, replies."""
+    site, site_problems = load_bot_site(config)
     problems += site_problems
     if site is None:
         return None
+    table = site.model.settings.data.get("bot")
+    if table is None:
+        problems.append(report(str(config), "bot", "bot.no_table"))
+        return None
+    if deployment is None:
+        deployment = deployment_from(table, config, env, problems, overrides)
+    given = site.model.settings.given if in_folder else None
+    settings = site_bot_from(table, config, env, deployment, problems, given)
     replies = Replies(site, settings)
     problems += replies.load()
     return SiteRuntime(settings, site, replies)
@@ -76,42 +101,30 @@ def load_runtime(config: Path | None, sites_dir: Path | None, overrides: Mapping
     found: dict[str, SiteRuntime] = {}
     if sites_dir is None:
         assert config is not None
-        table, problems = read_bot_table(config)
-        if table is None:
-            return None, problems
-        deployment = load_deployment(table, config, env, problems, overrides)
-        rt = _site(config, table, env, deployment, problems, own_keys_only=False)
+        rt = _site(config, env, None, problems, overrides)
         if rt is not None:
             found[rt.settings.phone_number_id] = rt
-    else:
-        shared = sites_dir / DEPLOYMENT_FILE
-        table, problems = read_bot_table(shared)
-        if table is None:
-            return None, problems
-        deployment = load_deployment(table, shared, env, problems, overrides)
-        from .settings_checks import DEPLOYMENT_KEYS
-
-        shared_keys = DEPLOYMENT_KEYS | {"app_secret_env", "access_token_env"}
-        for key in table:
-            if key not in shared_keys:
-                problems.append(report(str(shared), f"bot.{key}", "bot.unknown_key", known=", ".join(sorted(shared_keys))))
-        folders = sorted(p for p in sites_dir.iterdir() if (p / "site.toml").is_file())
-        if not folders:
-            problems.append(report(str(sites_dir), "--sites", "bot.no_sites"))
-        for folder in folders:
-            site_table, site_problems = read_bot_table(folder / "site.toml")
-            if site_table is None:
-                continue  # a site without [bot] has no bot: it is simply not served
-            rt = _site(folder / "site.toml", site_table, env, deployment, problems, own_keys_only=True)
-            if rt is None:
-                continue
-            number = rt.settings.phone_number_id
-            if number in found:
-                problems.append(report(str(folder / "site.toml"), "bot.phone_number_id", "bot.same_number",
-                                       other=str(found[number].settings.config)))
-            found[number] = rt
-        if folders and not found and not problems:
-            problems.append(report(str(sites_dir), "--sites", "bot.no_sites"))
+        return (None, problems) if problems or rt is None else (Runtime(rt.settings.deployment, found), [])
+    shared = sites_dir / DEPLOYMENT_FILE
+    if not shared.is_file():
+        return None, [report(str(shared), t("config.where_file"), "bot.no_deployment")]
+    tables, problems = load_table_file(shared, deployment_schema())
+    # with problems of its own (reported), the sites are still checked, against the defaults
+    tables = tables or {"bot": schema_defaults(deployment_schema()["bot"].children or {})}
+    deployment = deployment_from(tables["bot"], shared, env, problems, overrides)
+    folders = sorted(p for p in sites_dir.iterdir() if (p / "site.toml").is_file())
+    served = [folder for folder in folders if _has_bot_table(folder / "site.toml")]
+    if not served:
+        problems.append(report(str(sites_dir), "--sites", "bot.no_sites"))
+    for folder in served:
+        rt = _site(folder / "site.toml", env, deployment, problems, in_folder=True)
+        if rt is None:
+            continue
+        number = rt.settings.phone_number_id
+        if number in found:
+            problems.append(report(str(folder / "site.toml"), "bot.phone_number_id", "bot.same_number",
+                                   other=str(found[number].settings.config)))
+        found[number] = rt
     if problems:
         return None, problems
     return Runtime(deployment, found), []

@@ -21,8 +21,10 @@ from sqlalchemy.engine import Engine
 
 from . import outbox, store
 from .graph import GraphClient, SendOutcome, message_payload
+from .handoff import request_content
 from .metrics import Metrics
 from .outbox import OutboxItem
+from .prompts import offer_message
 from .record import NOTICE_DAYS, notify
 from .runtime import Runtime, SiteRuntime
 
@@ -30,7 +32,6 @@ log = logging.getLogger("site_builder.bot")
 
 # the replies whose loss the owner must hear of (a greeting or a keyword answer that did not go out is only logged)
 TOLD = frozenset({"consent_confirmed", "withdrawal_confirmed", "marketing_stopped", "unknown_version"})
-PAIR_GAP = 6.0  # seconds between two messages to one customer
 TOKEN_PAUSE = dt.timedelta(minutes=5)  # a site whose token was refused tries again after this
 
 
@@ -138,17 +139,20 @@ class Sender:
         if rt is None:
             await self._finish(item, "failed", last_code=0)
             return
-        last = self.last_to.get((item.site, item.target), 0.0)
-        wait = PAIR_GAP - (time.monotonic() - last)
-        if wait > 0:  # the same customer got a message moments ago: come back later (uncounted)
+        last = self.last_to.get((item.site, item.target), -1e9)
+        wait = rt.settings.pair_gap - (time.monotonic() - last)
+        if wait > 0:  # the same customer got (or is getting) a message moments ago: come back later (uncounted)
             await self._finish(item, "pending", next_at=now + dt.timedelta(seconds=wait),
                                attempts=store.outbox.c.attempts - 1)
             return
         if time.monotonic() - self.token_bad.get(item.site, -1e9) < TOKEN_PAUSE.total_seconds():
             await self._finish(item, "pending", next_at=now + TOKEN_PAUSE, attempts=store.outbox.c.attempts - 1)
             return
+        # taken before the first await: a second item to the same customer in this round waits its turn, so a
+        # guided request's messages arrive in the order they were queued
+        self.last_to[(item.site, item.target)] = time.monotonic()
         as_template = bool(item.payload.get("template")) or now >= item.deadline
-        payload = self._payload(item, rt, as_template)
+        payload = await asyncio.to_thread(self._payload, item, rt, as_template)
         if payload is None:
             await self._give_up(item, rt, "expired" if as_template else "failed", 0)
             return
@@ -159,18 +163,28 @@ class Sender:
         await self._judge(item, rt, outcome, as_template)
 
     def _payload(self, item: OutboxItem, rt: SiteRuntime, as_template: bool) -> dict[str, Any] | None:
+        callback = f"outbox:{item.id}"
+        if item.kind == "request":  # a guided request's message: never as a template (the customer just wrote)
+            content = None if as_template else request_content(self.engine, rt, item)
+            if content is None:
+                return None
+            return message_payload(item.target, content.get("text"), None, callback, content.get("interactive"))
         extra = dict(item.payload)
         purposes = tuple(extra.get("purposes") or ())
+        offer = bool(extra.get("offer"))
         extra = {key: value for key, value in extra.items() if key in ("version", "marketing")}
         extra["purposes"] = rt.replies.purposes_text(item.lang, purposes) if purposes else ""
         lang = item.lang if item.lang in rt.site.languages else rt.site.default_lang
-        callback = f"outbox:{item.id}"
         if as_template:
             when = dt.datetime.fromisoformat(str(item.payload.get("customer_at") or self.clock().isoformat()))
             template = rt.replies.template(lang, item.kind, date=when.astimezone(
                 dt.timezone.utc).strftime("%d.%m.%Y"), **extra)
             return None if template is None else message_payload(item.target, None, template, callback)
         text = rt.replies.render(lang, item.kind, **extra)
+        if text is not None and offer and rt.site.model.requests:
+            # the consent confirmation with a button per request: "Angebot anfragen"
+            interactive = offer_message(text, list(rt.site.model.requests.requests), lang)["interactive"]
+            return message_payload(item.target, None, None, callback, interactive)
         return None if text is None else message_payload(item.target, text, None, callback)
 
     async def _judge(self, item: OutboxItem, rt: SiteRuntime, outcome: SendOutcome, as_template: bool) -> None:

@@ -1,5 +1,5 @@
-"""What the bot takes from the site: the recogniser of `site-builder consents` and the links and contact details
-its replies name. `bot.load.load_site` reads them from a site folder; `bot_site` makes them from a read site."""
+"""What the bot takes from the site: the SiteModel that `site.load_site` makes for every stage (texts, links,
+consent ids, the greeting, the wording lookup), and the register's recogniser made from it."""
 
 from __future__ import annotations
 
@@ -7,47 +7,61 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..formatting import display_phone
 from ..register import Recognizer
-
-
-@dataclass(frozen=True)
-class LanguageFacts:
-    """One language of the site as the bot's replies need it."""
-
-    lang: str
-    consent_id: str
-    urls: Mapping[str, str]  # landing, privacy, withdrawal, consent, imprint
-    purposes: Mapping[str, str]  # purpose id -> short label
-    opening_hours: str
+from ..site import LanguageModel, SiteModel
+from ..site.greeting import bot_values
+from ..wording import Wording
 
 
 @dataclass(frozen=True)
 class BotSite:
-    """The site's recogniser and the facts of each language."""
+    """The site as loaded, and the recogniser of its consent messages."""
 
-    root: Path
+    model: SiteModel
     recognizer: Recognizer
-    default_lang: str
-    languages: Mapping[str, LanguageFacts]
-    business: Mapping[str, str]  # name, short_name, street, postal_code, city, email
-    phone: str  # for people to read
-    timezone: str = "Europe/Berlin"
 
+    @property
+    def root(self) -> Path:
+        return self.model.root
 
-def bot_site(settings: Any, languages: Mapping[str, Any], recognizer: Recognizer | None) -> BotSite:
-    """The bot's view of a read site (site.SiteModel's settings and languages)."""
-    from ..formatting import display_phone, lang_dir
+    @property
+    def wording(self) -> Wording:
+        return self.model.wording
 
-    langs: dict[str, LanguageFacts] = {}
-    for lang, language in languages.items():
-        folder = settings.base_url + lang_dir(settings, lang)
-        urls = {"landing": folder, **{key: folder + name for key, name in language.links.items() if key != "index"}}
-        s = settings.for_lang(lang)
-        langs[lang] = LanguageFacts(lang, language.consent_id, urls, {p.id: p.short for p in s.purposes},
-                                    str(s.business.opening_hours or ""))
-    b = settings.business
-    business = {key: str(b.get(key) or "") for key in ("name", "short_name", "street", "postal_code", "city",
+    @property
+    def default_lang(self) -> str:
+        return self.model.default_lang
+
+    @property
+    def languages(self) -> Mapping[str, LanguageModel]:
+        return self.model.languages
+
+    def language(self, lang: str) -> LanguageModel:
+        """The language, or the site's first one when the site does not have it."""
+        return self.model.languages.get(lang) or self.model.default
+
+    @property
+    def phone(self) -> str:
+        return display_phone(self.model.settings.phone_e164)
+
+    @property
+    def business(self) -> dict[str, str]:
+        """name, short_name, street, postal_code, city, email of the business (for the owner's e-mails)."""
+        b = self.model.settings.data.business
+        out = {key: str(b.get(key) or "") for key in ("name", "short_name", "street", "postal_code", "city",
                                                        "email")}
-    business["short_name"] = business["short_name"] or business["name"]
-    return BotSite(settings.root, recognizer, settings.default_lang, langs, business,  # type: ignore[arg-type]
-                   display_phone(settings.phone_e164))
+        out["short_name"] = out["short_name"] or out["name"]
+        return out
+
+    def purpose_labels(self, lang: str) -> dict[str, str]:
+        """Purpose id -> its short label in `lang`."""
+        return {p.id: p.short for p in self.language(lang).values.purposes}
+
+    def opening_hours(self, lang: str) -> str:
+        return str(self.language(lang).values.business.opening_hours or "")
+
+    def reply_values(self, lang: str) -> dict[str, Any]:
+        """The placeholders of the bot's replies in `lang` (the same the chat preview's greeting is filled from)."""
+        language = self.language(lang)
+        return bot_values(language.values, language.urls, self.phone, language.consent_id)

@@ -7,7 +7,8 @@ Every guarantee against double work is a database constraint, so it holds across
   once per day. A message, its register rows and its reply are committed in one transaction, before the webhook
   answers 200 (see recorder.py); sending happens later, from the outbox (outbox.py, sender.py).
 Only what the register needs is stored: the customer's id (number, or business-scoped user id), profile name,
-time, event, consent id, source, purposes and message id; never a message's text. Every row names its business
+time, event, consent id, source, purposes and message id; of a message's text only that of a consent, withdrawal
+or opt-out itself, which is the proof in the customer's own words (issue 23, point 7), never any other. Every row names its business
 (`site`: the WhatsApp phone_number_id), so several businesses share one database and keep their own registers."""
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
-from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, delete, event, func, insert, inspect, or_, select, text, update)
+from sqlalchemy import (Column, DateTime, bindparam, Index, Integer, LargeBinary, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, delete, event, func, insert, inspect, or_, select, text,
+                        update)
 from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 ID = 160  # a phone number, or a business-scoped user id ("DE." + up to 128 characters)
 
 metadata = MetaData()
@@ -53,6 +55,7 @@ events = Table(
     Column("version_status", String(64), nullable=False, default=""),
     Column("lang", String(8), nullable=False, default=""),
     Column("site", String(20), nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),  # the consent or withdrawal message as the customer wrote it
     UniqueConstraint("message_id", "event", name="consent_events_message_event"),
 )
 
@@ -113,6 +116,48 @@ outbox = Table(
 )
 
 
+# Guided requests (bot/guide.py): one row per request a customer started, its answers, and the files it took.
+# `active_key` is "<site>:<customer>" while the request runs and NULL after: unique, so a customer has one
+# request at a time whichever process records the message (NULLs never collide, in SQLite and PostgreSQL).
+guided_requests = Table(
+    "guided_requests", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("public_id", String(16), nullable=False, unique=True),  # named to the owner, the Flow token
+    Column("site", String(20), nullable=False),
+    Column("wa_id", String(ID), nullable=False),
+    Column("profile_name", String(200), nullable=False, default=""),
+    Column("name", String(40), nullable=False),  # the request file
+    Column("lang", String(8), nullable=False),
+    Column("mode", String(8), nullable=False),  # steps, flow
+    Column("state", String(16), nullable=False),  # active, submitted (others are deleted)
+    Column("step", String(40), nullable=False, default=""),  # the step asked, "summary", "change"
+    Column("answers", Text, nullable=False, default="{}"),  # step id -> value (JSON)
+    Column("active_key", String(200), nullable=True, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),  # a day after the customer's last answer
+    Column("submitted_at", DateTime(timezone=True), nullable=True),
+    Column("delete_at", DateTime(timezone=True), nullable=True),  # the site's keep_days after the hand-off
+    Index("guided_requests_site", "site", "state"),
+)
+
+request_files = Table(
+    "request_files", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Integer, nullable=False, index=True),
+    Column("step", String(40), nullable=False),
+    Column("media_id", String(200), nullable=False),
+    Column("mime_type", String(100), nullable=False, default=""),
+    Column("sha256", String(100), nullable=False, default=""),  # as Meta gave it
+    Column("filename", String(200), nullable=False, default=""),  # the customer's, for display only
+    Column("state", String(16), nullable=False),  # pending, stored, failed, refused
+    Column("size", Integer, nullable=False, default=0),
+    Column("data", LargeBinary, nullable=True),  # AES-GCM: nonce + ciphertext (bot/media.py)
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("request_id", "media_id", name="request_files_once"),
+)
+
+
 @dataclass(frozen=True)
 class EventRow:
     """One register event as stored (see `events`)."""
@@ -128,6 +173,7 @@ class EventRow:
     version_status: str = ""
     lang: str = ""
     site: str = ""
+    text: str = ""  # the customer's own words of a consent, withdrawal or opt-out message ("" from a webhook event)
 
 
 @dataclass(frozen=True)
@@ -207,6 +253,13 @@ def migrate(engine: Engine) -> int:
             _to_v2(conn)
             conn.execute(update(schema_version).values(version=2))
             current = 2
+        if current < 3:  # the guided requests' tables, made by create_all above
+            conn.execute(update(schema_version).values(version=3))
+            current = 3
+        if current < 4:
+            _to_v4(conn)
+            conn.execute(update(schema_version).values(version=4))
+            current = 4
     return int(current)
 
 
@@ -220,6 +273,12 @@ def _to_v2(conn: Connection) -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN wa_id TYPE VARCHAR({ID})"))
     conn.execute(text("DROP TABLE IF EXISTS replies"))
+
+
+def _to_v4(conn: Connection) -> None:
+    """Version 3: the register rows get the message's own words (empty for the rows recorded before)."""
+    if "text" not in {c["name"] for c in inspect(conn).get_columns("consent_events")}:
+        conn.execute(text("ALTER TABLE consent_events ADD COLUMN text TEXT NOT NULL DEFAULT ''"))
 
 
 _statements: dict[tuple[str, str, bool], Any] = {}

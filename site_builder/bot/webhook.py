@@ -23,6 +23,17 @@ BSUID = re.compile(r"^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$")
 
 
 @dataclass(frozen=True)
+class MediaRef:
+    """A photo or document a customer sent: Meta's media id (valid 7 days) and what Meta says of it. The file name
+    is the customer's own words: shown, never used as a path."""
+
+    media_id: str
+    mime_type: str
+    sha256: str = ""
+    filename: str = ""
+
+
+@dataclass(frozen=True)
 class Inbound:
     """One customer message (its text is kept in memory only, never stored)."""
 
@@ -35,6 +46,9 @@ class Inbound:
     phone_number_id: str
     user_id: str = ""  # the BSUID, when Meta sent one
     system: tuple[str, str] = ("", "")  # (system.type, the new id) of a `system` message
+    reply_id: str = ""  # the id of the reply button or list row tapped (interactive button_reply, list_reply)
+    media: tuple[MediaRef, ...] = ()  # an image or document message's file; a Flow's completion may carry several
+    flow_response: str = ""  # a Flow's completion (interactive nfm_reply): its response_json, as sent
 
 
 @dataclass(frozen=True)
@@ -103,6 +117,29 @@ def _text_of(message: dict[str, Any]) -> str:
     return ""  # media, location, reactions: never a consent
 
 
+def _interactive(message: dict[str, Any]) -> tuple[str, str]:
+    """(reply id, a Flow's response_json) of an interactive message; a broken one gives nothing."""
+    inner = message.get("interactive")
+    if message.get("type") != "interactive" or not isinstance(inner, dict):
+        return "", ""
+    reply = inner.get("button_reply") or inner.get("list_reply")
+    if isinstance(reply, dict):
+        return str(reply.get("id", ""))[:256], ""
+    flow = inner.get("nfm_reply")
+    if isinstance(flow, dict) and isinstance(flow.get("response_json"), str):
+        return "", flow["response_json"][:200_000]  # a Flow's answers and media ids: small
+    return "", ""
+
+
+def _media(message: dict[str, Any]) -> tuple[MediaRef, ...]:
+    kind = message.get("type")
+    inner = message.get(kind) if kind in ("image", "document") else None
+    if not isinstance(inner, dict) or not inner.get("id"):
+        return ()
+    return (MediaRef(str(inner["id"])[:200], str(inner.get("mime_type", ""))[:100], str(inner.get("sha256", ""))[:100],
+                     str(inner.get("filename", ""))[:200]),)
+
+
 def _time(value: Any, fallback: dt.datetime) -> dt.datetime:
     try:
         return dt.datetime.fromtimestamp(int(str(value)), dt.timezone.utc)
@@ -143,8 +180,10 @@ def _messages(value: dict[str, Any], phone_id: str, now: dt.datetime, out: Deliv
         if message.get("type") == "system" and isinstance(message.get("system"), dict):
             inner = message["system"]
             system = (str(inner.get("type", "")), str(inner.get("wa_id") or inner.get("user_id") or ""))
+        reply_id, flow = _interactive(message)
         out.messages.append(Inbound(str(message["id"]), phone or user_id, name, _time(message.get("timestamp"), now),
-                                    str(message.get("type", "")), _text_of(message), phone_id, user_id, system))
+                                    str(message.get("type", "")), _text_of(message), phone_id, user_id, system,
+                                    reply_id, _media(message), flow))
     for status in _dicts(value.get("statuses")):
         errors = list(_dicts(status.get("errors")))
         code = errors[0].get("code", 0) if errors else 0

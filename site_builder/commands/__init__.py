@@ -11,7 +11,7 @@ from typing import Callable, Sequence
 
 from ..messages import t
 
-VERBS = ("init", "check", "build", "serve", "consents", "bot")
+VERBS = ("init", "check", "build", "serve", "consents", "requests", "bot")
 
 
 def add_verbs(verbs: argparse._SubParsersAction, common: Callable, lang: Callable,

@@ -61,7 +61,7 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO, db
     recognizer = site_recognizer(site)
     rows, problems = collect(list(files), recognizer)
     if db is not None:
-        from_db, found = _database_rows(db, config)
+        from_db, found = _database_rows(db, config, site.settings)
         if found:
             return Outcome(problems=found)
         from ..register import merge_registers
@@ -77,16 +77,15 @@ def consent_register(config: Path, files: Sequence[Path], out: Path | TextIO, db
     return Outcome(written.rows, found_problems + written.problems, written.written, written.before)
 
 
-def _database_rows(db: str, config: Path) -> tuple[list[Any], list[Problem]]:
+def _database_rows(db: str, config: Path, settings: Any) -> tuple[list[Any], list[Problem]]:
     """The register rows the consent bot stored (`--db`: a URL, or an SQLite file next to site.toml)."""
     try:
         from ..bot.export import database_rows
-        from ..bot.settings import read_bot_table
         from sqlalchemy.exc import SQLAlchemyError
     except ImportError:
         return [], [report(db, "--db", "cli.bot_extra_missing")]
-    table, _ = read_bot_table(config)
-    timezone = table.get("timezone") if table and isinstance(table.get("timezone"), str) else "Europe/Berlin"
+    table = settings.data.get("bot")
+    timezone = str(table.timezone) if table else "Europe/Berlin"
     if "://" not in db and not (config.parent / db).is_file():
         return [], [report(db, "--db", "bot.db_unavailable", error="no such file")]
     try:

@@ -15,6 +15,8 @@ from .schema import Opt
 from .settings import Localized
 
 FILL_IN = re.compile(r"^<<.*>>$", re.S)
+# a name the owner gives a table of their own ([bot.answers.<name>]): it becomes a file name, so a short id
+NAME = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 # Dates a record can print and add months to; outside this a typo (9999-12-31) is the likely cause.
 FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2099, 12, 31)
 
@@ -61,6 +63,7 @@ class Checker:
         self.lang = current_language()
         self.problems: list[Problem] = []
         self.unused: dict[str, list[str]] = {}  # language not in site.languages -> the texts given in it
+        self.given: set[str] = set()  # the dotted keys written in the file (a default fills the others)
 
     def error(self, where: str, message: str, /, **fields: Any) -> None:
         self.problems.append(report(self.file, where, message, **fields))
@@ -79,6 +82,7 @@ class Checker:
         for key, opt in schema.items():
             where = f"{prefix}{key}"
             if key in raw:
+                self.given.add(where)
                 out[key] = self.value(raw[key], opt, where)
             elif opt.required and opt.default is None:
                 self.error(where, "config.missing", doc=opt.help(self.lang))
@@ -111,6 +115,8 @@ class Checker:
             if not self.few_enough(value, opt, where):
                 return None
             return [self.table(v, opt.children or {}, f"{where}[{i}].") for i, v in enumerate(value)]
+        if opt.kind == "map":
+            return self.named_tables(value, opt, where)
         if opt.kind == "text":
             return self.text(value, opt, where)
         if not self.right_kind(value, opt, where) or opt.kind == "list" and not self.few_enough(value, opt, where):
@@ -122,6 +128,26 @@ class Checker:
             self.error(where, "config.too_many", count=len(value), limit=opt.max_items)
             return False
         return True
+
+    def named_tables(self, value: Any, opt: Opt, where: str) -> dict[str, Any] | None:
+        """A table of tables the owner names ([bot.answers.parking]): each name a short id, each entry checked
+        against the same children."""
+        if not isinstance(value, dict):
+            self.error(where, "config.not_table", found=type_name(value), key=where)
+            return None
+        if len(value) > opt.max_items:
+            self.error(where, "config.too_many", count=len(value), limit=opt.max_items)
+            return None
+        out: dict[str, Any] = {}
+        for name, entry in value.items():
+            at = f"{where}.{key_name(name)}"
+            if not NAME.match(str(name)):
+                self.error(at, "config.bad_name", value=key_name(name))
+            elif not isinstance(entry, dict):
+                self.error(at, "config.not_table", found=type_name(entry), key=at)
+            else:
+                out[name] = self.table(entry, opt.children or {}, at + ".")
+        return out
 
     def subtable(self, value: Any, opt: Opt, where: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -200,6 +226,9 @@ class Checker:
         text = self.string(value, opt, where, newlines=True)
         if text == "":
             self.error(where, "config.empty", doc=opt.help(self.lang))
+            return None
+        if text is not None and opt.check and (fault := opt.check(text)):
+            self.error(where, fault[0], **fault[1])
             return None
         return text
 

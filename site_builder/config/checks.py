@@ -94,6 +94,13 @@ def contacts_access(value: str) -> Fault | None:
                                                   {"value": value, "known": ", ".join(CONTACTS_ACCESS)})
 
 
+MINORS = ("none", "parental_consent", "other_channel")
+
+
+def minors(value: str) -> Fault | None:
+    return None if value in MINORS else ("config.bad_minors", {"value": value, "known": ", ".join(MINORS)})
+
+
 def formats(value: list) -> Fault | None:
     bad = [v for v in value if v not in PAPER_FORMATS]
     if bad:

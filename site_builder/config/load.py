@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import stat
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..messages import t
 from ..problems import Problem, report
@@ -14,6 +14,7 @@ from .. import tomlparse
 from ..tomlparse import tomllib
 from .checker import Checker
 from .numbers import check_numbers
+from .option import Opt
 from .rules import RULES
 from .schema import SCHEMA
 from .settings import Settings, freeze, today
@@ -67,13 +68,44 @@ def load_settings(path: Path, *, now: dt.date | None = None) -> tuple[Settings |
     if problem is not None:
         return None, [problem]
     try:
-        raw = tomlparse.loads(_BARE_FILL_IN.sub(lambda m: f'{m[1]}"{m[2]}"{m[3]}', text or ""))
+        raw = _parse(text or "")
     except tomlparse.TooDeep as exc:
-        return None, [report(str(path), t("config.where_line", line=exc.line), "input.too_deep",
-                             limit=tomlparse.MAX_DEPTH)]
+        return None, [_too_deep(path, exc)]
     except tomllib.TOMLDecodeError as exc:
         return None, [toml_error(str(path), exc)]
     return validate(raw, path, now=now)
+
+
+def _parse(text: str) -> dict[str, Any]:
+    """TOML with bare fill-in markers quoted; nesting checked before parsing (tomlparse.TooDeep)."""
+    return tomlparse.loads(_BARE_FILL_IN.sub(lambda m: f'{m[1]}"{m[2]}"{m[3]}', text))
+
+
+def _too_deep(path: Path, exc: tomlparse.TooDeep) -> Problem:
+    return report(str(path), t("config.where_line", line=exc.line), "input.too_deep", limit=tomlparse.MAX_DEPTH)
+
+
+def load_table_file(path: Path, schema: Mapping[str, Opt]) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Another settings file (a deployment's bot.toml), read and checked exactly as site.toml is: the size cap,
+    BOM, fill-in markers, and the schema walk of `schema`. The checked tables (None on errors) and every problem."""
+    text, problem = read_settings_file(path)
+    if problem is not None:
+        return None, [problem]
+    try:
+        raw = _parse(text or "")
+    except tomlparse.TooDeep as exc:
+        return None, [_too_deep(path, exc)]
+    except tomllib.TOMLDecodeError as exc:
+        return None, [toml_error(str(path), exc)]
+    checker = Checker(str(path), None)  # no texts in it: no site languages to check them against
+    data = checker.table(raw, schema, "")
+    return (None if checker.failed() else data), checker.problems
+
+
+def schema_defaults(schema: Mapping[str, Opt]) -> dict[str, Any]:
+    """The tables as the schema fills them when nothing is written: to go on checking what depends on a file
+    that has problems of its own (reported already)."""
+    return Checker("", None).table({}, schema, "")
 
 
 def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> tuple[Settings | None, list[Problem]]:
@@ -89,7 +121,8 @@ def validate(raw: dict[str, Any], path: Path, *, now: dt.date | None = None) -> 
     if checker.failed():
         return None, checker.problems
     settings = Settings(path=path, data=freeze(data), raw=data, whatsapp_e164=wa_e164 or "",
-                        whatsapp_digits=(wa_e164 or "").lstrip("+"), phone_e164=phone_e164 or "", today=now)
+                        whatsapp_digits=(wa_e164 or "").lstrip("+"), phone_e164=phone_e164 or "", today=now,
+                        given=frozenset(checker.given))
     return settings, checker.problems
 
 

@@ -79,6 +79,59 @@ def purposes(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
         checker.error("purposes", "config.purposes_too_many", count=len(optional), limit=MAX_OPTIONAL_PURPOSES)
 
 
+def dpia_required(data: Any) -> bool:
+    """Whether the settings make a full DPIA the rule: health or other Art. 9 data, or children who consent with a
+    parent (WP 248 rev.01: sensitive data, vulnerable data subjects, each with the "partly" met criterion of Meta's
+    own use of metadata makes two; the risk assessment shows the count). A DPIA makes a data protection officer
+    mandatory whatever the staff count (§ 38 Abs. 1 S. 2 BDSG; legal research notes § 5.6, checked 2026-12-07)."""
+    records = (data.get("records") if hasattr(data, "get") else None) or {}
+    return bool(records.get("special_categories")) or records.get("minors") == "parental_consent"
+
+
+def special_categories(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """Health or other Art. 9 data need explicit consent in a box of their own (Art. 9(2)(a) GDPR; EDPB Guidelines
+    05/2020 paras. 93-94): records.special_categories and a purpose with special_category say the same, that
+    purpose is never required, and its legal basis names Art. 9."""
+    items = data.get("purposes") if isinstance(data.get("purposes"), list) else []
+    records = data.get("records") or {}
+    special = [i for i, p in enumerate(items) if isinstance(p, dict) and p.get("special_category")]
+    if records.get("special_categories") and not special:
+        checker.error("records.special_categories", "config.special_without_purpose")
+    for i in special:
+        p = items[i]
+        if not records.get("special_categories"):
+            checker.error(f"purposes[{i}].special_category", "config.special_flag_off")
+        if p.get("required"):
+            checker.error(f"purposes[{i}].required", "config.special_required")
+        basis = p.get("legal_basis")
+        for lang, text in (basis.items() if isinstance(basis, dict) else ()):
+            if isinstance(text, str) and "9" not in re.findall(r"Art\.\s*(\d+)", text):
+                checker.error(f"purposes[{i}].legal_basis.{lang}", "config.special_basis")
+
+
+def dpo_required(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """A DPIA makes a data protection officer mandatory (§ 38 Abs. 1 S. 2 BDSG): the privacy notice must name one."""
+    if dpia_required(data) and not data.get("dpo") and "records" in data:
+        reason = "special_categories" if (data.get("records") or {}).get("special_categories") else "minors"
+        checker.error("dpo", "config.dpo_required", reason=f"records.{reason}")
+
+
+def obsolete(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """Keys the owner no longer fills: said once, so that an older site.toml keeps building."""
+    if (data.get("records") or {}).get("terms_clauses"):
+        checker.warn("records.terms_clauses", "config.terms_clauses_obsolete")
+
+
+def bot_host(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
+    """With [bot], the bot's server is a processor the privacy notice and the records name (Art. 13(1)(e), 30(1)(d)
+    GDPR): [bot] hosting_provider names it (the bot's own settings check the rest of the table)."""
+    bot = data.get("bot")
+    if isinstance(bot, dict):
+        host = bot.get("hosting_provider")
+        if not isinstance(host, str) or not host.strip() or host.strip().startswith("<<"):
+            checker.error("bot.hosting_provider", "config.bot_host_missing")
+
+
 def channels(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
     table = data.get("channels")
     if not isinstance(table, dict):
@@ -217,7 +270,7 @@ def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) 
     if any(p.where.startswith("authority.") for p in checker.problems):
         return  # the owner's own authority has a mistake, reported already: no second message about the Land
     if all(own.get(k) for k in ("name", "address", "url")):
-        data["authority"] = own
+        data["authority"] = {"po_box": None, "breach_url": None, **own}
         return
     state = (data.get("business") or {}).get("state")
     if not isinstance(state, str) or not state:
@@ -230,9 +283,12 @@ def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) 
         checker.error("business.state", "config.state_unknown", value=state,
                       known=", ".join(a.land for a in authorities()))
         return
+    # the street address for people, the PO box for letters where there is one (the lost-phone plan, BayLDA:
+    # Postfach 1349, 91504 Ansbach); the online breach form where one was found (Art. 33, facts checked 2026-12-07)
     data["authority"] = {"name": found.name, "address": found.postal_address, "url": found.url,
                          "short": found.short, "complaint_url": found.complaint_url, "checked": found.checked,
-                         "source": "facts", **own}
+                         "po_box": found.po_box if found.po_box != found.postal_address else None,
+                         "breach_url": found.breach_url, "source": "facts", **own}
 
 
 def transfer(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
@@ -293,8 +349,9 @@ def scan_distances(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
             checker.error(where, "config.scan_distance", value=value)
 
 
-RULES: tuple[Rule, ...] = (languages, base_url, purposes, channels, colours, theme_name, logo, look, authority,
-                           transfer, preset_wording, scan_distances, printable)
+RULES: tuple[Rule, ...] = (languages, base_url, purposes, special_categories, dpo_required, obsolete, bot_host,
+                           channels, colours, theme_name, logo, look, authority, transfer, preset_wording,
+                           scan_distances, printable)
 
 
 def _channel(rgb: str) -> list[float]:

@@ -10,38 +10,11 @@ example site: texts that are not the business's own, such as the legal basis of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping
-
 from . import checks
+from .bot_schema import bot_table
 from .checks import PAPER_FORMATS
 from ..graphics.icons import ICONS
-
-
-@dataclass(frozen=True)
-class Opt:
-    """One settings key."""
-
-    kind: str  # str, int, float, bool, date, list, text (per language), table, tables
-    doc: str = ""  # English
-    de: str = ""  # German
-    required: bool = True
-    default: Any = None
-    children: Mapping[str, "Opt"] | None = None
-    check: Callable[[Any], checks.Fault | None] | None = None
-    find: tuple[str, str] | None = None  # where to find the value: (English, German)
-    init: str = "value"
-    sample: str = ""  # the TOML value init writes for "value" and "comment"
-    max_len: int = 300  # characters, for str and text values
-    max_items: int = 50  # entries, for list and tables values
-
-    def help(self, lang: str) -> str:
-        return self.de if lang == "de" and self.de else self.doc
-
-    def where_to_find(self, lang: str) -> str:
-        if not self.find:
-            return ""
-        return self.find[1] if lang == "de" else self.find[0]
+from .option import Opt
 
 
 S = Opt
@@ -143,6 +116,12 @@ PURPOSE = {
                max_len=40),
     "description": S("text", "one sentence: what you do with it", "ein Satz: was Sie damit tun", max_len=600),
     "legal_basis": S("text", "e.g. Art. 6 Abs. 1 lit. a DSGVO", "z. B. Art. 6 Abs. 1 lit. a DSGVO", max_len=300),
+    # Art. 9(2)(a) GDPR: health or other special data need explicit consent, given in a box of its own (EDPB
+    # Guidelines 05/2020, paras. 93-94: an express statement; legal research notes § 5.5, checked 2026-12-07)
+    "special_category": S("bool", "true: the box is the explicit consent to health or other special data (Art. 9(2)(a) "
+                          "GDPR); never required, and its legal_basis names Art. 9", "true: das Kästchen ist die "
+                          "ausdrückliche Einwilligung in Gesundheits- oder andere besondere Daten (Art. 9 Abs. 2 lit. a "
+                          "DSGVO); nie erforderlich, und legal_basis nennt Art. 9", default=False, init=""),
 }
 
 RISK = {
@@ -191,11 +170,11 @@ RECORDS = {
     "transfer_addendum_url": S("str", "WhatsApp Business Data Transfer Addendum", "Zusatz zur Datenübermittlung "
                                "von WhatsApp Business", check=checks.https_url,
                                default=_TERMS + "business-data-transfer-addendum", init=""),
-    "terms_clauses": S("table", "where the data processing terms cover Art. 28(3)(a)-(h), once you checked",
-                       "wo die Auftragsverarbeitungsbedingungen Art. 28 Abs. 3 lit. a-h abdecken, sobald geprüft",
-                       required=False, init="doc", children={
-                           lit: S("str", f"clause covering Art. 28(3)({lit})", f"Klausel zu Art. 28 Abs. 3 lit. {lit}",
-                                  required=False) for lit in "abcdefgh"}),
+    # no longer the owner's: the clause map ships with the package (site_builder/facts/processor_terms.toml);
+    # still read, so that an older site.toml gets a warning that says so instead of an unknown-key error
+    "terms_clauses": S("table", "no longer needed: site-builder ships where WhatsApp's terms cover Art. 28(3)",
+                       "nicht mehr nötig: site-builder liefert, wo WhatsApps Bedingungen Art. 28 Abs. 3 abdecken",
+                       required=False, init=""),
     "host_dpa_filed": S("date", "the day you filed the data processing agreement with your web host "
                         "(Art. 28 GDPR), YYYY-MM-DD (no quotes)", "der Tag, an dem Sie den Auftragsverarbeitungsvertrag "
                         "mit Ihrem Webhoster abgelegt haben (Art. 28 DSGVO), JJJJ-MM-TT (ohne Anführungszeichen)",
@@ -223,9 +202,20 @@ RECORDS = {
                          '"customers_only" (erlaubt, aber im Adressbuch stehen nur einwilligende Kunden) oder "all" '
                          '(erlaubt, auch mit anderen Kontakten)', default="off", check=checks.contacts_access,
                          init="value", sample='"off"'),
-    "special_categories": S("bool", "true if customers regularly send health or other Art. 9 data",
-                            "true, wenn Kunden regelmäßig Gesundheits- oder andere Daten nach Art. 9 DSGVO senden",
-                            default=False),
+    "special_categories": S("bool", "true if customers send health or other Art. 9 data: then one purpose must be "
+                            "their explicit consent (special_category = true), a data protection officer is needed and "
+                            "a full DPIA", "true, wenn Kunden Gesundheits- oder andere Daten nach Art. 9 DSGVO senden: "
+                            "dann muss ein Zweck deren ausdrückliche Einwilligung sein (special_category = true), und es "
+                            "braucht einen Datenschutzbeauftragten und eine vollständige DSFA", default=False),
+    # Art. 8(1) GDPR: Germany kept the age of 16 (legal research notes § 5.4, checked 2026-12-07)
+    "minors": S("str", 'whether customers may be under 16: "none" (the offer is not for children), "parental_consent" '
+                '(the page asks under-16s to let a parent consent; a data protection officer and a DPIA are then '
+                'needed) or "other_channel" (the page sends under-16s to phone or e-mail through their parents)',
+                'ob Kundinnen und Kunden unter 16 sein können: "none" (kein Angebot für Kinder), "parental_consent" '
+                '(die Seite bittet unter 16-Jährige, ein Elternteil einwilligen zu lassen; dann braucht es einen '
+                'Datenschutzbeauftragten und eine DSFA) oder "other_channel" (die Seite verweist unter 16-Jährige über '
+                'ihre Eltern auf Telefon oder E-Mail)', default="none", check=checks.minors, init="example",
+                max_len=40),
     "risks": S("tables", "your own further risks", "Ihre eigenen weiteren Risiken", required=False, default=[],
                children=RISK, init="doc"),
     "measures": S("tables", "your own further measures", "Ihre eigenen weiteren Maßnahmen", required=False,
@@ -262,8 +252,11 @@ SCHEMA: dict[str, Opt] = {
     "retention": S("table", "how long chats are kept", "wie lange Chats aufbewahrt werden", children={
         "chat_months": S("int", "months after the last contact before chats are deleted", "Monate nach dem letzten "
                          "Kontakt, bis Chats gelöscht werden", check=checks.months, sample="12"),
-        "note": S("text", "any other rule, e.g. invoices kept 10 years", "weitere Regeln, z. B. Rechnungen zehn Jahre",
-                  required=False, init="example", max_len=1000),
+        # the statutory periods (§ 147 AO, § 257 HGB, GoBD) are in the shipped texts already (issue 23, point 6)
+        "note": S("text", "only your own further retention rule, if you have one (the legal periods are already in the "
+                  "texts)", "nur eine eigene weitere Aufbewahrungsregel, falls Sie eine haben (die gesetzlichen "
+                  "Fristen stehen schon in den Texten)", required=False, init="comment", sample='{ de = "...", en = "..." }',
+                  max_len=1000),
     }),
     "authority": S("table", "only to override the data protection authority that follows from business.state",
                    "nur um die Datenschutzaufsicht zu ersetzen, die sich aus business.state ergibt",
@@ -272,6 +265,9 @@ SCHEMA: dict[str, Opt] = {
                        "address": S("str", "its postal address", "ihre Postanschrift", required=False, max_len=300),
                        "url": S("str", "its website (https)", "ihre Website (https)", check=checks.https_url,
                                 required=False, max_len=300),
+                       "breach_url": S("str", "its online form for reporting a data breach (https), if any",
+                                       "ihr Online-Formular für die Meldung einer Datenpanne (https), falls vorhanden",
+                                       check=checks.https_url, required=False, max_len=300),
                    }),
     "dpo": S("table", "data protection officer, only if you have one", "Datenschutzbeauftragte/r, nur falls "
              "benannt", required=False, init="doc", children={
@@ -336,6 +332,6 @@ SCHEMA: dict[str, Opt] = {
     }),
     "records": S("table", "internal records in output/records/ (never uploaded)", "interne Unterlagen in "
                  "output/records/ (werden nie hochgeladen)", required=False, default={}, children=RECORDS),
-    # validated by the WhatsApp bot's own schema; only its presence is accepted here
-    "bot": S("table", "the WhatsApp bot", "der WhatsApp-Bot", required=False, init=""),
+    # the consent bot's keys (config/bot_schema.py); only `site-builder bot` reads the secrets they name
+    "bot": bot_table(),
 }

@@ -92,6 +92,7 @@ class Settings:
     whatsapp_digits: str
     phone_e164: str
     today: dt.date
+    given: frozenset[str] = frozenset()  # the dotted keys the file names itself ("bot.port"); defaults fill the rest
 
     @property
     def root(self) -> Path:

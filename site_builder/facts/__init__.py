@@ -8,8 +8,9 @@ day it was `checked` and the `source` it rests on; the owner can override each o
     authority_for("Bayern")      -> Authority (BayLDA, Ansbach) or None for an unknown Land
     states()                     -> every spelling authority_for accepts, e.g. "BY", "Bavaria"
     authorities()                -> all 16 authorities, in file order
-    whatsapp()                   -> WhatsAppFacts (processor, privacy contact, US recipients)
+    whatsapp()                   -> WhatsAppFacts (processor, privacy contact, US recipients, Cloud API)
     transfer()                   -> TransferFacts (DPF decision, addendum, cases, de/en wording)
+    processor_terms()            -> ProcessorTerms (where WhatsApp's terms cover Art. 28(3)(a)-(h), 28(4))
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Authority:
     po_box: str | None = None
     use_po_box: bool = False
     complaint_url: str | None = None
+    breach_url: str | None = None  # the online form for Art. 33 notifications, where one was found
     also: tuple[str, ...] = ()
     note: str = ""
 
@@ -109,10 +111,32 @@ class PrivacyContact:
 
 
 @dataclass(frozen=True)
+class CloudApi:
+    """Meta's Cloud API, which the consent bot uses: who runs it, and what Meta says about the messages."""
+
+    processor: str
+    address_lines: tuple[str, ...]
+    country_de: str
+    country_en: str
+    retention_days: int  # message content kept at rest by default, at most (Meta: "30 days ... typical")
+    local_storage_url: str
+    verified: bool
+    evidence: str
+    checked: date
+    source: str
+    also: tuple[str, ...] = ()
+    note: str = ""
+
+    def address(self, lang: str = "de") -> str:
+        return ", ".join((*self.address_lines, self.country_de if lang == "de" else self.country_en))
+
+
+@dataclass(frozen=True)
 class WhatsAppFacts:
     processor: Entity
     privacy_contact: PrivacyContact
     us_recipients: tuple[Entity, ...]
+    cloud_api: CloudApi
 
 
 @dataclass(frozen=True)
@@ -206,6 +230,51 @@ class TransferFacts:
         return self.wording[key].text(lang)
 
 
+@dataclass(frozen=True)
+class TermsDocument:
+    """One of WhatsApp's documents the clause map rests on, with the date it says it was last updated."""
+
+    id: str  # "DPT", "DST", "DTA", "Business Terms": how the clause column names it
+    title: str
+    last_updated: date
+    url: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """Where WhatsApp's terms cover one duty of Art. 28(3) or (4) GDPR (id "a".."h", "subject",
+    "second_subparagraph", "28-4"), with the words that do, and what they leave out."""
+
+    id: str
+    covered: str  # "yes", "partly", "no"
+    clause: str
+    quote: str
+    gap_de: str
+    gap_en: str
+
+    def gap(self, lang: str = "de") -> str:
+        return self.gap_de if lang == "de" else self.gap_en
+
+
+@dataclass(frozen=True)
+class ProcessorTerms:
+    documents: tuple[TermsDocument, ...]
+    clauses: Mapping[str, Clause]
+    scope_de: str
+    scope_en: str
+    verified: bool
+    checked: date
+    source: str
+    also: tuple[str, ...] = ()
+
+    def scope(self, lang: str = "de") -> str:
+        return self.scope_de if lang == "de" else self.scope_en
+
+    def open(self) -> list[str]:
+        """The ids whose duty the terms do not fully cover, in file order."""
+        return [c.id for c in self.clauses.values() if c.covered != "yes"]
+
+
 # --- loading ---------------------------------------------------------------------------------------
 
 def _read(name: str) -> dict[str, Any]:
@@ -244,6 +313,8 @@ def _build(cls: type, table: Any, where: str, **extra: Any) -> Any:
             raise FactsError(f"{where}.{f.name}: expected a date (YYYY-MM-DD, unquoted)")
         elif "bool" in hint and not isinstance(value, bool):
             raise FactsError(f"{where}.{f.name}: expected true or false")
+        elif hint == str(int) and (isinstance(value, bool) or not isinstance(value, int)):
+            raise FactsError(f"{where}.{f.name}: expected a whole number")
         elif "str" in hint and not isinstance(value, str):
             raise FactsError(f"{where}.{f.name}: expected a string")
         values[f.name] = value
@@ -313,7 +384,33 @@ def whatsapp() -> WhatsAppFacts:
         privacy_contact=_build(PrivacyContact, data.get("privacy_contact"), f"{where}: [privacy_contact]"),
         us_recipients=tuple(_build(Entity, r, f"{where}: [[us_recipients]] #{i + 1}")
                             for i, r in enumerate(recipients)),
+        cloud_api=_build(CloudApi, data.get("cloud_api"), f"{where}: [cloud_api]"),
     )
+
+
+COVERAGE = ("yes", "partly", "no")
+CLAUSE_IDS = ("subject", *"abcdefgh", "second_subparagraph", "28-4")
+
+
+@cache
+def processor_terms() -> ProcessorTerms:
+    data = _read("processor_terms.toml")
+    where = "processor_terms.toml"
+    documents = tuple(_build(TermsDocument, d, f"{where}: [[documents]] #{i + 1}")
+                      for i, d in enumerate(data.get("documents") or []))
+    clauses: dict[str, Clause] = {}
+    for i, raw in enumerate(data.get("clauses") or []):
+        clause = _build(Clause, raw, f"{where}: [[clauses]] #{i + 1}")
+        if clause.covered not in COVERAGE:
+            raise FactsError(f"{where}: [[clauses]] #{i + 1}.covered: one of {', '.join(COVERAGE)}")
+        if clause.covered != "yes" and not (clause.gap_de and clause.gap_en):
+            raise FactsError(f"{where}: [[clauses]] #{i + 1}: a duty not fully covered needs gap_de and gap_en")
+        clauses[clause.id] = clause
+    missing = [c for c in CLAUSE_IDS if c not in clauses]
+    if missing:
+        raise FactsError(f"{where}: [[clauses]]: missing {', '.join(missing)}")
+    rest = {k: v for k, v in data.items() if k not in ("documents", "clauses")}
+    return _build(ProcessorTerms, rest, where, documents=documents, clauses=MappingProxyType(clauses))
 
 
 @cache
@@ -341,7 +438,7 @@ def transfer() -> TransferFacts:
 
 
 __all__ = [
-    "Addendum", "AdequacyDecision", "Authority", "CourtCase", "Entity", "FactsError", "PrivacyContact",
-    "TransferFacts", "WhatsAppFacts", "SourcedSentence", "authorities", "authority_for", "states", "transfer",
-    "whatsapp",
+    "Addendum", "AdequacyDecision", "Authority", "Clause", "CloudApi", "CourtCase", "Entity", "FactsError",
+    "PrivacyContact", "ProcessorTerms", "TermsDocument", "TransferFacts", "WhatsAppFacts", "SourcedSentence",
+    "authorities", "authority_for", "processor_terms", "states", "transfer", "whatsapp",
 ]

@@ -14,17 +14,22 @@ from .recognise import Recognizer
 from .tables import is_manual_file, read_manual_rows
 
 
-def classify(messages: Iterable[ChatMessage], recognizer: Recognizer) -> list[RegisterRow]:
-    """Register rows for the consent, opt-out and withdrawal messages sent by customers."""
+def classify(messages: Iterable[ChatMessage], recognizer: Recognizer,
+             unclear: list[ChatMessage] | None = None) -> list[RegisterRow]:
+    """Register rows for the consent, opt-out and withdrawal messages sent by customers, each with the message as
+    the customer wrote it (the proof survives deleting the chat). Stop-like messages that are not clear go to
+    `unclear`, for the owner to read; they give no row."""
     rows: list[RegisterRow] = []
     for msg in messages:
         if msg.is_system or msg.sender is None or recognizer.is_own(msg.sender):
             continue
-        found = recognizer.recognize(msg.text)
+        found, stop_like = recognizer.read(msg.text)
         if found is None:
+            if unclear is not None and stop_like:
+                unclear.append(msg)
             continue
         common = dict(chat=msg.chat, sender=msg.sender, date=msg.date, time=msg.time,
-                      lang=found.lang, file=msg.file, line=msg.line)
+                      lang=found.lang, file=msg.file, line=msg.line, message=msg.text)
         if found.event == EVENT_CONSENT:
             status = recognizer.version_status(found.consent_id)
             rows.append(RegisterRow(event=EVENT_CONSENT, consent_id=found.consent_id, source=found.source,
@@ -84,6 +89,13 @@ def _repeats_problem(file: str, dropped: dict[str, int]) -> ReadProblem:
     return read_problem(file, None, "register.dropped_repeats", warning=True, n=total, sources=sources)
 
 
+def _unclear_problem(msg: ChatMessage) -> ReadProblem:
+    """A stop-like message that is not clear: printed for the owner, who asks the customer (nothing recorded)."""
+    text = " ".join(msg.text.split())
+    return read_problem(msg.file, msg.line, "register.unclear_stop", warning=True, sender=msg.sender,
+                        date=msg.date, time=msg.time, text=text if len(text) <= 120 else text[:117] + "...")
+
+
 def merge_registers(first: list[RegisterRow], second: list[RegisterRow]) -> tuple[list[RegisterRow], int]:
     """One register from two sources in time order; rows of `second` that `first` already holds (same
     chat, sender, date, time, event and consent id, matched one to one) are dropped, and counted."""
@@ -118,7 +130,9 @@ def collect(files: Iterable[Path], recognizer: Recognizer) -> tuple[list[Registe
             found = read_manual_rows(path, recognizer, problems)
             source: str | None = path.name
         else:
-            found = classify(iter_export(path, problems), recognizer)
+            unclear: list[ChatMessage] = []
+            found = classify(iter_export(path, problems), recognizer, unclear)
+            problems += [_unclear_problem(msg) for msg in unclear]
             source = None
         kept, dropped = drop_repeated_rows(found, collected, source)
         rows.extend(kept)

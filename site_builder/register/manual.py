@@ -5,8 +5,9 @@ the owner keeps a screenshot of the customer's message and writes the row by han
 register's own columns (the file `consents` writes is a valid example: there, rows with an empty `file`
 column are the hand-written ones). Required: chat, sender, date, time, event; consent_id and purposes
 (ids; `,` between them, or `;` in quotes) for consent and marketing_opt_in rows; the other columns may be
-missing or empty. Each row read is marked `source = manual` in the register; a bad row is reported with
-file and line and left out. Reading the files (CSV or XLSX) is `tables.py`'s; this module checks a row."""
+missing or empty; `message` holds the customer's words as the screenshot shows them. Each row read is marked
+`source = manual` in the register; a bad row is reported with file and line and left out. Reading the files
+(CSV or XLSX) is `tables.py`'s; this module checks a row."""
 
 from __future__ import annotations
 
@@ -70,4 +71,4 @@ def manual_row(values: dict[str, str], name: str, line: int, recognizer: Recogni
         chat=values["chat"], sender=values["sender"], date=iso, time=time, event=event, consent_id=consent_id,
         source=SOURCE_MANUAL, purposes=";".join(purposes),
         version_status=recognizer.version_status(consent_id) if consent_id else "",
-        lang=values.get("lang", ""), file=name, line=line)
+        lang=values.get("lang", ""), file=name, line=line, message=values.get("message", ""))

@@ -145,6 +145,8 @@ class RegisterRow:
     line: int = 0
     # A row kept from an earlier register keeps its labels as written then; None: from `labels` when written.
     purposes_label: str | None = None
+    # the message as the customer wrote it (consents, withdrawals and opt-outs only): the proof in their words
+    message: str = ""
 
     def as_dict(self, labels: dict[str, str] | None = None) -> dict[str, str]:
         """The row as CSV column -> text; `purposes_label` from `labels` (purpose id -> label)."""

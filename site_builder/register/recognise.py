@@ -9,6 +9,7 @@ from typing import Iterable
 from ..consent import ID_PATTERN, LEGACY_ID_PATTERN, canonical_id
 from .model import (EVENT_CONSENT, EVENT_MARKETING_OPT_OUT, EVENT_WITHDRAWAL, MARKETING_PURPOSE, KnownVersion,
                     LanguageTemplates, fold)
+from .stop_words import MAX_FREE, StopWords, phrase_pattern, shipped_stop_words
 
 
 def _literal_pattern(literal: str, spellings: dict[str, str] | None = None) -> str:
@@ -74,6 +75,7 @@ class _LanguagePatterns:
     optout: re.Pattern[str] | None
     optout_bare: re.Pattern[str] | None
     purposes: tuple[tuple[str, re.Pattern[str]], ...]
+    keywords: tuple[str, ...] = ()  # the regex sources of the closing keywords ("stopp?", "stopp? werbung")
 
 
 # How customers spell a closing keyword of the templates: Germans often write "STOPP" (also
@@ -110,7 +112,9 @@ def _compile_language(t: LanguageTemplates) -> _LanguagePatterns:
         (pid, re.compile(r"(?<!\w)" + _literal_pattern(label) + r"(?!\w)"))
         for pid, label in t.purpose_labels.items() if label.strip()
     )
-    return _LanguagePatterns(t.lang, token, withdrawal, withdrawal_bare, optout, optout_bare, purposes)
+    keywords = tuple(_literal_pattern(keyword, _KEYWORD_SPELLINGS) for keyword in
+                     (_stop_parts(t.withdrawal)[1], _stop_parts(t.marketing_optout)[1]) if keyword)
+    return _LanguagePatterns(t.lang, token, withdrawal, withdrawal_bare, optout, optout_bare, purposes, keywords)
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,10 @@ class Recognizer:
     # Every event pattern in one alternation: most chat messages are no event, and one search that
     # fails rules them out (a long export spent most of its recognition time on the separate searches).
     any_event: re.Pattern[str] | None = None
+    # withdrawals and opt-outs in the customer's own words (wording/register/<lang>/stop_words.toml), and one search
+    # for anything stop-like (a listed phrase or word, a keyword of the site's own) that rules most chat out
+    stop_words: StopWords | None = None
+    free_any: re.Pattern[str] | None = None
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Purpose id -> label in `lang` (default: the site's first language), for the register."""
@@ -162,9 +170,20 @@ class Recognizer:
 
     def recognize(self, text: str) -> Recognition | None:
         """The event a message text stands for, or None for ordinary chat."""
+        return self.read(text)[0]
+
+    def read(self, text: str) -> tuple[Recognition | None, bool]:
+        """The event a message stands for (or None), and whether, being none, it is stop-like but unclear: nothing
+        is recorded then; the owner reads it (`consents` lists it, the bot e-mails it) and asks the customer.
+        The text is folded once and most chat is ruled out by two searches."""
         folded = fold(text)
         if not folded or (self.any_event is not None and self.any_event.search(folded) is None):
-            return None
+            return None, False
+        stop_like = self.free_any is not None and self.free_any.search(folded) is not None
+        found = self._recognize(text, folded, stop_like)
+        return found, found is None and stop_like
+
+    def _recognize(self, text: str, folded: str, stop_like: bool) -> Recognition | None:
         # Withdrawal before opt-out before consent: the more restrictive reading wins.
         for lp in self.languages:
             if lp.withdrawal and lp.withdrawal.search(folded):
@@ -176,6 +195,9 @@ class Recognizer:
         for lp in self.languages:
             if (lp.optout and lp.optout.search(folded)) or (lp.optout_bare and lp.optout_bare.match(folded)):
                 return Recognition(EVENT_MARKETING_OPT_OUT, lang=lp.lang, purposes=(MARKETING_PURPOSE,))
+        free = self._free_words(text, folded) if stop_like else None
+        if free is not None:
+            return free
         for lp in self.languages:
             m = lp.consent_token.search(folded)
             if m:
@@ -183,6 +205,29 @@ class Recognizer:
                 return Recognition(EVENT_CONSENT, lang=lp.lang, consent_id=canonical_id(m.group(1)) or m.group(1),
                                    source=m.group(2) or "", purposes=self._purposes(folded, lp))
         return None
+
+    def _free_words(self, text: str, folded: str) -> Recognition | None:
+        """A withdrawal or opt-out in the customer's own words: the whole message (fillers such as "bitte" aside)
+        is a listed phrase or the site's own keyword ("STOP bitte")."""
+        if self.stop_words is None or len(text) > MAX_FREE:
+            return None
+        core = self.stop_words.core(text, folded)
+        bare = [lp.lang for lp in self.languages if lp.withdrawal_bare and lp.withdrawal_bare.match(core)]
+        if bare:
+            return Recognition(EVENT_WITHDRAWAL, lang=bare[0] if len(bare) == 1 else "")
+        for lp in self.languages:
+            if lp.optout_bare and lp.optout_bare.match(core):
+                return Recognition(EVENT_MARKETING_OPT_OUT, lang=lp.lang, purposes=(MARKETING_PURPOSE,))
+        event = self.stop_words.event_of_core(core)
+        if event == EVENT_WITHDRAWAL:
+            return Recognition(EVENT_WITHDRAWAL)
+        if event == EVENT_MARKETING_OPT_OUT:
+            return Recognition(EVENT_MARKETING_OPT_OUT, purposes=(MARKETING_PURPOSE,))
+        return None
+
+    def unclear(self, text: str) -> bool:
+        """Stop-like but not clear (e.g. "Stopp, ich meinte Samstag", "nicht abmelden"): see `read`."""
+        return self.read(text)[1]
 
     def _purposes(self, folded: str, lp: _LanguagePatterns) -> tuple[str, ...]:
         """Purpose ids whose label occurs in the message (own language first, then any)."""
@@ -199,8 +244,10 @@ def build_recognizer(
     known_versions: list[KnownVersion],
     current_versions: dict[str, str],
     own_senders: Iterable[str] = (),
+    stop_words: StopWords | None = None,
 ) -> Recognizer:
-    """Compile the recogniser for one business from the site's own message templates."""
+    """Compile the recogniser for one business from the site's own message templates (and the phrases of
+    withdrawals in free words: the shipped German and English ones unless the site's are given)."""
     if not templates:
         raise ValueError("at least one language's templates are needed")
     order: list[str] = []
@@ -215,8 +262,11 @@ def build_recognizer(
     current = frozenset(canonical_id(v) or v.lower() for v in current_versions.values())
     own = frozenset(fold(name) for name in [business, *own_senders] if name.strip())
     languages = tuple(_compile_language(t) for t in templates)
+    words = stop_words if stop_words is not None else shipped_stop_words()
+    free_any = phrase_pattern({*words.withdrawal, *words.marketing, *words.unclear_words},
+                              [k for lp in languages for k in lp.keywords])
     patterns = [p for lp in languages for p in (lp.consent_token, lp.withdrawal, lp.withdrawal_bare, lp.optout,
-                                                 lp.optout_bare) if p is not None]
+                                                 lp.optout_bare) if p is not None] + ([free_any] if free_any else [])
     return Recognizer(
         business=business,
         languages=languages,
@@ -226,4 +276,6 @@ def build_recognizer(
         current_ids=current,
         own_senders=own,
         purpose_labels={t.lang: dict(t.purpose_labels) for t in templates},
+        stop_words=words,
+        free_any=free_any,
     )

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..wording import Wording
 from .model import KnownVersion, LanguageTemplates
 from .recognise import Recognizer, build_recognizer
+from .stop_words import SHIPPED_LANGS, read_stop_words
 
 
 def site_recognizer(site: Any) -> Recognizer:
@@ -23,4 +25,7 @@ def site_recognizer(site: Any) -> Recognizer:
         known += [KnownVersion(vid, v.lang, v.date) for v in language.versions for vid in v.ids]
         current[lang] = language.consent_id
     b = settings.business
-    return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name])
+    # the site's languages first (its own copies win), German and English always: customers write either
+    words = read_stop_words(Wording(settings.root), (*site.languages, *SHIPPED_LANGS))
+    return build_recognizer(templates, b.short_name or b.name, known, current, own_senders=[b.name],
+                            stop_words=words)

@@ -22,6 +22,7 @@ from .. import gate
 from ..consent import canonical_id
 from .decode import Decoding, decode_text
 from .manual import EVENTS, REQUIRED, manual_date, manual_row
+from .columns import REGISTER_COLUMNS_V1
 from .model import CSV_COLUMNS, ReadProblem, RegisterRow, source_of_cell
 from .parse import read_problem
 from .recognise import Recognizer
@@ -47,7 +48,8 @@ class RegisterTable:
 
     @property
     def is_register(self) -> bool:
-        return set(CSV_COLUMNS) <= set(self.columns)
+        # a register written before the `message` column is a register too
+        return set(REGISTER_COLUMNS_V1) <= set(self.columns)
 
 
 def read_table(path: Path, problems: list[ReadProblem]) -> RegisterTable | None:
@@ -174,7 +176,7 @@ def kept_row(values: dict[str, str], name: str, line: int, problems: list[ReadPr
         consent_id=consent_id or raw_id, source=source_of_cell(values.get("source", "")),
         purposes=values.get("purposes", ""), version_status=values.get("version_status", ""),
         lang=values.get("lang", ""), file=values.get("file", ""), line=int(number or 0),
-        purposes_label=values.get("purposes_label", ""))
+        purposes_label=values.get("purposes_label", ""), message=values.get("message", ""))
 
 
 def read_rows(path: Path, recognizer: Recognizer, problems: list[ReadProblem],

@@ -39,36 +39,47 @@ def _cells(row: RegisterRow, labels: dict[str, str]) -> dict[str, str]:
 
 def write_csv(rows: Iterable[RegisterRow], out: TextIO, labels: dict[str, str] | None = None) -> None:
     """The register as semicolon-separated CSV into an open text stream."""
-    writer = csv.DictWriter(out, fieldnames=list(CSV_COLUMNS), delimiter=DELIMITER, lineterminator="\r\n")
+    write_table_csv(list(CSV_COLUMNS), (_cells(row, labels or {}) for row in rows), out)
+
+
+def write_table_csv(columns: list[str], rows: Iterable[dict[str, str]], out: TextIO) -> None:
+    """Rows of cells (already neutralised) as semicolon-separated CSV, a header line first."""
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(_cells(row, labels or {}))
+        writer.writerow(row)
 
 
 def _xlsx_bytes(rows: Iterable[RegisterRow], labels: dict[str, str], title: str) -> bytes:
     """The register as an .xlsx workbook: one sheet, a bold frozen header row, text cells, numeric lines."""
+    widths = {"chat": 24, "sender": 24, "purposes_label": 36, "version_status": 20, "file": 36}
+    # the line number is a number so it sorts
+    cells = ({**_cells(row, labels), "line": row.line} for row in rows)  # type: ignore[dict-item]
+    return table_xlsx_bytes(list(CSV_COLUMNS), cells, title or "register", widths)
+
+
+def table_xlsx_bytes(columns: list[str], rows: Iterable[dict[str, object]], title: str,
+                     widths: dict[str, int] | None = None) -> bytes:
+    """Rows as an .xlsx workbook: one sheet, a bold frozen header row; strings stay strings (openpyxl would store
+    a leading "=" as a formula: the cells come neutralised), numbers stay numbers."""
     from openpyxl import Workbook  # imported only for .xlsx: the CSV path needs no third-party code
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "register")
+    sheet = book.create_sheet(title[:31])
     sheet.freeze_panes = "A2"
-    widths = {"chat": 24, "sender": 24, "purposes_label": 36, "version_status": 20, "file": 36}
-    for index, name in enumerate(CSV_COLUMNS):
-        letter = chr(ord("A") + index)
-        sheet.column_dimensions[letter].width = widths.get(name, 14)
+    for index, name in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = (widths or {}).get(name, 14)
     header = []
-    for name in CSV_COLUMNS:
+    for name in columns:
         cell = WriteOnlyCell(sheet, value=name)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        cells = _cells(row, labels)
-        # Strings stay strings (openpyxl would store a leading "=" as a formula: neutralised above);
-        # the line number is a number so it sorts.
-        sheet.append([row.line if name == "line" else cells[name] for name in CSV_COLUMNS])
+        sheet.append([row.get(name, "") for name in columns])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -89,6 +100,25 @@ def write_register(rows: list[RegisterRow], out: Path, labels: dict[str, str] | 
         text = io.StringIO()
         write_csv(rows, text, labels)
         data = text.getvalue().encode("utf-8-sig")
+    replace_atomically(out, data)
+
+
+def write_table(columns: list[str], rows: list[dict[str, str]], out: Path, sheet_title: str,
+                widths: dict[str, int] | None = None) -> None:
+    """Any table written as the register is (guided requests use it): .xlsx or CSV with BOM, cells neutralised
+    against formula injection, through a temporary file and one rename."""
+    cells = [{name: neutralise(str(row.get(name, ""))) for name in columns} for row in rows]
+    if is_xlsx(out):
+        data = table_xlsx_bytes(columns, cells, sheet_title, widths)
+    else:
+        text = io.StringIO()
+        write_table_csv(columns, cells, text)
+        data = text.getvalue().encode("utf-8-sig")
+    replace_atomically(out, data)
+
+
+def replace_atomically(out: Path, data: bytes) -> None:
+    """`out` holds `data` afterwards, or (after a crash) what it held before: never half of it."""
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

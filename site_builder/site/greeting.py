@@ -84,10 +84,11 @@ def app_greeting(wording: Wording, lang: str, values: Section, urls: Mapping[str
     return own_text(own, filled) if own else app_text("greeting", filled, words)
 
 
-def bot_context(values: Section, urls: Mapping[str, str], phone: str, consent_id: str) -> dict[str, Any]:
-    """The consent bot's placeholders in one language (as bot.replies.reply_context has them)."""
+def bot_values(values: Section, urls: Mapping[str, str], phone: str, consent_id: str) -> dict[str, Any]:
+    """The placeholders of the consent bot's replies in one language (docs/bot.md, "Reply texts"): the greeting
+    the chat preview shows and every reply the bot sends are filled from these."""
     b = values.business
-    context = {
+    return {
         "business": b.short_name or b.name, "business_name": b.name, "street": b.street or "",
         "postal_code": b.postal_code or "", "city": b.city or "", "email": b.email or "", "phone": phone,
         "opening_hours": str(b.opening_hours or ""), "landing_url": urls.get("landing", ""),
@@ -95,21 +96,30 @@ def bot_context(values: Section, urls: Mapping[str, str], phone: str, consent_id
         "consent_url": urls.get("consent", ""), "version": consent_id, "purposes": "",
         "marketing": any(p.id == MARKETING_PURPOSE for p in values.purposes),
     }
-    return context
+
+
+def plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values for a plain-text reply: marked safe, so that the HTML-escaping sandbox leaves "&" alone (WhatsApp
+    shows plain text: "Anfragen & Aufträge" must not become "&amp;")."""
+    return {key: Markup(value) if isinstance(value, str) else value for key, value in values.items()}
+
+
+def bot_text(wording: Wording, lang: str, name: str) -> str:
+    """The relative path of a bot wording file in `lang`, or in the fallback language when `lang` has none."""
+    rel = f"bot/{lang}/{name}"
+    return rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/{name}"
 
 
 def bot_reply(wording: Wording, lang: str, kind: str, context: Mapping[str, Any], own: Any = None) -> str:
     """One reply of the consent bot as it words it: the owner's own [bot.answers.<kind>] text, else
     wording/bot/<lang>/<kind>.txt ('' when it cannot be filled: the bot's own check names why)."""
-    # plain text for WhatsApp: values marked safe, so that the sandbox does not escape "&"
-    safe = {key: Markup(value) if isinstance(value, str) else value for key, value in context.items()}
+    safe = plain(context)
     problems: list[Problem] = []
     if isinstance(own, Mapping) and own:
         source = own.get(lang) or own.get("*") or next(iter(own.values()))
         text = render_placeholders(str(source), safe, "site.toml", 1, problems)
     else:
-        rel = f"bot/{lang}/{kind}.txt"
-        text = wording.render(rel if wording.locate(rel) else f"bot/{BOT_FALLBACK_LANG}/{kind}.txt", safe, problems)
+        text = wording.render(bot_text(wording, lang, f"{kind}.txt"), safe, problems)
     return keep_lines(text) if text else ""
 
 
@@ -127,7 +137,7 @@ def first_answers(wording: Wording, lang: str, values: Section, urls: Mapping[st
     short = {p.id: p.short for p in values.purposes}
     answers = []
     for link in links:
-        context = {**bot_context(values, urls, phone, consent_id),
+        context = {**bot_values(values, urls, phone, consent_id),
                    "purposes": ", ".join(short.get(pid, pid) for pid in link.purposes),
                    "marketing": MARKETING_PURPOSE in link.purposes}
         answers.append(bot_reply(wording, lang, "consent_confirmed", context, own))

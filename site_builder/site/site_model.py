@@ -10,7 +10,7 @@ theme folder by a path of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
@@ -19,6 +19,7 @@ from ..config import Section, Settings
 from ..problems import Problem, report
 from ..consent import ChatLink, Version
 from ..content import Text
+from ..guided import RequestSet
 from ..wording import Wording
 
 
@@ -87,6 +88,7 @@ class SiteModel:
     wording: Wording
     languages: Mapping[str, LanguageModel]  # in settings.languages order, the default first
     has_bot: bool  # site.toml has a [bot] table: the consent bot answers the first message
+    requests: RequestSet = field(default_factory=RequestSet)  # the guided requests offered ([bot.requests])
 
     @property
     def root(self) -> Path:

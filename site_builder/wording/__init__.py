@@ -4,6 +4,8 @@ texts, the posters and print notes, the pages' labels, the consent bot's replies
     wording/records/<lang>/*.toml   the internal records          wording/app/<lang>/texts.toml   the app texts
     wording/print/<lang>/...        posters, invoice block, notes wording/pages/<lang>.toml       page labels
     wording/bot/<lang>/*.txt        the consent bot's replies     wording/preview/<lang>/...      preview sheet
+    wording/requests/<name>.toml    guided requests (one file each, texts per language inside)
+    wording/register/<lang>/stop_words.toml   withdrawals in free words (`consents` and the bot alike)
 
 A site changes a sentence by putting a file at the same relative path below its own `wording/` folder (next
 to site.toml); the README says how. Sites made before the wording had a folder of its own kept these copies
@@ -24,7 +26,7 @@ from ..tomlparse import tomllib
 
 SHIPPED = Path(__file__).resolve().parent
 SITE_FOLDER = "wording"  # a site's own copies: <folder of site.toml>/wording/<area>/...
-AREAS = ("records", "app", "print", "pages", "bot", "preview")
+AREAS = ("records", "app", "print", "pages", "bot", "preview", "requests", "register")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from site_builder.facts import (
-    Authority, FactsError, _build, authorities, authority_for, states, transfer, whatsapp,
+    Authority, FactsError, _build, authorities, authority_for, processor_terms, states, transfer, whatsapp,
 )
 
 CODES = {"BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST", "SH", "TH"}
@@ -20,14 +20,15 @@ LANDER = {
     "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz", "Saarland",
     "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
 }
-CHECKED = date(2026, 12, 2)
+# the days the facts were compared with their sources (issue 11: 2 December; issue 23: 7 December 2026)
+CHECKED = (date(2026, 12, 2), date(2026, 12, 7))
 
 
 def all_facts() -> list[object]:
     """Every dated record the package ships."""
     w, t = whatsapp(), transfer()
-    return [*authorities(), w.processor, w.privacy_contact, *w.us_recipients,
-            t.adequacy_decision, t.addendum, *t.cases]
+    return [*authorities(), w.processor, w.privacy_contact, *w.us_recipients, w.cloud_api,
+            t.adequacy_decision, t.addendum, *t.cases, processor_terms()]
 
 
 # --- authorities -----------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ def test_every_fact_is_dated_and_sourced(fact):
     assert is_dataclass(fact)
     names = {f.name for f in fields(fact)}
     assert {"checked", "source", "verified"} <= names
-    assert fact.checked == CHECKED
+    assert fact.checked in CHECKED
     assert fact.source.startswith("https://")
 
 
@@ -148,7 +149,9 @@ def test_us_recipients_are_whatsapp_llc_and_meta_with_addresses():
     by_name = {r.name: r for r in w.us_recipients}
     assert set(by_name) == {"WhatsApp LLC", "Meta Platforms, Inc."}
     assert by_name["Meta Platforms, Inc."].address("en") == "1 Meta Way, Menlo Park, CA 94025, USA"
-    assert "Menlo Park" in by_name["WhatsApp LLC"].address("de")
+    # WhatsApp LLC as the Business Terms' notices clause gives it (checked 2026-12-07), not 1601 Willow Road
+    assert by_name["WhatsApp LLC"].address("de") == "1 Meta Way, Menlo Park, CA 94025, USA"
+    assert by_name["WhatsApp LLC"].evidence == "official"
     # The transfer facts name exactly the same companies.
     assert set(transfer().recipients) == set(by_name)
 
@@ -240,3 +243,50 @@ def test_a_quoted_date_is_refused():
     good["checked"] = "2026-12-02"
     with pytest.raises(FactsError, match=r"\.checked: expected a date"):
         _build(Authority, good, "authorities.toml: [BY]", code="BY")
+
+
+# --- issue 23: authorities, the Cloud API, the Art. 28(3) clause map -----------------------------------
+
+
+def test_bremen_has_its_official_name_and_bavaria_its_po_box_and_forms():
+    assert authority_for("Bremen").name == ("Die Landesbeauftragte für Datenschutz und Informationsfreiheit der "
+                                             "Freien Hansestadt Bremen")
+    by = authority_for("Bayern")
+    assert by.po_box == "Postfach 1349, 91504 Ansbach"
+    assert by.breach_url == "https://lda.bayern.de/datenpanne"
+    assert by.complaint_url == "https://www.lda.bayern.de/de/beschwerde.html"
+
+
+def test_breach_forms_where_found_and_the_rest_say_why_not():
+    with_form = {a.code for a in authorities() if a.breach_url}
+    assert with_form == {"BW", "BY", "BE", "HB", "HH", "HE", "NI", "NW", "RP", "SL", "SN"}
+    for a in authorities():
+        if a.breach_url:
+            assert re.fullmatch(r"https://\S+", a.breach_url), a.code
+            assert "Breach form (Art. 33), checked 2026-12-07" in a.note, a.code
+        else:
+            assert "no online breach form was found" in a.note, a.code
+
+
+def test_the_cloud_api_is_meta_platforms_ireland_which_decrypts_and_keeps_30_days():
+    api = whatsapp().cloud_api
+    assert api.processor == "Meta Platforms Ireland Limited" and api.retention_days == 30
+    assert "Cloud API decrypts the message" in api.note and "30 days" in api.note
+    assert "NOT read" in api.note  # Meta's Cloud API terms themselves: said, not guessed
+    assert api.address("de").endswith("Irland")
+
+
+def test_the_clause_map_covers_every_duty_and_names_what_is_not_covered():
+    terms = processor_terms()
+    assert {d.id: d.last_updated for d in terms.documents} == {
+        "DPT": date(2025, 8, 22), "DST": date(2020, 10, 29), "DTA": date(2024, 2, 16),
+        "Business Terms": date(2024, 2, 16)}
+    assert set(terms.clauses) == {"subject", *"abcdefgh", "second_subparagraph", "28-4"}
+    assert terms.open() == ["a", "f", "g", "h", "second_subparagraph"]
+    assert terms.clauses["second_subparagraph"].covered == "no" and not terms.clauses["second_subparagraph"].quote
+    for clause in terms.clauses.values():
+        if clause.covered != "no":
+            assert clause.quote and clause.clause.startswith("DPT"), clause.id
+        if clause.covered != "yes":
+            assert clause.gap("de") and clause.gap("en"), clause.id
+    assert "customer contact information" in terms.clauses["subject"].quote

@@ -12,8 +12,6 @@ from site_builder.facts import transfer
 
 def test_an_unknown_state_names_the_accepted_spellings(site):
     edit(site / "site.toml", 'state = "Bayern"', 'state = "Bayren"')
-    edit(site / "site.toml", '[authority]\nname = "Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)"\n'
-         'address = "Promenade 18, 91522 Ansbach"\nurl = "https://www.lda.bayern.de/"\n', "")
     result = run_cli("check", cwd=site, env=ENGLISH)
     assert result.returncode == 1
     line = next(x for x in result.stderr.splitlines() if "business.state" in x)
@@ -22,11 +20,16 @@ def test_an_unknown_state_names_the_accepted_spellings(site):
 
 
 def test_an_authority_table_overrides_the_facts(site):
-    edit(site / "site.toml", 'name = "Bayerisches Landesamt für Datenschutzaufsicht (BayLDA)"',
-         'name = "Eine ganz eigene Behörde"')
+    # the example takes its authority from the facts (BayLDA, with its PO box for letters: issue 23) ...
     assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
     privacy = (site / "output" / "site" / "datenschutz.html").read_text(encoding="utf-8")
-    assert "Eine ganz eigene Behörde" in privacy
+    assert "Bayerisches Landesamt für Datenschutzaufsicht" in privacy and "Postfach 1349, 91504 Ansbach" in privacy
+    # ... and a table of the owner's own replaces them
+    edit(site / "site.toml", '# [authority]\n# name = "..."\n# address = "..."\n# url = "https://..."',
+         '[authority]\nname = "Eine ganz eigene Behörde"\naddress = "Weg 1, 12345 Ort"\nurl = "https://example.org/"')
+    assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
+    privacy = (site / "output" / "site" / "datenschutz.html").read_text(encoding="utf-8")
+    assert "Eine ganz eigene Behörde" in privacy and "Postfach 1349" not in privacy
 
 
 def test_the_transfer_basis_comes_from_the_facts_unless_set(site):
@@ -48,11 +51,12 @@ def test_economic_id_and_log_retention_appear_when_set(site):
         return tuple((out / name).read_text(encoding="utf-8") for name in
                      ("impressum.html", "en/imprint.html", "datenschutz.html", "en/privacy.html"))
 
+    edit(site / "site.toml", "log_retention_days = 14\n", "")  # the example names its host's log retention
     assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
     imprint_de, imprint_en, privacy_de, privacy_en = pages()
     assert "Wirtschafts-Identifikationsnummer" not in imprint_de and "in der Regel nach wenigen Wochen" in privacy_de
     edit(site / "site.toml", 'vat_id = "DE123456789"', 'vat_id = "DE123456789"\neconomic_id = "DE123456789-00001"')
-    edit(site / "site.toml", 'as_of = 2026-11-01', 'as_of = 2026-11-01\nlog_retention_days = 14')
+    edit(site / "site.toml", 'as_of = 2026-12-07', 'as_of = 2026-12-07\nlog_retention_days = 14')
     assert run_cli("build", cwd=site, env=ENGLISH).returncode == 0
     imprint_de, imprint_en, privacy_de, privacy_en = pages()
     assert "Wirtschafts-Identifikationsnummer gemäß §\u00a0139c Abgabenordnung: DE123456789-00001" in imprint_de
@@ -61,7 +65,7 @@ def test_economic_id_and_log_retention_appear_when_set(site):
 
 
 def test_log_retention_days_must_be_sensible(site):
-    edit(site / "site.toml", 'as_of = 2026-11-01', 'as_of = 2026-11-01\nlog_retention_days = 0')
+    edit(site / "site.toml", 'log_retention_days = 14', 'log_retention_days = 0')
     result = run_cli("check", cwd=site, env=ENGLISH)
     assert result.returncode == 1
     assert "site.toml: site.log_retention_days: 0 days is not a sensible retention period for server logs" \

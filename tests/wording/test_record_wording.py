@@ -106,7 +106,7 @@ def test_a_placeholder_is_checked_even_in_a_text_this_site_does_not_use(site):
     # the conclusion for special categories is only printed with records.special_categories = true
     assert "special_categories = true" not in (site / "site.toml").read_text(encoding="utf-8")
     mine = override(site, "records/de/risk-assessment.toml")
-    replace(mine, "Wegen der besonderen Daten", "Wegen der {{ besondere_daten }}")
+    replace(mine, "Nach der Schwellwertanalyse ist eine vollständige DSFA", "Nach der {{ besondere_daten }} ist eine vollständige DSFA")
     lines = mine.read_text(encoding="utf-8").split("\n")
     line = 1 + next(i for i, text in enumerate(lines) if "{{ besondere_daten }}" in text)
     result = run_cli("check", cwd=site)

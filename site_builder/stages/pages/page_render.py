@@ -29,6 +29,7 @@ from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
 from .look import header_look
 from .page_photo import Picture
+from .request_preview import request_preview
 
 RTL = {"ar", "he", "fa", "ur"}
 OG_LOCALES = {"de": "de_DE", "en": "en_GB", "fr": "fr_FR", "it": "it_IT", "es": "es_ES", "nl": "nl_NL",
@@ -176,6 +177,9 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     css = style_safe(render_template(env, "style.css", dict(primary=site.theme.primary,
                                                             primary_dark=site.theme.primary_dark,
                                                             gate_css=gate_css(s.purposes, links)), problems) or "")
+    preview = request_preview(site, language)  # guided requests: their first steps in the chat preview
+    if preview is not None:
+        css += style_safe(render_template(env, "request_preview.css", {}, problems) or "")
     withdrawal = texts["withdrawal"].meta
     files: dict[str, bytes] = {}
 
@@ -217,7 +221,7 @@ def render_language(site: SiteModel, language: LanguageModel, labels: Mapping[st
     site_title = s.site.title or s.business.name
     page("index.html", "index.html", "index", f"{ui['title']} – {site_title}", script=True, texts=texts,
          purposes=s.purposes, chat_links=list(links), sources=" ".join(sorted(s.channels.values())),
-         answers=_shown_answers(language.answers), photo=photo)
+         answers=_shown_answers(language.answers), photo=photo, request_preview=preview)
     for key in ("privacy", "imprint"):
         body, toc = with_contents(texts[key].html) if key == "privacy" else (texts[key].html, [])
         page("page.html", language.links[key], key, f"{texts[key].title} – {site_title}", text=texts[key],

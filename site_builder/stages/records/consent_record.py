@@ -9,7 +9,7 @@ import re
 from ...consent import canonical_id
 from ...register.columns import CSV_COLUMNS
 from ...whatsapp import fill
-from .common import make_record
+from .common import applies, make_record
 from .html_blocks import html_blocks
 from .record_inputs import RecordLanguage
 from .document import Bullets, Facts, Heading, Para, Record, Run, RecordSection, Table, link, rich
@@ -82,7 +82,10 @@ def _fallback(site: RecordLanguage) -> tuple[Bullets, Para]:
 
 def consent_record(site: RecordLanguage) -> Record:
     w, c = site.words["consent"], site.words["common"]
-    purposes = tuple((rich(p.id), rich(p.label), rich(p.short), rich(c("required") if p.required else c("optional")),
+    # an Art. 9 purpose is marked as the explicit consent it is (its own box, its own id in the message)
+    purposes = tuple((rich(p.id), rich(p.label), rich(p.short),
+                      rich(c("required") if p.required else c("optional"),
+                           *(("\n", w("explicit")) if p.get("special_category") else ())),
                       rich(p.legal_basis)) for p in site.s.purposes)
     legal_basis = site.words["record-of-processing"]("legal_basis")
     purpose_head = (w("id"), w("label"), w("short"), w("required_col"), legal_basis)
@@ -91,7 +94,8 @@ def consent_record(site: RecordLanguage) -> Record:
         RecordSection("purposes", w("purposes"), (Table(purpose_head, purposes, (0.12, 0.36, 0.17, 0.13, 0.22)),),
                 w("purposes_ref")),
         RecordSection("channels", w("channels"), _channels(site), w("channels_ref")),
-        RecordSection("collection", w("collection"), (Bullets(tuple(rich(x) for x in w.texts("steps")), ordered=True),),
+        RecordSection("collection", w("collection"), (Bullets(tuple(rich(e("text")) for e in w.entries("steps")
+                                                                    if applies(site, e)), ordered=True),),
                 w("collection_ref")),
         *((RecordSection("bot", w("bot"), (Bullets(tuple(rich(x) for x in w.texts("bot_steps")), ordered=True),),
                    w("bot_ref")),) if site.site.has_bot else ()),

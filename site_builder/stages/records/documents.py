@@ -16,14 +16,33 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ...facts import whatsapp
+from ...facts import processor_terms, whatsapp
 from .common import make_record, not_set
 from .record_inputs import RecordLanguage
 from .document import Block, Bullets, FillIn, Para, Record, Run, RecordSection, rich
 from .record_wording import DOCUMENT_FIELDS, DOCUMENTS
+from .requests_record import requests_staff_section
 
 __all__ = ["DOCUMENTS", "DOCUMENT_FIELDS", "document_record", "document_values", "documents"]
 
+
+
+def open_points(site: RecordLanguage) -> str:
+    """The duties of Art. 28(3) and (4) WhatsApp's terms do not (fully) cover, as the letter names them (facts:
+    processor_terms.toml, checked 2026-12-07)."""
+    labels = site.words["letter-to-whatsapp"].table("open_labels")
+    return "; ".join(labels.get(key, key) for key in processor_terms().open())
+
+
+def _breach(site: RecordLanguage, authority: Any) -> str:
+    """Where the lost-phone plan reports a breach: the authority's online form (facts, checked 2026-12-07), else
+    its postal address and website."""
+    w = site.words["lost-phone"]
+    if authority is None:
+        return not_set(site, "authority")
+    if authority.get("breach_url"):
+        return w("breach_form", url=authority.breach_url)
+    return w("breach_none", address=authority.get("po_box") or authority.address, url=authority.url)
 
 
 def document_values(site: RecordLanguage) -> dict[str, Any]:
@@ -31,6 +50,8 @@ def document_values(site: RecordLanguage) -> dict[str, Any]:
     b, r = site.s.business, site.records
     authority = getattr(site.s, "authority", None)
     deputy_open = site.words["withdrawal"]("deputy_open")
+    letter = site.words["letter-to-whatsapp"]
+    english = letter("english_available") if "en" in site.site.languages else letter("english_missing")
     return {
         "number": site.whatsapp, "handler": site.handler, "deputy": r.withdrawal_deputy or deputy_open,
         "device": site.device,
@@ -38,6 +59,7 @@ def document_values(site: RecordLanguage) -> dict[str, Any]:
         "terms_date": site.date(r.terms_accepted) if r.terms_accepted else not_set(site, "records.terms_accepted"),
         "business_address": f"{b.street}, {b.postal_code} {b.city}", "phone": site.phone, "email": b.email,
         "wa_privacy": f"{whatsapp().privacy_contact.route(site.lang)} ({whatsapp().privacy_contact.url})",
+        "open_points": open_points(site), "english_letter": english, "breach": _breach(site, authority),
     }
 
 
@@ -49,8 +71,9 @@ def _section(site: RecordLanguage, name: str, index: int, values: dict[str, Any]
     if "text" in raw:
         blocks.append(Para(rich(w(f"{path}.text", **values))))
     if "items" in raw:
-        blocks.append(Bullets(tuple(rich(w(f"{path}.items.{i}", **values)) for i in range(len(raw["items"]))),
-                              ordered=bool(raw.get("ordered"))))
+        # an item worded for a setting ({% if bot %}...{% endif %}) is left out where it says nothing
+        items = (w(f"{path}.items.{i}", **values) for i in range(len(raw["items"])))
+        blocks.append(Bullets(tuple(rich(item) for item in items if item.strip()), ordered=bool(raw.get("ordered"))))
     if "after" in raw:
         blocks.append(Para(rich(w(f"{path}.after", **values))))
     if "fill" in raw:
@@ -75,6 +98,8 @@ def document_record(site: RecordLanguage, name: str) -> Record:
     w = site.words[name]
     values = document_values(site)
     sections = tuple(_section(site, name, i, values) for i in range(len(w.file.data.get("sections", []))))
+    if name == "staff-instruction" and site.site.requests:  # guided requests: their own section, before signing
+        sections = (*sections[:-1], requests_staff_section(site), *sections[-1:])
     intro: tuple[Block, ...] = (Para(rich(w("intro", **values))),)
     record = make_record(site, name, w("title", **values),
                          (*intro, *_letter_head(site, values)) if name == "letter-to-whatsapp" else intro, sections)

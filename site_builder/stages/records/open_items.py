@@ -18,7 +18,7 @@ REQUIRED_ITEMS: dict[str, tuple[str, ...]] = {
     "staff-instruction": ("confidentiality", "device", "chats", "sign"),
     "access-request": ("steps", "answer", "log"),
     "lost-phone": ("first-hour", "assess", "log"),
-    "index": ("records", "checklist", "dates"),
+    "index": ("records", "checklist", "routine", "dates"),
 }
 # Where the owner fixes an empty item (the records are otherwise filled from required keys).
 ITEM_KEYS = {

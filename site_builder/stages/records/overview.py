@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Mapping
 
 from ...config import LANGUAGE_NAMES
+from ...config.todos import owner_tasks
 from .common import make_record, not_set
 from .record_inputs import RecordLanguage
 from .document import Checklist, Facts, Para, Record, Run, RecordSection, Table, link, rich
@@ -13,50 +14,39 @@ ORDER = ("record-of-processing", "risk-assessment", "processor-terms", "consent"
          "letter-to-whatsapp", "instructions", "staff-instruction", "access-request", "lost-phone")
 
 
-def open_clauses(site: RecordLanguage) -> list[str]:
-    """The letters of Art. 28(3) whose clause in WhatsApp's terms the owner has not checked and entered."""
-    return [item for item in "abcdefgh" if not (site.records.terms_clauses or {}).get(item)]
-
-
 def owner_todo(site: RecordLanguage) -> list[str]:
-    """What the owner still has to do by hand, in this language."""
-    w, r, s = site.words["index"], site.records, site.s
-    todo = [w("todo.sign"), w("todo.file")]
-    todo.append(w("todo.terms_file", date=site.date(r.terms_accepted)) if r.terms_accepted else w("todo.terms_missing"))
-    open_items = open_clauses(site)
-    if open_items:
-        todo.append(w("todo.clauses", items=", ".join(open_items)))
-    todo.append(w("todo.letter"))
-    if not s.site.hosting_provider:
-        todo.append(w("todo.host_missing"))
-    if not r.host_dpa_filed:
-        todo.append(w("todo.host_dpa"))
-    if r.contacts_access == "all":
-        todo.append(w("todo.contacts_all"))
-    elif r.contacts_access == "customers_only":
-        todo.append(w("todo.contacts_customers"))
-    if not s.dpo:
-        todo.append(w("todo.dpo"))
-    if r.special_categories:
-        todo.append(w("todo.dpia"))
-    todo.append(w("todo.app"))
-    todo.append(w("todo.device") + ("" if r.device else " " + w("todo.device_missing")))
-    todo.append(w("todo.people", handler=site.handler,
-                  deputy=r.withdrawal_deputy or site.words["withdrawal"]("deputy_open")))
+    """The owner's tasks after the build, the same ones and in the same order as `check` prints them
+    (config.todos.owner_tasks), worded here for the records."""
+    w, r = site.words["index"], site.records
+    fields = dict(date=site.date(r.terms_accepted) if r.terms_accepted else "", handler=site.handler,
+                  deputy=r.withdrawal_deputy or site.words["withdrawal"]("deputy_open"))
+    return [w(f"todo.{key}", **fields) for key in owner_tasks(site.settings.data)]
+
+
+def routine(site: RecordLanguage) -> list[str]:
+    """What the owner keeps doing, or sets up once besides the tasks: device, people, register, deletion, reviews."""
+    w, r = site.words["index"], site.records
+    out = [w("todo.terms_file", date=site.date(r.terms_accepted)) if r.terms_accepted else w("todo.terms_missing")]
+    out.append(w("todo.device") + ("" if r.device else " " + w("todo.device_missing")))
+    out.append(w("todo.people", handler=site.handler,
+                 deputy=r.withdrawal_deputy or site.words["withdrawal"]("deputy_open")))
     if r.withdrawal_deputy:
-        todo.append(w("todo.deputy_access", deputy=r.withdrawal_deputy))
-    todo.append(w("todo.staff"))
-    todo += [w("todo.register"), w("todo.delete"), w("todo.versions"),
-             w("todo.transfer", date=site.date(site.transfer_due)),
-             w("todo.review", date=site.date(site.next_review))]
-    return todo
+        out.append(w("todo.deputy_access", deputy=r.withdrawal_deputy))
+    out += [w("todo.register"), w("todo.delete"), w("todo.versions"),
+            w("todo.transfer", date=site.date(site.transfer_due)),
+            w("todo.review", date=site.date(site.next_review))]
+    return out
 
 
 def index_record(site: RecordLanguage, titles: Mapping[str, str]) -> Record:
     w, c, r = site.words["index"], site.words["common"], site.records
     contents = w.table("contents")
+    order = ORDER
+    if "requests" in titles:  # guided requests: their own record after the first, described in their wording
+        contents["requests"] = site.words["requests"]("index_contents")
+        order = (ORDER[0], "requests", *ORDER[1:])
     rows = [(rich(Run(titles[slug], bold=True)), rich(contents.get(slug, "")),
-             rich(link(f"{slug}.html", "HTML"), " · ", link(f"{slug}.pdf", "PDF"))) for slug in ORDER]
+             rich(link(f"{slug}.html", "HTML"), " · ", link(f"{slug}.pdf", "PDF"))) for slug in order]
     rows.append((rich(Run(w("app_title"), bold=True)), rich(contents.get("whatsapp-app", "")),
                  rich(link("../whatsapp-app.html", "HTML"), " · ", link("../whatsapp-app.pdf", "PDF"))))
     rows.append((rich(Run(w("register_row"), bold=True)), rich(w("register_content")), rich(w("register_files"))))
@@ -71,6 +61,7 @@ def index_record(site: RecordLanguage, titles: Mapping[str, str]) -> Record:
         RecordSection("records", w("records"), (Table((w("record"), w("content"), w("files")), tuple(rows),
                                                 (0.45, 0.35, 0.2)),), w("records_ref")),
         RecordSection("checklist", w("checklist"), (Checklist(tuple(rich(x) for x in owner_todo(site))),)),
+        RecordSection("routine", w("routine"), (Checklist(tuple(rich(x) for x in routine(site))),)),
         RecordSection("dates", w("dates"), (dates,)),
     )
     return make_record(site, "index", w("title"), (Para(rich(w("intro"))),), sections)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from ...config import Section, Settings
+from ...config.rules import dpia_required
+from ...facts import whatsapp
+from ...legal_form import legal_kind
 from ...formatting import display_phone, format_date
 from ...site import LanguageModel, SiteModel
 from ...wording.wordfiles import Words
@@ -115,17 +118,35 @@ class RecordLanguage:
         return self.records.device or self.words["risk-assessment"]("device_default")
 
     @property
+    def has_bot(self) -> bool:
+        return self.site.has_bot
+
+    @property
+    def bot_host(self) -> str:
+        return str((self.s.get("bot") or {}).get("hosting_provider") or "")
+
+    @property
     def handler(self) -> str:
         return self.records.withdrawal_handler or self.s.business.representative
 
 
 def base_values(language: LanguageModel) -> dict[str, Any]:
-    """The placeholders every record sentence may use (besides the few a sentence gets for itself)."""
+    """The placeholders every record sentence may use (besides the few a sentence gets for itself): the site's
+    facts, and the settings a sentence may depend on with {% if %}: `bot` (a [bot] table: Meta's Cloud API,
+    `bot_host`, `cloud_processor`, `cloud_days` from site_builder/facts, checked 2026-12-07), `special` (Art. 9
+    data with their own box), `minors` (records.minors), `merchant` (§ 257 HGB applies), `dpia` (a full DPIA is
+    the rule, and with it a data protection officer)."""
     s, urls = language.values, language.urls
+    api = whatsapp().cloud_api
+    bot = s.get("bot") or {}
     return {
         "business": s.business.name, "representative": s.business.representative,
         "landing_url": urls["landing"], "privacy_url": urls["privacy"],
         "withdrawal_url": urls["withdrawal"], "version": language.consent_id, "lang": language.lang,
         "chat_months": s.retention.chat_months, "days": s.records.withdrawal_days,
         "reviewed": format_date(s.transfer.reviewed, language.lang),
+        "bot": bool(s.get("bot") is not None), "bot_host": str(bot.get("hosting_provider") or ""),
+        "cloud_processor": api.processor, "cloud_days": api.retention_days,
+        "special": bool(s.records.special_categories), "minors": str(s.records.minors or "none"),
+        "merchant": legal_kind(s.business.legal_form).merchant, "dpia": dpia_required(s),
     }

@@ -2,6 +2,7 @@
 
     records/<lang>/index.*                 7. overview and the owner's checklist
     records/<lang>/record-of-processing.*  1. Art. 30(1)(a)-(g)
+    records/<lang>/requests.*              1a. Art. 30(1)(a)-(g) of guided requests (only when a site offers them)
     records/<lang>/risk-assessment.*       2. threshold check, Art. 35(7)(a)-(d)
     records/<lang>/processor-terms.*       3. Art. 28(3)(a)-(h), US transfer
     records/<lang>/consent.*               4. wording, purposes, ways in, proof, versions
@@ -35,29 +36,32 @@ from .notices import privacy_record, withdrawal_record
 from .open_items import missing_items
 from .overview import entry_record, index_record
 from .processing import record_of_processing
-from .processor import processor_terms
+from .processor import processor_terms_record
 from .record_inputs import RecordLanguage, base_values
 from .record_wording import FIELDS, read_language
+from .requests_record import FIELDS as REQUEST_FIELDS, WORDS, requests_record, requests_values
 from .risk import risk_assessment
 
 RECORDS_DIR = "records"
 RENDERER = f"{__package__}.draw_record"
 LANGUAGE_RECORDS: tuple[Callable[[RecordLanguage], Record], ...] = (
-    record_of_processing, risk_assessment, processor_terms, consent_record, privacy_record, withdrawal_record)
+    record_of_processing, risk_assessment, processor_terms_record, consent_record, privacy_record, withdrawal_record)
 
 
 def record_languages(site: SiteModel, problems: list[Problem]) -> dict[str, RecordLanguage]:
     """Each language with its wording; a language without wording files is a problem, not English."""
     out: dict[str, RecordLanguage] = {}
     for lang, language in site.languages.items():
-        files = read_language(site.wording, lang, problems)
+        files = read_language(site.wording, lang, problems, (WORDS,) if site.requests else ())
         if files is None:
             continue
         values = base_values(language)
         words = {}
         for name, file in files.items():
             base = {} if name.startswith("app/") else values  # the app texts have values of their own
-            allowed = frozenset(base) | set(FIELDS[name])
+            if name == WORDS:  # guided requests: filled from their definitions
+                base = {**values, **requests_values(site, file, lang)}
+            allowed = frozenset(base) | set(FIELDS.get(name, REQUEST_FIELDS))
             problems += check_placeholders(file, allowed)
             words[name] = Words(file, base, problems, allowed)
         out[lang] = RecordLanguage(site, language, words)
@@ -75,6 +79,8 @@ def build_records(site: SiteModel) -> tuple[list[RecordJob], list[Problem]]:
     indexes: dict[str, Record] = {}
     for lang, one in sites.items():
         made = [make(one) for make in LANGUAGE_RECORDS] + documents(one)
+        if site.requests:  # guided requests: a processing activity of their own
+            made.insert(1, requests_record(one))
         indexes[lang] = index_record(one, {record.slug: record.title for record in made})
         for record in [indexes[lang], *made]:
             problems += [report(str(settings.path), f"records/{lang}/{record.slug}: {item}", "records.item_empty",

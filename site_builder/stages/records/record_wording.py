@@ -19,15 +19,15 @@ RECORD_FILES = ("common", "record-of-processing", "risk-assessment", "processor-
                 "privacy-notice", "withdrawal", "index", "whatsapp-app", *DOCUMENTS)
 # The placeholders the documents (records/documents.py) may use besides those of every record.
 DOCUMENT_FIELDS = ("number", "handler", "deputy", "device", "authority", "terms_date", "business_address",
-                   "phone", "email", "wa_privacy")
+                   "phone", "email", "wa_privacy", "open_points", "english_letter", "breach", "url", "address")
 APP_FILES = ("texts",)
 # The placeholders the texts of a record file may use besides those of every record (inputs.base_values):
 # the values the record modules pass for one sentence. Checked for every text of the file, used or not.
 FIELDS: dict[str, tuple[str, ...]] = {
     "common": ("key", "name"),
-    "record-of-processing": ("channels",),
+    "record-of-processing": ("channels", "label", "log_days"),
     "risk-assessment": ("channels", "device", "handler", "items", "met", "partly", "total"),
-    "processor-terms": ("item", "date"),
+    "processor-terms": ("item", "date", "documents", "scope"),
     "consent": ("columns",),
     "privacy-notice": ("para", "lit"),
     "withdrawal": ("label", "note", "kept"),
@@ -40,16 +40,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def wording_paths(lang: str) -> list[str]:
-    """Every wording file one language needs, relative to a theme folder."""
-    return [f"records/{lang}/{name}.toml" for name in RECORD_FILES] + [f"app/{lang}/{name}.toml" for name in APP_FILES]
+def wording_paths(lang: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """Every wording file one language needs, relative to a theme folder (`extra`: records only some sites have,
+    e.g. "requests" for guided requests)."""
+    return [f"records/{lang}/{name}.toml" for name in (*RECORD_FILES, *extra)] + \
+        [f"app/{lang}/{name}.toml" for name in APP_FILES]
 
 
-def read_language(wording: Wording, lang: str, problems: list[Problem]) -> dict[str, WordFile] | None:
+def read_language(wording: Wording, lang: str, problems: list[Problem],
+                  extra: tuple[str, ...] = ()) -> dict[str, WordFile] | None:
     """Every wording file of one language by name ('consent', 'app/texts', ...), or None with problems.
 
     A language with page texts but no wording of its own is one problem naming every missing file."""
-    rels = wording_paths(lang)
+    rels = wording_paths(lang, extra)
     missing = wording.missing(rels)
     if missing:
         folder = wording.own_path("")

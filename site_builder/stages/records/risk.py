@@ -4,31 +4,55 @@ US transfer basis falls."""
 
 from __future__ import annotations
 
+from ...config.rules import dpia_required
 from ...facts import transfer
-from .common import by_contacts, channel_names, make_record, measures
+from .common import applies, by_contacts, channel_names, make_record, measures
 from .record_inputs import RecordLanguage
+from .requests_record import requests_risk_section
 from .document import Bullets, Facts, FillIn, Heading, Para, Record, Run, RecordSection, Table, rich
+from ...wording.wordfiles import Entry
 
 SPECIAL_CRITERION = "special-categories"  # answered "yes" when records.special_categories is set
+VULNERABLE_CRITERION = "vulnerable"  # answered from records.minors (issue 23, point 9)
+
+
+def _criterion(site: RecordLanguage, criterion: Entry) -> tuple[str, str]:
+    """A WP 248 criterion's answer and reason: as worded, or as the settings decide for sensitive data and
+    vulnerable data subjects (never "no children" unless the setting says so)."""
+    w = site.words["risk-assessment"]
+    if criterion.id == SPECIAL_CRITERION and site.records.special_categories:
+        return "yes", w("special_reason")
+    if criterion.id == VULNERABLE_CRITERION:
+        minors = site.records.minors or "none"
+        return ("yes" if minors == "parental_consent" else "no"), w(f"minors_reason.{minors}")
+    return str(criterion.raw("answer", "no")), criterion("reason")
+
+
+def needs_dpia(site: RecordLanguage) -> bool:
+    """Two of WP 248's nine criteria ("partly" counted, to be safe), an item of the DSK list, or the settings
+    (config.rules.dpia_required, which `check` also holds the data protection officer to) make a DPIA the rule."""
+    w = site.words["risk-assessment"]
+    states = [_criterion(site, c)[0] for c in w.entries("criteria")]
+    met = states.count("yes") + states.count("partly")
+    return met >= 2 or any(str(i.raw("answer", "open")) == "yes" for i in w.entries("dsk_list")) \
+        or dpia_required(site.s)
 
 
 def _threshold(site: RecordLanguage) -> tuple[Table, Para]:
     w, c = site.words["risk-assessment"], site.words["common"]
-    special = bool(site.records.special_categories)
     labels = {"yes": c("yes"), "no": c("no"), "partly": w("partly"), "open": w("open")}
     rows, met, partly = [], 0, 0
     for criterion in w.entries("criteria"):
-        state, reason = str(criterion.raw("answer", "no")), criterion("reason")
-        if criterion.id == SPECIAL_CRITERION and special:
-            state, reason = "yes", w("special_reason")
+        state, reason = _criterion(site, criterion)
         met += state == "yes"
         partly += state == "partly"
         rows.append((rich(criterion("criterion")), rich(Run(labels.get(state, state), bold=True)), rich(reason)))
     answers = {item.id: str(item.raw("answer", "open")) for item in w.entries("dsk_list")}
-    dpia = met + partly >= 2 or "yes" in answers.values()  # WP 248: two criteria make a DPIA the rule; "partly"
-    result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))  # counts, to be safe
+    dpia = needs_dpia(site)
+    # `total` counts the rows: the nine criteria of WP 248 rev.01 (the DSK list is answered in its own section)
+    result = w("result_yes" if dpia else "result_no", met=met, partly=partly, total=len(rows))
     unsure = [item for item, answer in answers.items() if answer == "open"]
-    if unsure and not dpia:  # "not required" holds only once the open items of the DSK list are compared
+    if unsure and not dpia:  # an owner's copy may leave an item open: "not required" holds only once it is compared
         result += " " + w("result_open", items=", ".join(unsure))
     return (Table((w("criterion"), w("met"), w("reason")), tuple(rows), (0.5, 0.12, 0.38)),
             Para(rich(Run(result, bold=True))))
@@ -55,7 +79,7 @@ def _dpf_plan(site: RecordLanguage) -> tuple[Para, Para, Bullets]:
 def _description(site: RecordLanguage) -> tuple[Bullets, Facts]:
     w = site.words["risk-assessment"]
     channels = ", ".join(channel_names(site)) or "–"
-    flow = tuple(rich(step) for step in w.texts("flow", channels=channels, device=site.device))
+    flow = tuple(rich(e("text", channels=channels, device=site.device)) for e in w.entries("flow") if applies(site, e))
     return (Bullets(flow, ordered=True), Facts((
         (w("purposes"), rich(", ".join(p.short for p in site.s.purposes))),
         (w("data"), rich(w("data_value"))),
@@ -67,8 +91,9 @@ def _description(site: RecordLanguage) -> tuple[Bullets, Facts]:
 def _risks(site: RecordLanguage) -> Table:
     w = site.words["risk-assessment"]
     rows, ids = [], []
-    for i, risk in enumerate(w.entries("risks"), 1):
-        refs = ", ".join(str(ref) for ref in risk.raw("measures", ()))
+    for i, risk in enumerate((r for r in w.entries("risks") if applies(site, r)), 1):
+        # a risk no measure lowers says so ("–"): citing one that does not lower it would be untrue
+        refs = ", ".join(str(ref) for ref in risk.raw("measures", ())) or "–"
         assessment = by_contacts(site, risk) or risk("assessment")
         rows.append((rich(f"R{i}"), rich(Run(risk("title"), bold=True), "\n", risk("description")),
                      rich(assessment), rich(refs)))
@@ -84,7 +109,7 @@ def _risks(site: RecordLanguage) -> Table:
 
 def risk_assessment(site: RecordLanguage) -> Record:
     w, c = site.words["risk-assessment"], site.words["common"]
-    special = bool(site.records.special_categories)
+    special = needs_dpia(site)
     necessity = (Bullets(tuple(rich(x) for x in w.texts("necessity"))), Para(rich(w("transparency"))))
     measure_rows = tuple((rich(mid), rich(Run(title, bold=True)), rich(text)) for mid, title, text in measures(site))
     d = (Table((w("no"), w("measure"), w("implementation")), measure_rows, (0.08, 0.3, 0.62)),
@@ -99,6 +124,7 @@ def risk_assessment(site: RecordLanguage) -> Record:
         RecordSection("art35-7b", w("b"), necessity, w("b_ref")),
         RecordSection("art35-7c", w("c"), (_risks(site),), w("c_ref")),
         RecordSection("art35-7d", w("d"), d, w("d_ref")),
+        *((requests_risk_section(site),) if site.site.requests else ()),  # guided requests: a section of their own
         RecordSection("dpf-plan", w("dpf"), _dpf_plan(site), w("dpf_ref")),
     )
     return make_record(site, "risk-assessment", w("title"), (Para(rich(w("intro"))),), sections,

@@ -14,7 +14,7 @@ from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, e
                          make_site, postgres_bin, postgres_cluster, signed, start_bot, statuses_delivery, wait_until)
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 
 ANNA, BERND, CARLA = "4915123456789", "4916098765432", "4917711122233"
 
@@ -43,7 +43,7 @@ def graph() -> Iterator[FakeGraph]:
 class Running:
     def __init__(self, config: Path, bot: Bot, graph: FakeGraph):
         self.config, self.bot, self.graph = config, bot, graph
-        site, problems = load_site(config)
+        site, problems = load_bot_site(config)
         assert site is not None, problems
         self.site = site
         text = config.read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ class Running:
 
     def consent(self, lang: str = "de", purposes: str = "", source: str = "r", version: str = "") -> str:
         version = version or self.site.languages[lang].consent_id
-        labels = purposes or ", ".join(self.site.languages[lang].purposes.values())
+        labels = purposes or ", ".join(self.site.purpose_labels(lang).values())
         if lang == "de":
             return f"Hallo Schreinerei Muster, ich willige in WhatsApp-Kontakt ein für: {labels}. (Einwilligung {version}/{source})"
         return f"Hello Schreinerei Muster, I consent to WhatsApp contact for: {labels}. (consent {version}/{source})"
@@ -174,10 +174,16 @@ def test_the_consent_flow_records_and_answers(running: Running) -> None:
     # every reply went to the configured number with the bearer token
     assert {r["path"] for r in running.graph.requests} == {"/v21.0/106540352242922/messages"}
     assert {r["auth"] for r in running.graph.requests} == {"Bearer test-access-token"}
-    # no message text was stored: neither ordinary chat nor a consent's wording
+    # no ordinary chat was stored; a consent's and a withdrawal's own words are, with their register rows only
+    # (issue 23, point 7: the proof survives deleting the chat)
     dump = _dump(running)
-    for text in ("Samstag", "Öffnungszeiten", "Danke", "willige", "Hallo"):
+    for text in ("Samstag", "Öffnungszeiten", "Danke"):
         assert text not in dump, text
+    with running.engine.connect() as conn:
+        from sqlalchemy import select
+        texts = [(row.event, row.text) for row in conn.execute(select(store.events))]
+    assert any(event == "consent" and text.startswith("Hallo Schreinerei Muster, ich willige") for event, text in texts)
+    assert all(text for event, text in texts if event in ("consent", "withdrawal"))
     assert "wamid" not in running.bot.log_text() and ANNA not in running.bot.log_text()
     assert "Anna" not in running.bot.log_text()
 

@@ -20,7 +20,7 @@ import pytest
 from bot_support import (SECRET, WEBHOOK, Bot, FakeGraph, Msg, delivery, fake_graph, free_port, make_site,
                          postgres_bin, postgres_cluster, signed, start_bot, wait_until)
 from site_builder.bot import store
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
 
 
@@ -39,7 +39,7 @@ def graph() -> Iterator[FakeGraph]:
 
 
 def _consent(config: Path) -> str:
-    site, _ = load_site(config)
+    site, _ = load_bot_site(config)
     assert site is not None
     return (f"Hallo Schreinerei Muster, ich willige in WhatsApp-Kontakt ein für: Anfragen & Aufträge. "
             f"(Einwilligung {site.languages['de'].consent_id}/p)")

@@ -18,7 +18,7 @@ from bot_support import (PHONE_NUMBER_ID, Bot, FakeGraph, Mailbox, Msg, delivery
                          smtp_table, start_bot, wait_until)
 from site_builder.bot import store
 from site_builder.bot.graph import judge
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
 
 ANNA, BERND = "4915123456789", "4916098765432"
@@ -44,13 +44,13 @@ class Setup:
         self.config = make_site(tmp_path / "site", graph, extra=extra, **options)
         self.graph = graph
         self.bot: Bot = start_bot(self.config)
-        site, _ = load_site(self.config)
+        site, _ = load_bot_site(self.config)
         assert site is not None
         self.site = site
         self.engine = store.open_engine(database_url("consent-register.sqlite3", self.config.parent))
 
     def consent(self, source: str = "r") -> str:
-        labels = ", ".join(self.site.languages["de"].purposes.values())
+        labels = ", ".join(self.site.purpose_labels("de").values())
         return (f"Hallo Schreinerei Muster, ich willige in WhatsApp-Kontakt ein für: {labels}. "
                 f"(Einwilligung {self.site.languages['de'].consent_id}/{source})")
 
@@ -268,7 +268,8 @@ def _noon_zone() -> str:
 def test_the_owner_hears_of_withdrawals_unclear_stops_and_gets_a_daily_digest(make: Any, mailbox: Mailbox) -> None:
     s = make(smtp_table(mailbox), digest_hour=13, timezone=_noon_zone())
     assert s.bot.post(delivery(Msg(ANNA, "Anna Beispiel", s.consent()).with_id())) == 200
-    assert s.bot.post(delivery(Msg(BERND, "Bernd", "Bitte löschen Sie meine Daten").with_id())) == 200
+    # stop-like but not clear ("Bitte löschen Sie meine Daten" is a withdrawal in free words since issue 23)
+    assert s.bot.post(delivery(Msg(BERND, "Bernd", "Stopp, ich meinte Samstag").with_id())) == 200
     assert s.bot.post(delivery(Msg(BERND, "Bernd", "STOPP").with_id())) == 200
     wait_until(lambda: len(mailbox.messages) >= 2)
     assert sorted(mailbox.subjects()) == ["Unklare Nachricht – vielleicht ein Widerruf: Bernd",
@@ -309,3 +310,16 @@ def test_metrics_and_every_log_line_as_json(make: Any) -> None:
     assert lines and all(isinstance(json.loads(line), dict) for line in lines)  # the first line too
     assert json.loads(lines[0])["msg"] == "listening"
     assert ANNA not in s.bot.log_text() and "Anna" not in s.bot.log_text()
+
+
+def test_replies_to_one_customer_keep_the_pair_gap_and_others_are_not_held_up(make: Any) -> None:
+    """Meta's pair rate (REFERENCE.md §2: about one message per 6 s to the same user; `pair_gap_ms`): two replies
+    to Anna leave at least the gap apart, while Bernd's reply in between is not held up by hers."""
+    s = make(pair_gap_ms=1500)
+    assert s.bot.post(delivery(Msg(ANNA, "Anna", s.consent()).with_id(),
+                               Msg(ANNA, "Anna", "Wie sind Ihre Öffnungszeiten?").with_id(),
+                               Msg(BERND, "Bernd", "Hallo").with_id())) == 200
+    wait_until(lambda: len(s.graph.to(ANNA)) == 2 and s.graph.to(BERND), timeout=30)
+    at = {who: [r["at"] for r in s.graph.sent() if r["json"].get("to") == who] for who in (ANNA, BERND)}
+    assert at[ANNA][1] - at[ANNA][0] >= 1.4, at
+    assert at[BERND][0] - at[ANNA][0] < 1.4, at

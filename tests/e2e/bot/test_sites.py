@@ -17,7 +17,7 @@ import pytest
 from bot_support import (BOT_ENV, ROOT, FakeGraph, Msg, delivery, fake_graph, make_site, postgres_bin,
                          postgres_cluster, signed, start_bot, wait_until)
 from site_builder.bot import store
-from site_builder.bot.load import load_site
+from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
 
 SITES = {  # folder: (business, phone_number_id)
@@ -59,9 +59,9 @@ def _sites(folder: Path, graph: FakeGraph, db: str) -> dict[str, Path]:
 
 
 def _consent(config: Path, business: str) -> str:
-    site, problems = load_site(config)
+    site, problems = load_bot_site(config)
     assert site is not None, problems
-    labels = ", ".join(site.languages["de"].purposes.values())
+    labels = ", ".join(site.purpose_labels("de").values())
     return (f"Hallo {business}, ich willige in WhatsApp-Kontakt ein für: {labels}. "
             f"(Einwilligung {site.languages['de'].consent_id}/p)")
 

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from site_builder.bot.load import load_site as load_bot_site
-from site_builder.bot.replies import Replies
-from site_builder.bot.settings import load_bot_settings
+from site_builder.bot.runtime import load_runtime
 from site_builder.site import load_site
 
 from conftest import copy_example, run_cli
@@ -21,7 +19,7 @@ from stages.pages.test_photo import phone_photo, with_photo
 from .test_first_screen import _phone, first_screen
 
 PAINTER = {"trade": "Malermeister", "credentials": "Meisterbetrieb · Mitglied der Maler- und Lackierer-Innung"}
-BOT = '\n[bot]\nphone_number_id = "106540352242922"\n'
+BOT = '\n[bot]\nphone_number_id = "106540352242922"\nhosting_provider = "Hetzner Online GmbH, Industriestr. 25, 91710 Gunzenhausen"\n'
 BOT_ENV = {"WHATSAPP_APP_SECRET": "s", "WHATSAPP_VERIFY_TOKEN": "v", "WHATSAPP_ACCESS_TOKEN": "t",
            "DATABASE_URL": "sqlite://"}
 
@@ -97,12 +95,9 @@ def test_the_header_shows_the_trade_icon_the_trade_and_where_and_when(painter, b
 def test_with_the_bot_the_preview_shows_the_confirmation_it_sends(lang, painter, browser, devices):
     site, base = painter
     config = site / "site.toml"
-    settings, problems = load_bot_settings(config, environ=BOT_ENV)
-    assert settings is not None, problems
-    bot_site, problems = load_bot_site(config)
-    assert bot_site is not None, problems
-    replies = Replies(bot_site, settings)
-    assert replies.load() == []
+    runtime, problems = load_runtime(config, None, environ=BOT_ENV)  # as `site-builder bot` loads the site
+    assert runtime is not None, problems
+    replies = next(iter(runtime.sites.values())).replies
     model, _ = load_site(config)
     language = model.languages[lang]
     context = browser.new_context(**_phone(devices, "Pixel 7"))

@@ -182,7 +182,7 @@ def test_the_preview_warns_when_the_decision_falls_below_the_fold(tmp_path):
     folder = copy_example(tmp_path / "site")
     index = folder / "content" / "de" / "index.md"
     text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace('first_layer = "', 'first_layer = "' + "Ein sehr langer Hinweis. " * 30, 1),
+    index.write_text(text.replace('first_layer = """', 'first_layer = """' + "Ein sehr langer Hinweis. " * 30, 1),
                      encoding="utf-8")
     result = run_process("build", "--preview", cwd=folder, env={"LANGUAGE": "en"})
     assert result.returncode == 0, result.stderr

@@ -141,7 +141,7 @@ def test_record_of_processing_art30(example, lang):
     e = section_content(root, "art30-1e")
     assert s.transfer.basis in e and format_date(s.transfer.reviewed, lang) in e
     f = section_content(root, "art30-1f")
-    assert str(s.retention.chat_months) in f and s.retention.note in f
+    assert str(s.retention.chat_months) in f and "147" in f  # the statutory periods ship with the texts
     g = section_content(root, "art30-1g")
     assert all(m.title in g for m in s.records.measures)
     assert len(root.by_id("art30-1g").find(lambda n: n.tag == "li")) >= 10
@@ -244,8 +244,9 @@ def test_index_links_every_record_and_lists_the_owners_checklist(example, lang):
     for href in hrefs:
         assert (out / "records" / lang / href).resolve().is_file(), href
     todo = root.by_id("checklist").find(lambda n: n.tag == "li")
-    assert len(todo) >= 10
-    assert any("records.terms_clauses" in li.text() for li in todo)  # the open Art. 28 clauses
+    assert len(todo) >= 5  # the owner's tasks after the build, as `check` prints them
+    assert not any("terms_clauses" in li.text() for li in todo)  # the project maps Art. 28(3) itself
+    assert len(root.by_id("routine").find(lambda n: n.tag == "li")) >= 7
 
 
 @pytest.mark.parametrize("lang", LANGS)
