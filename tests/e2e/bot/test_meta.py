@@ -14,8 +14,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot_support import (PHONE_NUMBER_ID, Bot, FakeGraph, Mailbox, Msg, delivery, fake_graph, make_site, smtp_server,
-                         smtp_table, start_bot, wait_until)
+from bot_support import PHONE_NUMBER_ID, Bot, FakeGraph, Msg, delivery, fake_graph, make_site, start_bot, wait_until
+from handoff_servers import Mailbox, smtp_server, smtp_table
 from site_builder.bot import store
 from site_builder.bot.graph import judge
 from site_builder.bot.load import load_bot_site

@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from conftest import run_cli
-from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Mailbox, Msg, Receiver, delivery, fake_graph, flow_completed,
-                         image, make_site, messages_delivery, pick, smtp_server, smtp_table, start_bot, tap, text,
-                         postgres_bin, postgres_cluster, wait_until, webhook_receiver)
+from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Msg, delivery, fake_graph, flow_completed, image, make_site,
+                         messages_delivery, pick, start_bot, tap, text, postgres_bin, postgres_cluster, wait_until)
+from handoff_servers import Mailbox, Receiver, smtp_server, smtp_table, webhook_receiver
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
 from site_builder.bot.filecrypt import decrypt
