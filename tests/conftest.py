@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import logging
 import multiprocessing
 import os
 import shutil
@@ -89,19 +90,22 @@ def _on_alarm(signum: int, frame: object) -> None:
     raise _TimedOut()
 
 
-def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT_S,
+            errors: str = "strict") -> subprocess.CompletedProcess:
     """Run `site-builder ARGS` in this process (site_builder.cli.main), capturing what a new process would give:
     its environment (run_process's, nothing else), its working folder, stdout and stderr as the bytes a UTF-8
     terminal gets (stdout with surrogateescape, stderr with backslashreplace, as Python sets them there, decoded
-    strictly, as run_process decodes them), the exit code of SystemExit, an escaped exception printed as Python
-    prints it (a traceback, exit 1), and subprocess.TimeoutExpired past CLI_TIMEOUT_S. Most tests check what a
-    command says and writes; starting a Python and importing the libraries again for each would cost most of
-    the suite's time. The command must leave this process as it found it, checked after every call: the
-    environment, the working folder, the message language, no thread or child process left running."""
+    strictly unless `errors` says otherwise, as subprocess decodes them), the exit code of SystemExit, an
+    escaped exception printed as Python prints it (a traceback, exit 1), and subprocess.TimeoutExpired past
+    `timeout`. Most tests check what a command says and writes; starting a Python and importing the libraries
+    again for each would cost most of the suite's time. The command must leave this process as it found it,
+    checked after every call: the environment, the working folder, the message language, the signal handlers,
+    no logging handler added, no thread or child process left running."""
     from site_builder import cli, messages
 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     threads, children = set(threading.enumerate()), set(multiprocessing.active_children())
+    handlers, signals = _logging_handlers(), _signal_handlers()
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape", newline="\n")
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="\n")
     alarm = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
@@ -111,7 +115,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     try:
         os.chdir(cwd)
         if alarm:
-            signal.setitimer(signal.ITIMER_REAL, CLI_TIMEOUT_S)
+            signal.setitimer(signal.ITIMER_REAL, timeout)
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:
                 code = cli.main(list(args))
@@ -123,7 +127,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
                 traceback.print_exc()
                 code = 1
     except _TimedOut:
-        raise subprocess.TimeoutExpired(["site-builder", *args], CLI_TIMEOUT_S) from None
+        raise subprocess.TimeoutExpired(["site-builder", *args], timeout) from None
     finally:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -133,12 +137,24 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
         os.environ.update(saved_env)
     out.flush()
     err.flush()
-    result = subprocess.CompletedProcess(["site-builder", *args], code, out.buffer.getvalue().decode("utf-8"),
-                                         err.buffer.getvalue().decode("utf-8"))
+    result = subprocess.CompletedProcess(["site-builder", *args], code, out.buffer.getvalue().decode("utf-8", errors),
+                                         err.buffer.getvalue().decode("utf-8", errors))
     assert messages.current_language() == messages.language_from_environment(), "the message language stayed set"
     assert not [t for t in threading.enumerate() if t not in threads], f"{args}: a thread still runs"
     assert not set(multiprocessing.active_children()) - children, f"{args}: a child process still runs"
+    assert _signal_handlers() == signals, f"{args}: a signal handler was left set"
+    assert _logging_handlers() <= handlers, f"{args}: a logging handler was left added"
     return result
+
+
+def _signal_handlers() -> dict[int, object]:
+    return {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGALRM)}
+
+
+def _logging_handlers() -> set[tuple[str, int]]:
+    loggers = [logging.getLogger(), *(x for x in logging.Logger.manager.loggerDict.values()
+                                      if isinstance(x, logging.Logger))]
+    return {(logger.name, id(handler)) for logger in loggers for handler in logger.handlers}
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import ROOT, copy_example, tree_digest
+from conftest import copy_example, run_cli, tree_digest
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 BOUND_SECONDS = 90  # generous: a shared 2-core machine; a superlinear step runs for minutes, not seconds
@@ -37,9 +36,8 @@ TEXT = st.one_of(st.text(max_size=80), NASTY, st.lists(NASTY, min_size=2, max_si
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1790000000", "LC_ALL": "C.UTF-8", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=BOUND_SECONDS, errors="replace")
+    # in the suite's process (conftest.run_cli: what a new process would say, and nothing left behind in this one)
+    return run_cli(*args, cwd=cwd, timeout=BOUND_SECONDS, errors="replace")
 
 
 @pytest.fixture(scope="module")

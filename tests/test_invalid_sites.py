@@ -8,7 +8,8 @@ A case folder holds:
   fifos.txt          optional: paths (one a line) made named pipes before the run (git keeps no pipes)
   sparse.txt         optional: lines `PATH SIZE`, files of SIZE bytes made sparse before the run (3 GB in no
                      time and no disk space: a file must be refused by its size, never read)
-  expected.txt       the exact stderr of `python -m site_builder <args>` run in the folder, LANG=C
+  expected.txt       the exact stderr of `site-builder <args>` run in the folder, LANG=C (in the suite's process:
+                     conftest.run_cli, which e2e/test_commands.py holds to what a new process says)
   expected_exit.txt  optional: the exit code (default 1)
 Every folder is a case, whatever its name (other areas add theirs with a prefix: `text-`, `print-`).
 `UPDATE_EXPECTED=1 pytest tests/test_invalid_sites.py` rewrites expected.txt from what the command prints:
@@ -21,18 +22,15 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE
+from conftest import ENGLISH, EXAMPLE, run_cli
 
 CASES_DIR = Path(__file__).parent / "invalid_sites"
 CASES = sorted(p for p in CASES_DIR.iterdir() if p.is_dir())
-# English messages, the date of the test suite, and no trace of the caller's locale
-ENV = {**os.environ, "LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": "", "SOURCE_DATE_EPOCH": "1790000000"}
 # Every case is refused (or accepted) quickly: a hostile value must not make the check run for minutes.
 TIME_LIMIT_S = 20
 
@@ -56,8 +54,8 @@ def run_case(case: Path, site: Path) -> tuple[subprocess.CompletedProcess, float
     args_file = case / "args.txt"
     args = shlex.split(args_file.read_text(encoding="utf-8")) if args_file.exists() else ["check"]
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "site_builder", *args], cwd=site, capture_output=True,
-                            text=True, env=ENV, timeout=TIME_LIMIT_S * 3)
+    # English messages, the date of the test suite, and no trace of the caller's locale
+    result = run_cli(*args, cwd=site, env=ENGLISH, timeout=TIME_LIMIT_S * 3)
     return result, time.monotonic() - started
 
 

@@ -17,7 +17,7 @@ from conftest import ROOT
 # LANG=de_DE.UTF-8 before conftest pinned the suite's message language.
 IN_PROCESS = [
     "tests/commands/test_init.py::test_init_never_writes_through_a_dangling_symlink",
-    "tests/register/test_register.py::test_read_problem_str",
+    "tests/register/test_register_rows.py::test_read_problem_str",
     "tests/stages/records/test_art13.py::test_a_removed_section_is_an_error_naming_item_article_and_keys[en-art13-1a]",
 ]
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")

@@ -11,20 +11,12 @@ import httpx
 import pytest
 
 from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, echo_delivery, fake_graph,
-                         make_site, postgres_bin, postgres_cluster, signed, start_bot, statuses_delivery, wait_until)
+                         make_site, signed, start_bot, statuses_delivery, wait_until)
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
 from site_builder.bot.load import load_bot_site
 
 ANNA, BERND, CARLA = "4915123456789", "4916098765432", "4917711122233"
-
-
-@pytest.fixture(scope="session")
-def pg() -> Iterator[object]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
-    with postgres_cluster() as cluster:
-        yield cluster
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

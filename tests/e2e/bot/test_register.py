@@ -8,28 +8,18 @@ import datetime as dt
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterator
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot_support import ROOT, Msg, fake_graph, make_site, postgres_bin, postgres_cluster, start_bot, wait_until
+from bot_support import ROOT, Msg, fake_graph, make_site, start_bot, wait_until
 from site_builder.bot import store
 from site_builder.bot.export import chat_name
 from site_builder.bot.settings import database_url
 from site_builder.bot.load import load_bot_site
-from bot_support import without_bot_table
 
 BERLIN = ZoneInfo("Europe/Berlin")
 ANNA, BERND = "4915123456789", "4916098765432"
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[object]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
-    with postgres_cluster() as cluster:
-        yield cluster
 
 
 def _ts(day: str, hhmm: str) -> int:

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from conftest import run_cli
 from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Msg, delivery, fake_graph, flow_completed, image, make_site,
-                         messages_delivery, pick, start_bot, tap, text, postgres_bin, postgres_cluster, wait_until)
+                         messages_delivery, pick, start_bot, tap, text, wait_until)
 from handoff_servers import Mailbox, Receiver, smtp_server, smtp_table, webhook_receiver
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
@@ -272,14 +272,6 @@ def test_without_consent_no_request_starts(chats: Any, graph: FakeGraph) -> None
     assert answer.startswith("Anfragen über diesen Chat sind möglich, sobald Sie eingewilligt haben")
     assert "https://www.schreinerei-muster.de/whatsapp/" in answer
     assert chat.rows(store.guided_requests) == []
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[object]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
-    with postgres_cluster() as cluster:
-        yield cluster
 
 
 def test_a_request_with_a_photo_runs_on_postgresql(chats: Any, graph: FakeGraph, pg: Any) -> None:

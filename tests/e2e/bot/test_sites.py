@@ -14,8 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from bot_support import (BOT_ENV, ROOT, FakeGraph, Msg, delivery, fake_graph, make_site, postgres_bin,
-                         postgres_cluster, signed, start_bot, wait_until)
+from bot_support import BOT_ENV, ROOT, FakeGraph, Msg, delivery, fake_graph, make_site, signed, start_bot, wait_until
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
@@ -26,14 +25,6 @@ SITES = {  # folder: (business, phone_number_id)
     "schreinerei": ("Schreinerei Muster", "100000000000003"),
 }
 KORN_SECRET = "korn-app-secret"  # the bakery's number is in another Meta app
-
-
-@pytest.fixture(scope="module")
-def pg() -> Iterator[object]:
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
-    with postgres_cluster() as cluster:
-        yield cluster
 
 
 @pytest.fixture
