@@ -53,6 +53,17 @@ def pytest_make_collect_report(collector):
         report.longrepr = f"module skipped in CI, where every check must run: {report.longrepr}"
 
 
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in tests/e2e/ is slow: a real browser, real servers, the README's commands, new processes.
+    (Elsewhere a module or test says so itself with `pytest.mark.slow`.)"""
+    for item in items:
+        if E2E in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
+
+
 def copy_example(target: Path) -> Path:
     """The example business (settings, logo, texts, archived consent versions) copied to `target`."""
     target.mkdir(parents=True, exist_ok=True)

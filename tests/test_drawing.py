@@ -9,9 +9,13 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from conftest import ROOT, run_cli, tree_digest
 
 from site_builder.drawing import cores
+
+pytestmark = pytest.mark.slow  # drawing pools in new Pythons
 
 
 def test_a_pool_gives_the_same_files_as_one_process(site):

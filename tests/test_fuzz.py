@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import copy_example, run_cli, tree_digest
 
+pytestmark = pytest.mark.slow  # hypothesis: every example a build
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 BOUND_SECONDS = 90  # generous: a shared 2-core machine; a superlinear step runs for minutes, not seconds
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=bool(os.environ.get("CI")),

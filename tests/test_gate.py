@@ -68,6 +68,7 @@ def test_an_archive_that_cannot_be_written_writes_nothing_and_says_so(site):
     assert tree_digest(site / "output") == before  # true: the previous output is untouched
 
 
+@pytest.mark.slow
 def test_a_file_without_read_permission_is_named(tmp_path):
     """As root every file is readable: the build runs as another user, as a web agency's build user would."""
     if os.geteuid() != 0:

@@ -10,8 +10,11 @@ import subprocess
 import sys
 
 import pytest
+
 from bot_support import postgres_cluster
 from conftest import ROOT
+
+pytestmark = pytest.mark.slow  # pytest and PostgreSQL in new processes
 
 # Tests that check English messages made in the test process itself (no run_cli): each failed under
 # LANG=de_DE.UTF-8 before conftest pinned the suite's message language.

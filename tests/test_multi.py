@@ -12,6 +12,8 @@ import pytest
 from conftest import ROOT, copy_example, run_cli, tree_digest
 from site_builder import multi
 
+pytestmark = pytest.mark.slow  # builds in a pool of processes
+
 
 def agency(tmp_path: Path, names: list[str]) -> Path:
     """An agency folder with one site folder per business (copies of the example, renamed)."""

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, run_cli, run_process, tree_digest
 
 HEAVY = ("jinja2", "markdown", "phonenumbers", "reportlab", "PIL", "qrcode", "nh3")
@@ -18,6 +20,7 @@ def _inodes(folder):
     return {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()}
 
 
+@pytest.mark.slow
 def test_a_rebuild_with_nothing_changed_writes_nothing_and_imports_no_text_or_drawing_library(site):
     assert run_cli("build", cwd=site).returncode == 0
     before = _inodes(site / "output")
@@ -60,6 +63,7 @@ def _dead_pid() -> int:
     return child.pid
 
 
+@pytest.mark.slow
 def test_a_build_killed_between_the_two_renames_is_finished_by_the_next(site):
     assert run_cli("build", cwd=site).returncode == 0
     out = site / "output"
@@ -75,6 +79,7 @@ def test_a_build_killed_between_the_two_renames_is_finished_by_the_next(site):
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
 
 
+@pytest.mark.slow
 def test_leftovers_of_a_build_killed_while_writing_are_removed_and_named(site):
     assert run_cli("build", cwd=site).returncode == 0
     pid = _dead_pid()
@@ -89,6 +94,7 @@ def test_leftovers_of_a_build_killed_while_writing_are_removed_and_named(site):
     assert not partial.exists() and foreign.exists()  # only what this tool made is removed
 
 
+@pytest.mark.slow
 def test_check_writes_nothing_anywhere(site, tmp_path):
     home = tmp_path / "home"
     home.mkdir()

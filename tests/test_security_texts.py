@@ -181,6 +181,7 @@ def test_a_plain_http_link_stays_as_text_with_a_warning(site):
     assert strict.returncode == 1
 
 
+@pytest.mark.slow
 def test_check_and_build_write_nothing_outside_the_site_no_compiled_template_cache(site, tmp_path):
     """README: the only folders the build writes are output/ and consent-versions/ (issue 22: a build wrote about
     20 compiled templates into ~/.cache/site-builder)."""

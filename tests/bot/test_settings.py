@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot_support import BOT_ENV, ROOT, FakeGraph, make_site
+
+pytestmark = pytest.mark.slow  # the bot's --check in new processes
 
 
 def _check(config: Path, env: dict[str, str], lang: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:

@@ -12,10 +12,13 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from site_builder.config import SCHEMA, load_settings, validate
 from site_builder.config.checks import BIDI
+
+pytestmark = pytest.mark.slow  # hypothesis: many settings files
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "site_builder" / "example" / "site.toml"
 RAW = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import run_cli
 from site_builder.register import CSV_COLUMNS, parse_chat_text
@@ -61,6 +62,7 @@ def test_xlsx_is_a_workbook_with_neutralised_formulas(bakery):  # noqa: F811
     assert hostile_rows == [("'=cmd", "'@SUM(1+1)", "consent"), ("'=cmd", "'-2+3", "withdrawal")]
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_csv_as_columns(bakery, tmp_path):  # noqa: F811
     hostile = _hostile_export(bakery)
     result = run_cli("consents", *EXPORTS, hostile, "-o", "register.csv", cwd=bakery)

@@ -121,6 +121,7 @@ def _libreoffice(csv_path: Path, language: int, tmp_path: Path) -> list[dict]:
     return [dict(zip(values[0], row)) for row in values[1:]]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", [
     1031,  # German (Germany): the owners' own
     1033,  # English (United States)

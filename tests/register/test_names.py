@@ -10,6 +10,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
+pytestmark = pytest.mark.slow  # a new Python
+
 # In a new interpreter: this one has imported the package's modules in whatever order the tests before did.
 CHECK = """
 import importlib, pkgutil, types

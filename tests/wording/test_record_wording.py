@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import run_cli
@@ -201,6 +202,7 @@ def test_key_lines_follow_tables_and_lists():
                                  "risks.1.id": 14, "risks.1.title": 16}
 
 
+@pytest.mark.slow
 def test_making_the_records_imports_no_reportlab():
     code = ("import sys; from site_builder.site import load_site; from pathlib import Path\n"
             "from site_builder.stages import records\n"

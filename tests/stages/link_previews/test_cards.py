@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PIL import Image, ImageChops
 
 from conftest import EXAMPLE, ROOT
@@ -80,6 +81,7 @@ def _fresh_python(code: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_drawing_the_media_imports_only_the_image_plugins_it_needs():
     found = _fresh_python(f"""
 import json, sys
@@ -102,6 +104,7 @@ def test_media_files_put_each_card_in_its_language_folder():
     assert picture(files["site/en/card-en.png"]).getpixel((5, 5)) == (0x33, 0x66, 0x99)
 
 
+@pytest.mark.slow
 def test_raster_logos_in_every_accepted_format_open_without_loading_every_plugin(tmp_path):
     for ext in ("png", "jpg", "gif", "webp"):
         Image.new("RGB", (120, 60), (200, 30, 30)).save(tmp_path / f"logo.{ext}")

@@ -13,6 +13,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import run_cli
 from site_builder.site import load_site
 from site_builder.stages import printing
@@ -96,6 +98,7 @@ def test_digests_follow_exactly_what_each_unit_reads(site):
     assert all(digests(site)[name] != logo[name] for name in first)
 
 
+@pytest.mark.slow
 def test_units_and_digests_load_no_drawing_library(site):
     # qrcode (with Pillow, which it imports) chooses each code's version for the rules; nothing draws yet
     code = ("import json, pathlib, sys\n"

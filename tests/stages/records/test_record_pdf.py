@@ -8,6 +8,7 @@ import io
 import re
 
 import pypdfium2 as pdfium
+
 import pytest
 from pypdf import PdfReader
 
@@ -162,6 +163,7 @@ BLOCKS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(WORDS, st.lists(BLOCKS, max_size=8), st.booleans()), min_size=1, max_size=4))
 def test_any_record_lays_out_inside_the_margins(sections):
