@@ -101,7 +101,7 @@ def _status_webhook(graph: FakeGraph, request: dict[str, Any], message_id: str) 
                                        "recipient_id": recipient,
                                        "biz_opaque_callback_data": request.get("biz_opaque_callback_data", "")}]}}]}]}
     body, headers = signed(payload, secret)
-    for _ in range(20):  # as Meta does: again until the bot answers 200
+    for _ in range(60):  # as Meta does: again until the bot answers 200 (for 30 s: a bot restarting on a loaded machine)
         with contextlib.suppress(httpx.HTTPError):
             if httpx.post(url, content=body, headers=headers, timeout=10).status_code == 200:
                 return

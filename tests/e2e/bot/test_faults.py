@@ -80,7 +80,9 @@ def test_no_acknowledged_consent_is_lost_over_sigkills(tmp_path: Path, graph: Fa
     every delivery answered 200 is in the register, and every consent is confirmed once (Meta retries the rest)."""
     db = request.getfixturevalue("pg").new_database() if backend == "postgresql" else None
     port = free_port()
-    config = make_site(tmp_path / "site", graph, db, send_timeout=2, unknown_wait=2)
+    # unknown_wait: time for Meta's status of a reply the kill left `sending` to come back once the bot is up again
+    # (2 s was too short when a loaded machine took longer than that to restart the bot: then it sent blindly again)
+    config = make_site(tmp_path / "site", graph, db, send_timeout=2, unknown_wait=10)
     graph.webhook = (f"http://127.0.0.1:{port}{WEBHOOK}", SECRET)  # Meta's `sent` statuses settle unknown sends
     consent = _consent(config)
     msgs = [Msg(f"4916{i:09d}", f"Kunde {i}", consent).with_id() for i in range(300)]
@@ -268,7 +270,7 @@ def test_a_late_answer_is_not_blindly_sent_again(tmp_path: Path, graph: FakeGrap
 
 def test_replies_hanging_when_the_bot_is_killed_are_settled_after_restart(tmp_path: Path, graph: FakeGraph) -> None:
     port = free_port()
-    config = make_site(tmp_path / "site", graph, send_timeout=3, unknown_wait=2)
+    config = make_site(tmp_path / "site", graph, send_timeout=3, unknown_wait=10)  # as in the SIGKILL test above
     graph.webhook = (f"http://127.0.0.1:{port}{WEBHOOK}", SECRET)
     bot: Bot = start_bot(config, port=port)
     graph.delay = 6  # Meta takes the requests, answers late; the bot is killed meanwhile
