@@ -133,3 +133,24 @@ def test_class_names_are_unique_across_the_package():
             if isinstance(node, ast.ClassDef):
                 seen.setdefault(node.name, []).append(name)
     assert {cls: where for cls, where in seen.items() if len(where) > 1} == {}
+
+
+# --- the tests' own shape ----------------------------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+TEST_DATA = {"golden", "invalid_sites", "data"}  # data the tests read, not code
+
+
+def test_test_modules_keep_the_size_limit_too():
+    sizes = {str(p.relative_to(TESTS)): len(p.read_text(encoding="utf-8").splitlines())
+             for p in TESTS.rglob("*.py") if not TEST_DATA & set(p.relative_to(TESTS).parts)}
+    assert len(sizes) > 50 and {name: n for name, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_the_tests_mirror_the_package():
+    """tests/<package>/... holds the tests of site_builder/<package>/...; tests/e2e/ what needs a real browser, real
+    servers, the README's commands or a new process; the package's top-level modules have theirs at tests/."""
+    folders = {p.relative_to(TESTS) for p in TESTS.rglob("__init__.py")}
+    folders = {f.parent for f in folders}
+    assert Path("e2e") in folders and Path("stages/pages") in folders
+    assert {f for f in folders if f.parts[0] != "e2e" and not (PACKAGE / f).is_dir()} == set()
