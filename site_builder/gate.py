@@ -41,6 +41,16 @@ class Refused(Exception):
         self.problem, self.key = problem, key  # key: the catalogue entry, e.g. "input.too_big"
 
 
+def as_os_error(refused: Refused, path: Path) -> Exception:
+    """For readers whose messages are made from OSErrors (the register's): a missing file or a folder as the
+    OSError open() would raise; any other refusal as it is."""
+    if refused.key == "input.missing":
+        return FileNotFoundError(str(path))
+    if os.path.isdir(path):
+        return IsADirectoryError(str(path))
+    return refused
+
+
 def _refused(name: str, key: str, where: str = "file", **fields: Any) -> Refused:
     return Refused(report(name, where, key, **fields), key)
 

@@ -9,7 +9,10 @@ with nothing changed cost little more than starting Python (benchmarks/README.md
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from . import inputs
 from .build_result import BuildResult, write_problem
@@ -52,7 +55,23 @@ def build(config: Path, out: Path, *, strict: bool = False, write: bool = True, 
     if answer is None:
         from .pipeline import build_site  # the one import deferred for speed (see above)
 
-        answer = build_site(config, out, digest, BuildResult(), strict=strict, write=write, preview=preview,
-                            parallel=parallel)
+        with _no_cycle_collector():
+            answer = build_site(config, out, digest, BuildResult(), strict=strict, write=write, preview=preview,
+                                parallel=parallel)
     answer.recovered = recovered
     return answer
+
+
+@contextmanager
+def _no_cycle_collector() -> Iterator[None]:
+    """Python's cycle collector paused while one site is checked or built, on again afterwards (`serve`, the
+    tests and a batch of sites run several builds in one process). A build's garbage is freed by reference
+    counting; the collector's passes over the million objects of the imported libraries cost about 60 ms CPU
+    of a 930 ms cold build and freed under 1 MB of its 84 MB peak (5 interleaved rounds, 2026-12-07)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()

@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import consent, inputs
+from . import consent, inputs, template_cache
 from .drawing import draw, draw_one
 from .build_result import BuildResult, write_problem
 from .output import Manifest, NewOutput, check_output_dir, strangers
@@ -60,6 +60,7 @@ def build_site(config: Path, out: Path, digest: str, result: BuildResult, *, str
                write: bool = True, preview: bool = False, parallel: bool = False) -> BuildResult:
     """Check, then (unless write=False, for `check`) draw and swap the new output into `out`. digest: the
     whole-input digest to store (outcome.py computed it); parallel: draw on several cores where that pays."""
+    template_cache.writing(write)  # `check` reads compiled templates a build left, and writes nothing
     checked = check(config)
     result.problems += checked.problems
     site = checked.site

@@ -29,6 +29,7 @@ from jinja2.exceptions import SecurityError
 
 from .problems import Problem, report
 from .render import BudgetedSandbox, Exceeded, budget
+from .template_cache import LazyCache
 
 # --- sources by digest, bounded -----------------------------------------------------------------
 
@@ -153,7 +154,8 @@ class FileTag(jinja2.TemplateSyntaxError):
 def _environment(autoescape: bool) -> BudgetedSandbox:
     # optimized=False: folding constants at compile time would hide `{{ "".__class__ }}` from the checks
     env = _TextSandbox(loader=jinja2.FunctionLoader(_by_digest), undefined=_Noted, autoescape=autoescape,
-                       keep_trailing_newline=True, finalize=_finalize, optimized=False)
+                       keep_trailing_newline=True, finalize=_finalize, optimized=False,
+                       bytecode_cache=LazyCache("text-escaped" if autoescape else "text-plain"))
     env.globals = {"range": env.globals["range"]}  # no cycler, lipsum, joiner, namespace, dict
     return env
 

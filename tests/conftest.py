@@ -4,6 +4,7 @@ this process (run_cli, most tests) and in a new one (run_process, where the proc
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import logging
@@ -111,12 +112,12 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: f
     `timeout`. Most tests check what a command says and writes; starting a Python and importing the libraries
     again for each would cost most of the suite's time. The command must leave this process as it found it,
     checked after every call: the environment, the working folder, the message language, the signal handlers,
-    no logging handler added, no thread or child process left running."""
+    the cycle collector, no logging handler added, no thread or child process left running."""
     from site_builder import cli, messages
 
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     threads, children = set(threading.enumerate()), set(multiprocessing.active_children())
-    handlers, signals = _logging_handlers(), _signal_handlers()
+    handlers, signals, collecting = _logging_handlers(), _signal_handlers(), gc.isenabled()
     out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="surrogateescape", newline="\n")
     err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="backslashreplace", newline="\n")
     alarm = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
@@ -155,6 +156,7 @@ def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: f
     assert not set(multiprocessing.active_children()) - children, f"{args}: a child process still runs"
     assert _signal_handlers() == signals, f"{args}: a signal handler was left set"
     assert _logging_handlers() <= handlers, f"{args}: a logging handler was left added"
+    assert gc.isenabled() == collecting, f"{args}: the cycle collector was left switched"
     return result
 
 

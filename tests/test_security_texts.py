@@ -182,22 +182,32 @@ def test_a_plain_http_link_stays_as_text_with_a_warning(site):
 
 
 @pytest.mark.slow
-def test_check_and_build_write_nothing_outside_the_site_no_compiled_template_cache(site, tmp_path):
-    """README: the only folders the build writes are output/ and consent-versions/ (issue 22: a build wrote about
-    20 compiled templates into ~/.cache/site-builder)."""
+def test_check_and_build_write_outside_the_site_only_the_cache_the_readme_names(site, tmp_path):
+    """README: the build writes output/ and consent-versions/ in the site, and outside it only compiled
+    templates in the user's cache folder; `check` writes nothing anywhere; with the cache off, nothing at all
+    (issue 22: a build wrote compiled templates into ~/.cache while the README said otherwise)."""
     home, cache = tmp_path / "home", tmp_path / "cache"
     home.mkdir()
     cache.mkdir()
-    env = {"HOME": str(home), "XDG_CACHE_HOME": str(cache)}
+    env = {"HOME": str(home), "XDG_CACHE_HOME": str(cache), "SITE_BUILDER_CACHE": ""}
     # new processes: what the libraries write while they are imported counts too
     result = run_process("check", cwd=site, env=env)
     assert result.returncode == 0, result.stderr
+    assert list(home.rglob("*")) == [] and list(cache.rglob("*")) == []
     built = run_process("build", cwd=site, env=env)
     assert built.returncode == 0, built.stderr
     replace_in(site / "content/de/imprint.md", "## Kontakt", "Neu: {{ business.city }}\n\n## Kontakt")
     again = run_process("build", cwd=site, env=env)
     assert again.returncode == 0, again.stderr
-    assert list(home.rglob("*")) == [] and list(cache.rglob("*")) == []
+    assert list(home.rglob("*")) == []
+    written = [p.relative_to(cache) for p in cache.rglob("*") if p.is_file()]
+    assert written and all(p.parts[0] == "site-builder" and p.parts[1].startswith("templates-")
+                           and p.suffix == ".cache" and len(p.parts) == 3 for p in written), written
+    replace_in(site / "content/de/imprint.md", "Neu:", "Neu, ohne Cache:")
+    off = run_process("build", cwd=site, env={**env, "XDG_CACHE_HOME": str(tmp_path / "unused"),
+                                              "SITE_BUILDER_CACHE": "off"})
+    assert off.returncode == 0, off.stderr
+    assert list(home.rglob("*")) == [] and not (tmp_path / "unused").exists()
 
 
 def test_placeholder_sources_do_not_pile_up():

@@ -64,16 +64,21 @@ def toml_error(file: str, exc: tomllib.TOMLDecodeError) -> Problem:
 
 def load_settings(path: Path, *, now: dt.date | None = None) -> tuple[Settings | None, list[Problem]]:
     """Read and validate site.toml; return the settings (None on errors) and all problems."""
+    raw, problems = _read_toml(path)
+    return (None, problems) if raw is None else validate(raw, path, now=now)
+
+
+def _read_toml(path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A settings file read (size cap, BOM) and parsed: the tables, or None and the one problem."""
     text, problem = read_settings_file(path)
     if problem is not None:
         return None, [problem]
     try:
-        raw = _parse(text or "")
+        return _parse(text or ""), []
     except tomlparse.TooDeep as exc:
         return None, [_too_deep(path, exc)]
     except tomllib.TOMLDecodeError as exc:
         return None, [toml_error(str(path), exc)]
-    return validate(raw, path, now=now)
 
 
 def _parse(text: str) -> dict[str, Any]:
@@ -88,15 +93,9 @@ def _too_deep(path: Path, exc: tomlparse.TooDeep) -> Problem:
 def load_table_file(path: Path, schema: Mapping[str, Opt]) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Another settings file (a deployment's bot.toml), read and checked exactly as site.toml is: the size cap,
     BOM, fill-in markers, and the schema walk of `schema`. The checked tables (None on errors) and every problem."""
-    text, problem = read_settings_file(path)
-    if problem is not None:
-        return None, [problem]
-    try:
-        raw = _parse(text or "")
-    except tomlparse.TooDeep as exc:
-        return None, [_too_deep(path, exc)]
-    except tomllib.TOMLDecodeError as exc:
-        return None, [toml_error(str(path), exc)]
+    raw, problems = _read_toml(path)
+    if raw is None:
+        return None, problems
     checker = Checker(str(path), None)  # no texts in it: no site languages to check them against
     data = checker.table(raw, schema, "")
     return (None if checker.failed() else data), checker.problems

@@ -200,11 +200,7 @@ def _open(path: Path, limit: int) -> IO[bytes]:
     try:
         fd, _ = gate.open_checked(path, root=None, limit=limit)
     except gate.Refused as refused:
-        if refused.key == "input.missing":
-            raise FileNotFoundError(str(path)) from None
-        if os.path.isdir(path):
-            raise IsADirectoryError(str(path)) from None
-        raise
+        raise gate.as_os_error(refused, path) from None
     return os.fdopen(fd, "rb")
 
 

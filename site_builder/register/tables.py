@@ -78,11 +78,7 @@ def _read(path: Path) -> bytes:
     try:
         return gate.read_or_refuse(path, root=None, limit=MAX_BYTES)
     except gate.Refused as refused:
-        if refused.key == "input.missing":
-            raise FileNotFoundError(str(path)) from None
-        if os.path.isdir(path):
-            raise IsADirectoryError(str(path)) from None
-        raise
+        raise gate.as_os_error(refused, path) from None
 
 
 def _csv_table(data: bytes, name: str, problems: list[ReadProblem]) -> RegisterTable | None:

@@ -24,6 +24,7 @@ from ...csp import content_security_policy
 from ...formatting import display_phone, format_date
 from ...problems import Problem, report
 from ...render import BudgetedSandbox, Exceeded, budget
+from ...template_cache import LazyCache
 from ...site import LanguageModel, SiteModel, Theme
 from ...typography import nbsp, with_contents
 from ...whatsapp import fill, wa_link
@@ -60,12 +61,13 @@ class ThemeLoader(jinja2.BaseLoader):
 def environment(theme: Theme, root: Path) -> jinja2.Environment:
     """The theme's templates, the site's copies first. One environment per lookup list and process, so that
     templates compile once for every rebuild of `serve` and every site of a batch (Jinja rechecks each
-    file's time on use). No bytecode cache on disk: the build writes nothing outside output/."""
+    file's time on use). Compiled code kept between runs in the user's cache folder (template_cache.py)."""
     search = tuple(str(folder) for folder in theme.template_folders())
     key = (str(root), *search)
     if key not in _ENVIRONMENTS:
         env = BudgetedSandbox(loader=ThemeLoader(search, root), autoescape=jinja2.select_autoescape(["html"]),
-                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False)
+                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True, trim_blocks=False,
+                              bytecode_cache=LazyCache("theme"))
         env.add_filter("nbsp", _nbsp_filter)
         _ENVIRONMENTS[key] = env
     return _ENVIRONMENTS[key]
