@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import consent, inputs, template_cache
+from . import consent, gate, inputs, template_cache
 from .drawing import draw, draw_one
 from .build_result import BuildResult, write_problem
 from .output import Manifest, NewOutput, check_output_dir, strangers
@@ -142,6 +142,13 @@ def _add_preview(new: NewOutput, site: SiteModel, site_files: dict[str, bytes]) 
 def archive_versions(site: SiteModel) -> list[Path]:
     """Keep each new consent text in consent-versions/<lang>/<id>.html, next to site.toml."""
     written: list[Path] = []
+    # a consent-versions/ (or a language folder in it) that links elsewhere would put this site's archive, and
+    # the build's writes, outside its folder: refused before any folder is made through the link
+    site_real = os.path.realpath(site.root)
+    for version in site.new_versions:
+        if not gate.inside(real := os.path.realpath(site.root / consent.ARCHIVE_DIR / version.lang), (site_real,)):
+            raise InputError([report(str(site.root / consent.ARCHIVE_DIR), "folder",
+                                     "output.archive_outside", target=real)])
     try:
         for version in site.new_versions:
             path = site.root / consent.ARCHIVE_DIR / version.lang / f"{version.id}.html"
