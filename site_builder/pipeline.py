@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import consent, gate, inputs, template_cache
+from . import consent, inputs, template_cache
 from .drawing import draw, draw_one
 from .build_result import BuildResult, write_problem
 from .output import Manifest, NewOutput, check_output_dir, strangers
@@ -143,12 +143,14 @@ def archive_versions(site: SiteModel) -> list[Path]:
     """Keep each new consent text in consent-versions/<lang>/<id>.html, next to site.toml."""
     written: list[Path] = []
     # a consent-versions/ (or a language folder in it) that links elsewhere would put this site's archive, and
-    # the build's writes, outside its folder: refused before any folder is made through the link
+    # the build's writes, in another folder (another site's, or content/ of this one): refused before any
+    # folder is made through the link
     site_real = os.path.realpath(site.root)
     for version in site.new_versions:
-        if not gate.inside(real := os.path.realpath(site.root / consent.ARCHIVE_DIR / version.lang), (site_real,)):
-            raise InputError([report(str(site.root / consent.ARCHIVE_DIR), "folder",
-                                     "output.archive_outside", target=real)])
+        folder = site.root / consent.ARCHIVE_DIR / version.lang
+        if (real := os.path.realpath(folder)) != os.path.join(site_real, consent.ARCHIVE_DIR, version.lang):
+            shown = os.path.relpath(real, site_real) if real.startswith(site_real + os.sep) else real
+            raise InputError([report(str(folder), "folder", "output.archive_outside", target=shown)])
     try:
         for version in site.new_versions:
             path = site.root / consent.ARCHIVE_DIR / version.lang / f"{version.id}.html"
