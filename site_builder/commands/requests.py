@@ -55,10 +55,15 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         return _report([report(str(args.config), "--db", "cli.bot_extra_missing")]) or 1
     out = args.out or Path("requests.csv")
+    from ..register.write import NotInWorkbook
+
     try:
         count, problems = export_requests(model, args.db, out)
     except OSError as exc:  # -o names a folder, or a place that cannot be written
         return _report([_not_written(out, exc)]) or 1
+    except NotInWorkbook as exc:  # a customer's answer or name with a control character
+        return _report([report(str(out), "-o/--out", "requests.xlsx_control", id=exc.row.get("id", ""),
+                               column=exc.column, char=exc.char)]) or 1
     if errors(problems):
         return _report(problems)
     print(t("cli.requests_written", out=out, n=count))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from .collect import RowKey, drop_repeated_rows, row_key
 from .model import RegisterRow
 from .recognise import Recognizer
 from .tables import read_rows
-from .write import is_xlsx, write_register
+from .write import NOT_IN_XLSX, is_xlsx, write_register
 
 
 def target_problem(out: Path) -> Problem | None:
@@ -96,9 +95,6 @@ def write_target(new: list[RegisterRow], out: Path, recognizer: Recognizer) -> W
     return Written(rows, len(existing) if existed else None, problems, True)
 
 
-# The control characters an .xlsx cell cannot hold (XML 1.0; openpyxl refuses them with an exception).
-_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
 
 def _not_in_a_workbook(rows: list[RegisterRow]) -> list[Problem]:
     """A problem for each row holding a control character (a NUL in a sender's name): an Excel workbook cannot
@@ -106,7 +102,7 @@ def _not_in_a_workbook(rows: list[RegisterRow]) -> list[Problem]:
     found = []
     for row in rows:
         for column, value in row.as_dict().items():
-            if (m := _NOT_IN_XLSX.search(value)) is not None:
+            if (m := NOT_IN_XLSX.search(value)) is not None:
                 found.append(report(row.file or "-", t("register.where_line", line=row.line), "register.xlsx_control",
                                     column=column, char=f"U+{ord(m[0]):04X}"))
                 break
