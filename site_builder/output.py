@@ -33,8 +33,12 @@ SOURCES_NAMES = ("content", "wording", "themes", "consent-versions")
 
 def check_output_dir(out: Path, config: Path) -> list[Problem]:
     """Refuse an output folder that holds the sources, or that this tool did not create."""
-    out = out.resolve()
     root = config.resolve().parent
+    if os.path.islink(out) and out.parent.resolve() == root:
+        # output/ came with the site's folder (untrusted: an agency builds what a client sends) as a link: it
+        # would send the build's writes elsewhere, even into another client's output made by this tool
+        return [report(str(out), "-o/--out", "output.link_in_site", target=os.path.realpath(out))]
+    out = out.resolve()
     for source in [config.resolve()] + [root / name for name in SOURCES_NAMES]:
         if source == out or out in source.parents or (source.is_dir() and source in out.parents):
             return [report(str(out), "-o/--out", "output.contains_sources", source=source)]

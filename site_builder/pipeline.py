@@ -142,6 +142,15 @@ def _add_preview(new: NewOutput, site: SiteModel, site_files: dict[str, bytes]) 
 def archive_versions(site: SiteModel) -> list[Path]:
     """Keep each new consent text in consent-versions/<lang>/<id>.html, next to site.toml."""
     written: list[Path] = []
+    # a consent-versions/ (or a language folder in it) that links elsewhere would put this site's archive, and
+    # the build's writes, in another folder (another site's, or content/ of this one): refused before any
+    # folder is made through the link
+    site_real = os.path.realpath(site.root)
+    for version in site.new_versions:
+        folder = site.root / consent.ARCHIVE_DIR / version.lang
+        if (real := os.path.realpath(folder)) != os.path.join(site_real, consent.ARCHIVE_DIR, version.lang):
+            shown = os.path.relpath(real, site_real) if real.startswith(site_real + os.sep) else real
+            raise InputError([report(str(folder), "folder", "output.archive_outside", target=shown)])
     try:
         for version in site.new_versions:
             path = site.root / consent.ARCHIVE_DIR / version.lang / f"{version.id}.html"

@@ -272,8 +272,9 @@ def render_placeholders(source: str, context: Mapping[str, Any], file: str, firs
     except MemoryError as exc:
         text, stopped = None, Exceeded("input.render_size", limit="memory")
         stopped.__traceback__ = exc.__traceback__
+    # AssertionError: Jinja's own filters check their arguments with assert (`truncate(-1)`)
     except (_Stop, jinja2.UndefinedError, jinja2.TemplateError, SecurityError, TypeError, ValueError,
-            ArithmeticError, LookupError, AttributeError) as exc:
+            ArithmeticError, LookupError, AttributeError, AssertionError) as exc:
         text, stopped = None, exc
     finally:
         found, _STATE.template, _STATE.found = _STATE.found, None, None

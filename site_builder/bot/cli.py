@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..messages import t
-from ..problems import Problem
+from ..problems import Problem, report
 
 EXIT_OK, EXIT_INPUT = 0, 1
 STOP_GRACE = 10  # seconds uvicorn gives requests under way after SIGTERM; the whole stop stays far below 60 s
@@ -56,8 +56,12 @@ def run(args: argparse.Namespace) -> int:
     from . import logs
     from .app import build_app
 
-    logs.setup(args.log_level)  # before anything else logs: every line is JSON, the first one too
     d = runtime.deployment
+    if (problem := _database_problem(d.database)) is not None:  # a file that is no SQLite database, a server down
+        print(problem, file=sys.stderr)
+        print(t("bot.problems", count=1), file=sys.stderr)
+        return EXIT_INPUT
+    logs.setup(args.log_level)  # before anything else logs: every line is JSON, the first one too
     app = build_app(runtime)
     # no access log: only Meta calls, but every line would repeat the path; log_config=None keeps logs.setup's
     config = uvicorn.Config(app, host=d.host, port=d.port, log_level="warning", access_log=False, log_config=None,
@@ -80,6 +84,25 @@ def run(args: argparse.Namespace) -> int:
 
 class _Stopped(Exception):
     pass
+
+
+def _database_problem(url: str) -> Problem | None:
+    """The database opened and its tables made before the server starts: `[bot] database = "site.toml"` (no
+    SQLite file) or an unreachable server is one message, not a traceback in the log of a server that stops."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import store
+
+    engine = store.open_engine(url)
+    try:
+        store.migrate(engine)
+    except SQLAlchemyError as exc:
+        shown = url.split("@")[-1].removeprefix("sqlite:///")
+        return report(shown, "[bot] database", "bot.db_unavailable",
+                      error=" ".join(str(getattr(exc, "orig", None) or type(exc).__name__).split())[:200])
+    finally:
+        engine.dispose()
+    return None
 
 
 def _stopped(signum: int, frame: object) -> None:

@@ -55,7 +55,15 @@ def run(args: argparse.Namespace) -> int:
     except ImportError:
         return _report([report(str(args.config), "--db", "cli.bot_extra_missing")]) or 1
     out = args.out or Path("requests.csv")
-    count, problems = export_requests(model, args.db, out)
+    from ..register.write import NotInWorkbook
+
+    try:
+        count, problems = export_requests(model, args.db, out)
+    except OSError as exc:  # -o names a folder, or a place that cannot be written
+        return _report([_not_written(out, exc)]) or 1
+    except NotInWorkbook as exc:  # a customer's answer or name with a control character
+        return _report([report(str(out), "-o/--out", "requests.xlsx_control", id=exc.row.get("id", ""),
+                               column=exc.column, char=exc.char)]) or 1
     if errors(problems):
         return _report(problems)
     print(t("cli.requests_written", out=out, n=count))
@@ -77,6 +85,16 @@ def _flow(args: argparse.Namespace, model: object) -> int:
         return _report([report(str(args.config), "--flow-lang", "config.language_unknown", lang=lang,
                                known=", ".join(requests.words))]) or 1
     out = args.out or Path(f"{request.name}-{lang}.flow.json")
-    replace_atomically(out, flow_text(flow_of(request, requests, lang)).encode("utf-8"))
+    try:
+        replace_atomically(out, flow_text(flow_of(request, requests, lang)).encode("utf-8"))
+    except OSError as exc:  # -o names a folder, or a place that cannot be written
+        return _report([_not_written(out, exc)]) or 1
     print(t("cli.flow_written", out=out, name=request.name, version=FLOW_JSON_VERSION, lang=lang))
     return 0
+
+
+def _not_written(out: Path, exc: OSError) -> Problem:
+    """-o that cannot be written: a folder, or a place without permission or space."""
+    if out.is_dir():
+        return report(str(out), "-o/--out", "requests.out_is_folder")
+    return report(str(out), "-o/--out", "requests.out_not_writable", why=exc.strerror or type(exc).__name__)

@@ -78,6 +78,11 @@ def database(value: str) -> Fault | None:
     # a password in the URL would be a secret in a settings file: PGPASSWORD or ~/.pgpass hold it
     if "://" in value and re.match(r"^[a-z+]+://[^/@]*:[^/@]*@", value):
         return "bot.db_password", {}
+    # a file in the site's output/ (or given as sqlite:///output/...) is deleted by the next build, which
+    # replaces that folder whole: the register would be lost
+    path = value.removeprefix("sqlite:///") if value.startswith("sqlite:///") else value
+    if "://" not in path and [part for part in re.split(r"[/\\]", path) if part not in ("", ".")][:1] == ["output"]:
+        return "bot.db_in_output", {}
     return None
 
 

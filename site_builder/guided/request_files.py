@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .. import gate, tomlparse
 from ..problems import Problem, report
 from ..tomlparse import tomllib
 from ..wording import SHIPPED, Wording
@@ -77,11 +78,14 @@ def _words(wording: Wording, lang: str, problems: list[Problem]) -> dict[str, An
 def _request(wording: Wording, name: str, languages: tuple[str, ...], problems: list[Problem]) -> RequestDef | None:
     path = wording.locate(f"requests/{name}.toml")
     assert path is not None
+    # through the gate like every wording file: a pipe, a device or a link out of the site is refused unread
+    source = gate.read_text(path, problems, root=wording.root)
+    if source is None:
+        return None
     try:
-        source = path.read_text(encoding="utf-8")
-        raw = tomllib.loads(source)
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(report(str(path), "file", "requests.unreadable", error=type(exc).__name__))
+        raw = tomlparse.loads(source)
+    except tomlparse.TooDeep as exc:  # nested past the parser's recursion: a RecursionError otherwise
+        problems.append(report(str(path), f"line {exc.line}", "input.too_deep", limit=tomlparse.MAX_DEPTH))
         return None
     except tomllib.TOMLDecodeError as exc:
         problems.append(report(str(path), "TOML", "requests.toml_syntax", error=str(exc)))

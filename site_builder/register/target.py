@@ -14,12 +14,13 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..messages import t
 from ..problems import Problem, errors, report
 from .collect import RowKey, drop_repeated_rows, row_key
 from .model import RegisterRow
 from .recognise import Recognizer
 from .tables import read_rows
-from .write import write_register
+from .write import NOT_IN_XLSX, is_xlsx, write_register
 
 
 def target_problem(out: Path) -> Problem | None:
@@ -84,9 +85,25 @@ def write_target(new: list[RegisterRow], out: Path, recognizer: Recognizer) -> W
     if existing is None:
         return Written(problems=problems)
     rows = add_rows(existing, new)
+    if is_xlsx(out) and (unstorable := _not_in_a_workbook(rows)):
+        return Written(problems=[*problems, *unstorable])
     try:
         write_register(rows, out, recognizer.labels())
     except OSError as exc:
         return Written(problems=[*problems, report(str(out), "-o/--out", "register.out_not_written",
                                                    why=exc.strerror or exc)])
     return Written(rows, len(existing) if existed else None, problems, True)
+
+
+
+def _not_in_a_workbook(rows: list[RegisterRow]) -> list[Problem]:
+    """A problem for each row holding a control character (a NUL in a sender's name): an Excel workbook cannot
+    store it, and changing the text would make the register say something the chat did not."""
+    found = []
+    for row in rows:
+        for column, value in row.as_dict().items():
+            if (m := NOT_IN_XLSX.search(value)) is not None:
+                found.append(report(row.file or "-", t("register.where_line", line=row.line), "register.xlsx_control",
+                                    column=column, char=f"U+{ord(m[0]):04X}"))
+                break
+    return found

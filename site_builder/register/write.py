@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterable, TextIO
@@ -20,6 +21,17 @@ DELIMITER = ";"
 # a chat named "=cmd|' /C calc'!A0" or a sender "@SUM(1+1)". OWASP's advice: prefix such cells with a
 # single quote, so they are shown as text (owasp.org/www-community/attacks/CSV_Injection, checked 2026-12-02).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The control characters an .xlsx cell cannot hold (XML 1.0; openpyxl refuses them with an exception). Such a
+# text is never changed to fit: the owner is told, and CSV keeps it as it is.
+NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class NotInWorkbook(ValueError):
+    """A cell of `row` an .xlsx workbook cannot store: `column` holds `char` (U+XXXX)."""
+
+    def __init__(self, row: dict[str, str], column: str, char: str):
+        super().__init__(f"{column}: {char}")
+        self.row, self.column, self.char = row, column, char
 
 
 def neutralise(value: str) -> str:
@@ -109,6 +121,10 @@ def write_table(columns: list[str], rows: list[dict[str, str]], out: Path, sheet
     against formula injection, through a temporary file and one rename."""
     cells = [{name: neutralise(str(row.get(name, ""))) for name in columns} for row in rows]
     if is_xlsx(out):
+        for row in cells:
+            for name, value in row.items():
+                if (m := NOT_IN_XLSX.search(value)) is not None:
+                    raise NotInWorkbook(row, name, f"U+{ord(m[0]):04X}")
         data = table_xlsx_bytes(columns, cells, sheet_title, widths)
     else:
         text = io.StringIO()

@@ -95,7 +95,9 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
     except MemoryError as exc:
         file, line = _template_line(exc, name)
         problems.append(report(file, line, "input.render_size", limit="memory"))
-    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+    # AssertionError: Jinja's own filters check their arguments with assert (`truncate(-1)`)
+    except (jinja2.TemplateError, TypeError, ValueError, ArithmeticError, LookupError, AttributeError,
+            AssertionError) as exc:
         file, line = _template_line(exc, name)
         problems.append(report(file, line, "input.render_failed", error=str(exc)[:200]))
     return None
