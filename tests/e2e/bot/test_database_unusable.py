@@ -9,9 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 
-CASE = Path(__file__).parent / "invalid_sites" / "requests-out-is-a-folder"  # a site with [bot] and [bot.requests]
+CASE = ROOT / "tests" / "invalid_sites" / "requests-out-is-a-folder"  # a site with [bot] and [bot.requests]
 
 
 def test_a_database_that_is_no_database_is_a_message(tmp_path: Path) -> None:

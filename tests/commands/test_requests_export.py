@@ -10,9 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 
-CASE = Path(__file__).parent / "invalid_sites" / "requests-out-is-a-folder"  # a site with [bot.requests]
+CASE = ROOT / "tests" / "invalid_sites" / "requests-out-is-a-folder"  # a site with [bot.requests]
 ENV = {**os.environ, "LANG": "C", "LC_ALL": "", "LANGUAGE": "", "REQUESTS_KEY": "x"}
 
 
