@@ -27,6 +27,9 @@ log = logging.getLogger("site_builder.bot")
 BATCH = 64
 
 
+PROBE_GRACE_S = 5.0
+
+
 class Busy(Exception):
     """Too many deliveries are waiting for the database: answer 503, Meta tries again."""
 
@@ -40,6 +43,7 @@ class WriteHealth:
     failing_since: float | None = None
     last_error: str = ""
     failures: int = 0
+    last_failure: float = 0.0
     identity: tuple[int, int] | None = None
     sqlite_path: str | None = None
 
@@ -50,6 +54,7 @@ class WriteHealth:
     def failed(self, error: BaseException) -> None:
         self.failures += 1
         self.last_error = type(error).__name__
+        self.last_failure = time.monotonic()
         if self.failing_since is None:
             self.failing_since = time.monotonic()
             log.error("database_write_failed", extra={"error_type": self.last_error})
@@ -60,6 +65,14 @@ class WriteHealth:
                      extra={"seconds": round(time.monotonic() - self.failing_since, 1)})
         self.failing_since = None
         self.last_error = ""
+
+    def probe_passed(self) -> bool:
+        """The health probe's one-row write went through: healthy again, unless a delivery's write failed within
+        PROBE_GRACE_S (on a nearly full disk a one-page write can pass where a delivery's cannot)."""
+        if self.failing_since is not None and time.monotonic() - self.last_failure < PROBE_GRACE_S:
+            return False
+        self.succeeded()
+        return True
 
     def check_file(self) -> None:
         """Raise if the SQLite file is gone or another file now stands at its path."""
@@ -135,7 +148,7 @@ class Recorder:
         if not future.done():
             future.set_exception(NotStored(type(exc).__name__))
 
-    def _commit(self, works: list[Callable[[Connection, dt.datetime], Any]]) -> list[Any]:
+    def _commit(self, works: list[Callable[[Connection, dt.datetime], Any]], probe: bool = False) -> list[Any]:
         try:
             self.health.check_file()
             now = self.clock()
@@ -146,7 +159,8 @@ class Recorder:
             # a connection that saw a full disk or a vanished server is not trusted again: reconnect next time
             self.engine.dispose()
             raise
-        self.health.succeeded()
+        if not probe:  # the probe decides in probe() whether its small write says the database is well
+            self.health.succeeded()
         self.commits += 1
         return results
 
@@ -156,10 +170,11 @@ class Recorder:
 
         try:
             self._commit([lambda conn, now: conn.execute(update(store.schema_version)
-                                                         .values(version=store.schema_version.c.version))])
+                                                         .values(version=store.schema_version.c.version))],
+                         probe=True)
         except Exception:  # noqa: BLE001 (recorded in self.health)
             return False
-        return True
+        return self.health.probe_passed()
 
     async def drain(self, timeout: float = 10.0) -> None:
         """Commit what is waiting, then stop (shutdown: every waiting request gets its answer)."""

@@ -185,10 +185,16 @@ def test_a_full_disk_answers_503_and_the_bot_recovers_when_space_is_freed(tmp_pa
                         fh.write(b"\0" * 65536)
                         fh.flush()
             later = [Msg(f"4916{i:09d}", f"Kunde {i}", _consent(config)).with_id() for i in range(30)]
-            codes = [bot.post(delivery(m)) for m in later]
+            # /healthz asked right after each refused delivery: a write that finds a freed page a moment later
+            # (the bot's own outbox updates) turns it green again, so it is red while writes fail, not forever
+            codes, red = [], []
+            for m in later:
+                codes.append(bot.post(delivery(m)))
+                if codes[-1] == 503:
+                    health = httpx.get(bot.url + "/healthz")
+                    red.append(health.status_code == 503 and health.json()["database"].startswith("write failed"))
             assert 503 in codes and set(codes) <= {200, 503}, codes
-            health = httpx.get(bot.url + "/healthz")
-            assert health.status_code == 503 and health.json()["database"].startswith("write failed")
+            assert any(red), red
             filler.unlink()  # space is freed: the bot recovers without a restart
             wait_until(lambda: httpx.get(bot.url + "/healthz").status_code == 200, timeout=20)
             assert [bot.post(delivery(m)) for m, c in zip(later, codes) if c != 200] == [200] * codes.count(503)
