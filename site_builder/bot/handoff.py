@@ -22,7 +22,6 @@ import json
 import logging
 import time
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -36,6 +35,7 @@ from ..guided.answers import shown
 from . import outbox, request_store, store
 from .export import chat_name
 from .filecrypt import decrypt
+from .mail import plain_email
 from .outbox import OutboxItem
 from .prompts import answer_lines, change_message, flow_message, step_message, summary_message, words_text
 
@@ -153,13 +153,8 @@ def request_email(engine: Engine, rt: "SiteRuntime", request_id: int, sender: st
     missing = len([f for f in listed if f.state in ("failed", "refused")])
     values["files"] = (f"{words_text(words, 'photos_count', count=len(attached))}: {names}" if attached else "") + \
         (f"\n({missing} ✗)" if missing else "")
-    message = EmailMessage()
-    message["Subject"] = " ".join(words_text(words, "email_subject", **values).split())
-    message["From"] = sender
-    message["To"] = requests.email or rt.owner_email
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(words_text(words, "email_body", **values) + "\n")
+    message = plain_email(sender, requests.email or rt.owner_email, words_text(words, "email_subject", **values),
+                          words_text(words, "email_body", **values) + "\n")
     for file, data, name in attached:
         main, _, sub = file.mime_type.partition("/")
         message.add_attachment(data, maintype=main or "application", subtype=sub or "octet-stream", filename=name)
@@ -175,14 +170,8 @@ def failing_email(rt: "SiteRuntime", payload: Mapping[str, Any], sender: str) ->
     requests = rt.site.model.requests
     words = requests.words[rt.site.default_lang]
     values = {k: str(v) for k, v in payload.items()}
-    message = EmailMessage()
-    message["Subject"] = " ".join(words_text(words, "failing_subject", **values).split())
-    message["From"] = sender
-    message["To"] = requests.email or rt.owner_email
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(words_text(words, "failing_body", **values) + "\n")
-    return message
+    return plain_email(sender, requests.email or rt.owner_email, words_text(words, "failing_subject", **values),
+                       words_text(words, "failing_body", **values) + "\n")
 
 
 def webhook_body(engine: Engine, rt: "SiteRuntime", request_id: int) -> bytes | None:

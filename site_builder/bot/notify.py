@@ -11,7 +11,6 @@ import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from typing import TYPE_CHECKING, Any, Callable
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from ..placeholders import render_placeholders
 from ..problems import Problem
 from . import handoff, outbox, store
 from .export import chat_name
+from .mail import plain_email
 from .outbox import OutboxItem
 from .record import NOTICE_DAYS
 from .settings import Smtp
@@ -52,14 +52,7 @@ def compose(rt: "SiteRuntime", kind: str, values: dict[str, Any], sender: str) -
     body = render_placeholders(text.get("body", ""), context, "owner.toml", 1, problems)
     if subject is None or body is None:
         return None
-    message = EmailMessage()
-    message["Subject"] = " ".join(subject.split())
-    message["From"] = sender
-    message["To"] = rt.owner_email
-    message["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
-    message.set_content(body.strip() + "\n")
-    return message
+    return plain_email(sender, rt.owner_email, subject, body.strip() + "\n")
 
 
 def deliver(smtp: Smtp, message: EmailMessage, timeout: float = 20.0) -> None:
