@@ -10,7 +10,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, echo_delivery, fake_graph,
+from bot_support import (VERIFY_TOKEN, WEBHOOK, Bot, FakeGraph, Msg, delivery, echo_delivery,
                          make_site, signed, start_bot, statuses_delivery, wait_until)
 from site_builder.bot import store
 from site_builder.bot.settings import database_url
@@ -24,12 +24,6 @@ def backend(request: pytest.FixtureRequest) -> str | None:
     if request.param == "sqlite":
         return None
     return request.getfixturevalue("pg").new_database()
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with fake_graph() as g:
-        yield g
 
 
 class Running:

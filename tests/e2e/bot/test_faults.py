@@ -17,7 +17,7 @@ from typing import Iterator
 import httpx
 import pytest
 
-from bot_support import (SECRET, WEBHOOK, Bot, FakeGraph, Msg, delivery, fake_graph, free_port, make_site,
+from bot_support import (SECRET, WEBHOOK, Bot, FakeGraph, Msg, delivery, free_port, make_site,
                          postgres_bin, postgres_cluster, signed, start_bot, wait_until)
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
@@ -30,12 +30,6 @@ def pg() -> Iterator[object]:
         pytest.skip("PostgreSQL is not installed (scripts/install.sh --test installs it)")
     with postgres_cluster() as cluster:
         yield cluster
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with fake_graph() as g:
-        yield g
 
 
 def _consent(config: Path) -> str:

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot_support import PHONE_NUMBER_ID, Bot, FakeGraph, Msg, delivery, fake_graph, make_site, start_bot, wait_until
-from handoff_servers import Mailbox, smtp_server, smtp_table
+from bot_support import PHONE_NUMBER_ID, Bot, FakeGraph, Msg, delivery, make_site, start_bot, wait_until
+from handoff_servers import Mailbox, smtp_table
 from site_builder.bot import store
 from site_builder.bot.graph import judge
 from site_builder.bot.load import load_bot_site
@@ -25,18 +25,6 @@ ANNA, BERND = "4915123456789", "4916098765432"
 ANNA_ID = "DE.13491208655302741918"  # her business-scoped user id
 TEMPLATES = ('\n[bot.templates.consent_confirmed]\nname = "einwilligung_bestaetigt"\n'
              'language = { de = "de", en = "en_US" }\nparameters = ["business", "version", "date"]\n')
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with fake_graph() as g:
-        yield g
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 class Setup:

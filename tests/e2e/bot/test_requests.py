@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from conftest import run_cli
-from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Msg, delivery, fake_graph, flow_completed, image, make_site,
+from bot_support import (ACCESS_TOKEN, Bot, FakeGraph, Msg, delivery, flow_completed, image, make_site,
                          messages_delivery, pick, start_bot, tap, text, wait_until)
-from handoff_servers import Mailbox, Receiver, smtp_server, smtp_table, webhook_receiver
+from handoff_servers import Mailbox, Receiver, smtp_table, webhook_receiver
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
 from site_builder.bot.filecrypt import decrypt
@@ -42,18 +42,6 @@ def _photo(colour: tuple[int, int, int]) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (64, 48), colour).save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with fake_graph() as g:
-        yield g
-
-
-@pytest.fixture
-def mailbox() -> Iterator[Mailbox]:
-    with smtp_server() as box:
-        yield box
 
 
 @pytest.fixture

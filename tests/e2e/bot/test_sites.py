@@ -10,11 +10,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
 
-import pytest
-
-from bot_support import BOT_ENV, ROOT, FakeGraph, Msg, delivery, fake_graph, make_site, signed, start_bot, wait_until
+from bot_support import BOT_ENV, ROOT, FakeGraph, Msg, delivery, make_site, signed, start_bot, wait_until
 from site_builder.bot import store
 from site_builder.bot.load import load_bot_site
 from site_builder.bot.settings import database_url
@@ -25,12 +22,6 @@ SITES = {  # folder: (business, phone_number_id)
     "schreinerei": ("Schreinerei Muster", "100000000000003"),
 }
 KORN_SECRET = "korn-app-secret"  # the bakery's number is in another Meta app
-
-
-@pytest.fixture
-def graph() -> Iterator[FakeGraph]:
-    with fake_graph() as g:
-        yield g
 
 
 def _sites(folder: Path, graph: FakeGraph, db: str) -> dict[str, Path]:
