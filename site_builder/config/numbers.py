@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
+
+import phonenumbers
 
 from ..messages import t
 from .checker import Checker
-
-if TYPE_CHECKING:
-    import phonenumbers
 
 # What people write between the digits of a phone number; anything else is reported by name.
 PHONE_CHARACTERS = frozenset("0123456789 +-/.()")
@@ -40,8 +39,6 @@ _ANY_POSTAL_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z -]{1,8}[0-9A-Za-z]")
 
 def check_numbers(checker: Checker, data: dict[str, Any]) -> dict[str, str]:
     """Every phone number in E.164 by its key (only the usable ones), after reporting the rest; postal code."""
-    import phonenumbers  # here, not at the top: a build that reuses its outputs need not load it
-
     business = data.get("business") or {}
     region = str(business.get("country") or "DE").upper()
     if region not in phonenumbers.SUPPORTED_REGIONS:  # the numbers cannot be read without their region
@@ -72,8 +69,6 @@ def postal_code(checker: Checker, value: Any, region: str) -> None:
 
 def phone(checker: Checker, where: str, number: Any, region: str) -> str | None:
     """The number in E.164, or None after reporting why it cannot be used exactly as typed."""
-    import phonenumbers
-
     if not isinstance(number, str) or not number:
         return None
     try:
@@ -123,8 +118,6 @@ def phone(checker: Checker, where: str, number: Any, region: str) -> str | None:
 def dialled(raw: Mapping[str, Any]) -> list[tuple[str, str]]:
     """(key, number as people dial it) for every phone number of valid settings (`Settings.raw`), in the
     order `check` shows them: the one the consent page links to first."""
-    import phonenumbers
-
     region = str((raw.get("business") or {}).get("country") or "DE").upper()
     found = []
     for key in ("whatsapp.number", "business.phone", "dpo.phone"):

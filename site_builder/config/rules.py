@@ -11,10 +11,18 @@ import warnings
 from pathlib import Path
 from typing import Any, Callable
 
+from PIL import Image
+
 from .checker import Checker, key_name
 from .checks import HEX_COLOUR, PAPER_FORMATS
 from .fonts import printable
 from .. import gate
+from ..facts import authorities, authority_for
+from ..facts import transfer as transfer_facts
+from ..graphics.icons import ICONS
+from ..graphics.photo import MAX_BYTES as PHOTO_MAX_BYTES
+from ..graphics.photo import MIN_WIDTH, PhotoError, read_header
+from ..presets import front_matter, unchanged
 from ..problems import report
 from .settings import LANGUAGE_NAMES, Localized
 
@@ -206,8 +214,6 @@ def logo(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
 
 def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> None:
     """The header's icon is a shipped one; the photo is an image this build can read safely, with its alt text."""
-    from ..graphics.icons import ICONS
-    from ..graphics.photo import MAX_BYTES, MIN_WIDTH, PhotoError, read_header
 
     theme = data.get("theme") or {}
     icon = theme.get("icon")
@@ -224,11 +230,11 @@ def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
         checker.error("theme.photo", "config.photo_not_found", name=name)
         return
     try:  # inside the site, a regular file, not too big: the gate's rules; the header is read below
-        os.close(gate.open_checked(file, root=path.parent, limit=MAX_BYTES, file=name)[0])
+        os.close(gate.open_checked(file, root=path.parent, limit=PHOTO_MAX_BYTES, file=name)[0])
     except gate.Refused as refused:
         if refused.key == "input.too_big":
             checker.error("theme.photo", "config.photo_too_big", name=name, size=os.path.getsize(file) // 1_000_000,
-                          limit=MAX_BYTES // 1_000_000)
+                          limit=PHOTO_MAX_BYTES // 1_000_000)
         else:
             checker.problems.append(refused.problem)
         return
@@ -244,7 +250,6 @@ def look(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -> No
 
 def _pixels(image: bytes) -> int | None:
     """Width x height from the image header (Pillow reads only the header here); -1 if it cannot be read."""
-    from PIL import Image  # imported only for a raster logo
 
     try:
         with warnings.catch_warnings():
@@ -264,7 +269,6 @@ def authority(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) 
     Keys given in [authority] win one by one, so an owner can correct a single fact; the result is stored
     under `authority` so that templates keep reading {{ authority.name }}, .address and .url.
     """
-    from ..facts import authorities, authority_for  # reads only the shipped TOML files
 
     own = {k: v for k, v in (data.get("authority") or {}).items() if v}
     if any(p.where.startswith("authority.") for p in checker.problems):
@@ -296,9 +300,8 @@ def transfer(checker: Checker, data: dict[str, Any], path: Path, now: dt.date) -
     table = data.get("transfer")
     if not isinstance(table, dict):
         return
-    from ..facts import transfer as facts  # reads only the shipped TOML files
 
-    shipped = facts()
+    shipped = transfer_facts()
     langs = checker.languages or ["de"]
 
     def localized(key: str) -> Localized:
@@ -318,7 +321,6 @@ def preset_wording(checker: Checker, data: dict[str, Any], path: Path, now: dt.d
     preset = (data.get("site") or {}).get("preset")
     if not preset:
         return  # the example site and sites written by hand: their wording is their own
-    from ..presets import front_matter, unchanged  # reads only TOML files
 
     index: dict[str, dict[str, Any]] = {}
     for lang in checker.languages or ():

@@ -17,6 +17,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from PIL import Image, ImageCms, ImageOps, features
+
 MAX_BYTES = 25_000_000  # a phone camera's JPEG is 2-8 MB; a 48-megapixel PNG could be 60 MB
 MAX_PIXELS = 50_000_000  # 50 megapixels: larger phone sensors save binned 12-megapixel photos by default
 MAX_SIDE = 12_000
@@ -71,8 +73,6 @@ def read_header(path: Path) -> PhotoHeader | PhotoError:
         return PhotoError("config.photo_unreadable", (("error", exc.strerror or exc.__class__.__name__),))
     if kind is None:
         return PhotoError("config.photo_not_image")
-    from PIL import Image  # only for a site with a photo
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -105,8 +105,6 @@ def height_for(header: PhotoHeader, width: int) -> int:
 
 def modern_format() -> str:
     """AVIF when this Pillow can write it, else WebP: the format offered before the JPEG fallback."""
-    from PIL import features
-
     return "AVIF" if features.check("avif") else "WEBP"
 
 
@@ -122,8 +120,6 @@ def file_names(header: PhotoHeader, modern: str) -> dict[str, tuple[str, int]]:
 
 def photo_files(path: Path, modern: str) -> dict[str, bytes]:
     """Decode the photo once and write every size in `modern` and in JPEG (call read_header first)."""
-    from PIL import Image, ImageCms, ImageOps
-
     header = read_header(path)
     if isinstance(header, PhotoError):
         raise ValueError(header.message)
@@ -160,10 +156,8 @@ def photo_files(path: Path, modern: str) -> dict[str, bytes]:
     return out
 
 
-def _flat(image: "Image.Image") -> "Image.Image":
+def _flat(image: Image.Image) -> Image.Image:
     """RGB pixels: transparency laid onto white, palettes and grey levels expanded."""
-    from PIL import Image
-
     if image.mode in ("RGBA", "LA", "PA") or image.mode == "P" and "transparency" in image.info:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))

@@ -19,6 +19,7 @@ from ..config import Section, Settings
 from ..problems import Problem, report
 from ..consent import ChatLink, Version
 from ..content import Text
+from ..graphics.photo import PhotoHeader, file_names, modern_format, read_header
 from ..guided import RequestSet
 from ..wording import Wording
 
@@ -139,7 +140,5 @@ class SiteModel:
         """The files of the owner's photo in site/ (one per size and format), from its header alone."""
         if self.theme.photo is None:
             return []
-        from ..graphics.photo import PhotoHeader, file_names, modern_format, read_header  # only with a photo
-
         header = read_header(self.theme.photo)
         return list(file_names(header, modern_format())) if isinstance(header, PhotoHeader) else []
